@@ -1,0 +1,41 @@
+package dev.shrink.image;
+
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/** An OCI index or Docker manifest list: manifests for several platforms. */
+public record Index(String mediaType, List<Descriptor> manifests) {
+  public static Index parse(byte[] json, String what) {
+    JsonNode node = Json.parse(json, what);
+    List<Descriptor> manifests = node.path("manifests").values().stream()
+        .map(m -> Json.descriptor(m, what + " entry")).toList();
+    return new Index(node.path("mediaType").asString(MediaTypes.OCI_INDEX), manifests);
+  }
+
+  /** True when a JSON document is an index or list rather than a manifest. */
+  public static boolean isIndex(byte[] json, String what) {
+    JsonNode node = Json.parse(json, what);
+    return MediaTypes.isIndex(node.path("mediaType").asString("")) || node.has("manifests");
+  }
+
+  /**
+   * The manifest for a platform. An entry without a platform matches only when it is the one
+   * image manifest in the index. Attestation manifests (platform unknown/unknown) are ignored.
+   */
+  public Descriptor select(Platform platform, String what) {
+    List<Descriptor> images = manifests.stream()
+        .filter(d -> MediaTypes.isManifest(d.mediaType()) || d.mediaType().isEmpty())
+        .filter(d -> d.platform() == null || !"unknown".equals(d.platform().os()))
+        .toList();
+    for (Descriptor d : images) {
+      if (d.platform() != null && platform.matches(d.platform())) {
+        return d;
+      }
+    }
+    if (images.size() == 1 && images.get(0).platform() == null) {
+      return images.get(0);
+    }
+    List<String> available = images.stream().map(d -> String.valueOf(d.platform())).toList();
+    throw new ImageException(what + " has no image for platform " + platform + " (it has " + available + "); choose one with --platform");
+  }
+}

@@ -1,0 +1,80 @@
+package dev.shrink.layer;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.shrink.image.MediaTypes;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/** Layer compressions: what a blob is (by its first bytes, as engines do) and how to (un)wrap it. */
+public enum Compression {
+  NONE(MediaTypes.OCI_LAYER),
+  GZIP(MediaTypes.OCI_LAYER_GZIP),
+  ZSTD(MediaTypes.OCI_LAYER_ZSTD);
+
+  private final String ociMediaType;
+
+  Compression(String ociMediaType) {
+    this.ociMediaType = ociMediaType;
+  }
+
+  public String ociMediaType() {
+    return ociMediaType;
+  }
+
+  /** Reads the magic bytes of a stream that supports mark/reset. */
+  public static Compression detect(InputStream in) throws IOException {
+    in.mark(4);
+    byte[] head = in.readNBytes(4);
+    in.reset();
+    if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+      return GZIP;
+    }
+    if (head.length == 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f && (head[3] & 0xff) == 0xfd) {
+      return ZSTD;
+    }
+    return NONE;
+  }
+
+  /** The uncompressed tar stream of a layer blob, whatever its compression. */
+  public static InputStream uncompressed(InputStream blob) throws IOException {
+    InputStream in = blob.markSupported() ? blob : new BufferedInputStream(blob, 1 << 16);
+    return switch (detect(in)) {
+      case GZIP -> new GZIPInputStream(in, 1 << 16);
+      case ZSTD -> new ZstdInputStream(in);
+      case NONE -> in;
+    };
+  }
+
+  /**
+   * A compressing stream; gzip output has a fixed header (no mtime, no name), so the same input
+   * and level always give the same bytes.
+   */
+  public OutputStream compress(OutputStream out, int level) throws IOException {
+    return switch (this) {
+      case GZIP -> new LeveledGzip(out, level);
+      case ZSTD -> new ZstdOutputStream(out, level);
+      case NONE -> out;
+    };
+  }
+
+  public int defaultLevel() {
+    return switch (this) {
+      case GZIP -> Deflater.DEFAULT_COMPRESSION;
+      case ZSTD -> 3;
+      case NONE -> 0;
+    };
+  }
+
+  private static final class LeveledGzip extends GZIPOutputStream {
+    LeveledGzip(OutputStream out, int level) throws IOException {
+      super(out, 1 << 16);
+      def.setLevel(level);
+    }
+  }
+}

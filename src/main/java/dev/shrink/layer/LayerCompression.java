@@ -1,0 +1,62 @@
+package dev.shrink.layer;
+
+import dev.shrink.image.CountingDigestStream;
+import dev.shrink.image.Descriptor;
+import dev.shrink.image.Image;
+import dev.shrink.image.MediaTypes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Compresses the uncompressed layers of an image, as registries and OCI layouts expect. */
+public final class LayerCompression {
+  private LayerCompression() {}
+
+  /** The image itself when every layer is compressed already, else a copy with gzip layers in temp files. */
+  public static Image gzipUncompressed(Image image, Path tempDir) throws IOException {
+    boolean any = image.layers().stream()
+        .anyMatch(l -> l.mediaType().equals(MediaTypes.OCI_LAYER) || l.mediaType().equals(MediaTypes.DOCKER_LAYER));
+    if (!any) {
+      return image;
+    }
+    Files.createDirectories(tempDir);
+    Path dir = Files.createTempDirectory(tempDir, "shrink-gzip-");
+    Map<String, Path> files = new HashMap<>();
+    List<Descriptor> layers = new ArrayList<>();
+    try {
+      for (Descriptor l : image.layers()) {
+        boolean plain = l.mediaType().equals(MediaTypes.OCI_LAYER) || l.mediaType().equals(MediaTypes.DOCKER_LAYER);
+        if (!plain) {
+          layers.add(l);
+          continue;
+        }
+        Path file = dir.resolve(layers.size() + ".tar.gz");
+        CountingDigestStream counted;
+        try (InputStream in = image.open(l);
+            OutputStream raw = Files.newOutputStream(file)) {
+          counted = new CountingDigestStream(raw);
+          try (OutputStream gz = Compression.GZIP.compress(counted, Compression.GZIP.defaultLevel())) {
+            in.transferTo(gz);
+          }
+        }
+        String type = l.mediaType().equals(MediaTypes.DOCKER_LAYER) ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_GZIP;
+        Descriptor d = new Descriptor(type, counted.digest(), counted.count(), l.annotations(), null);
+        files.put(d.digest(), file);
+        layers.add(d);
+      }
+    } catch (IOException | RuntimeException e) {
+      TempFiles.deleteTree(dir);
+      throw e;
+    }
+    return image.withLayers(layers, blob -> {
+      Path file = files.get(blob.digest());
+      return file != null ? Files.newInputStream(file) : image.open(blob);
+    }, () -> TempFiles.deleteTree(dir));
+  }
+}
