@@ -1,0 +1,33 @@
+package dev.shrink.cli;
+
+import dev.shrink.image.Image;
+import dev.shrink.transport.ImageReference;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code shrink copy SRC DEST}: the skopeo-copy equivalent over every transport. */
+@Command(name = "copy", mixinStandardHelpOptions = true,
+    description = {"Copies an image from one transport to another.",
+        "Transports: docker-archive:PATH[:NAME:TAG], oci:DIR[:TAG], oci-archive:PATH[:TAG],",
+        "docker://HOST/REPO[:TAG|@DIGEST], containers-storage:NAME (podman), docker-daemon:NAME (docker)."})
+final class CopyCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SRC", converter = TransportMixin.ReferenceConverter.class, description = "Image to read.")
+  ImageReference source;
+
+  @Parameters(index = "1", paramLabel = "DEST", converter = TransportMixin.ReferenceConverter.class, description = "Where to write it.")
+  ImageReference destination;
+
+  @Mixin
+  TransportMixin transport;
+
+  @Override
+  public Integer call() throws Exception {
+    try (Image image = source.read(transport.source())) {
+      destination.write(image, transport.destination());
+    }
+    System.err.println("Copied " + source + " to " + destination);
+    return 0;
+  }
+}

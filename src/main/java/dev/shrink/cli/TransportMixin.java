@@ -1,0 +1,77 @@
+package dev.shrink.cli;
+
+import dev.shrink.image.ManifestFormat;
+import dev.shrink.image.Platform;
+import dev.shrink.transport.ImageReference;
+import dev.shrink.transport.TransportOptions;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** Options every command that reads or writes images shares, named as skopeo names them. */
+final class TransportMixin {
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Image to pick from a multi-platform index (default: ${DEFAULT-VALUE}).",
+      defaultValue = "linux/amd64", converter = PlatformConverter.class)
+  Platform platform;
+
+  @Option(names = "--format", paramLabel = "oci|docker", description = "Manifest format to write (default: ${DEFAULT-VALUE}).",
+      defaultValue = "oci", converter = FormatConverter.class)
+  ManifestFormat format;
+
+  @Option(names = "--creds", paramLabel = "USER:PASSWORD", description = "Registry credentials for source and destination.")
+  String creds;
+
+  @Option(names = "--src-creds", paramLabel = "USER:PASSWORD", description = "Registry credentials for the source.")
+  String srcCreds;
+
+  @Option(names = "--dest-creds", paramLabel = "USER:PASSWORD", description = "Registry credentials for the destination.")
+  String destCreds;
+
+  @Option(names = "--tls-verify", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true", defaultValue = "true",
+      description = "Require HTTPS and verified certificates for registries; false allows plain HTTP (default: ${DEFAULT-VALUE}).")
+  boolean tlsVerify;
+
+  @Option(names = "--authfile", paramLabel = "FILE", description = "Docker config.json with registry credentials (default: ~/.docker/config.json).")
+  Path authFile;
+
+  @Option(names = "--tmpdir", paramLabel = "DIR", description = "Directory for temporary files (default: the system's).")
+  Path tmpDir;
+
+  TransportOptions source() {
+    return base().withCreds(srcCreds != null ? srcCreds : creds);
+  }
+
+  TransportOptions destination() {
+    return base().withCreds(destCreds != null ? destCreds : creds);
+  }
+
+  private TransportOptions base() {
+    TransportOptions o = TransportOptions.defaults().withPlatform(platform).withFormat(format).withTlsVerify(tlsVerify).withAuthFile(authFile);
+    return tmpDir == null ? o : o.withTempDir(tmpDir);
+  }
+
+  static final class PlatformConverter implements CommandLine.ITypeConverter<Platform> {
+    @Override
+    public Platform convert(String value) {
+      return Platform.parse(value);
+    }
+  }
+
+  static final class FormatConverter implements CommandLine.ITypeConverter<ManifestFormat> {
+    @Override
+    public ManifestFormat convert(String value) {
+      return ManifestFormat.parse(value);
+    }
+  }
+
+  static final class ReferenceConverter implements CommandLine.ITypeConverter<ImageReference> {
+    @Override
+    public ImageReference convert(String value) {
+      try {
+        return ImageReference.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.shrink.transport.archive;
+
+import dev.shrink.image.Image;
+import dev.shrink.image.ImageException;
+import dev.shrink.transport.Transport;
+import dev.shrink.transport.TransportOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The file transports: {@code docker-archive:PATH[:NAME:TAG]}, {@code oci:DIR[:TAG]}, {@code oci-archive:PATH[:TAG]}. */
+public final class ArchiveTransports {
+  private ArchiveTransports() {}
+
+  /** PATH and the optional reference after the first colon. */
+  record Spec(Path path, String ref) {
+    static Spec parse(String spec) {
+      int colon = spec.indexOf(':');
+      String path = colon < 0 ? spec : spec.substring(0, colon);
+      String ref = colon < 0 || colon == spec.length() - 1 ? null : spec.substring(colon + 1);
+      return new Spec(Path.of(path), ref);
+    }
+  }
+
+  private static Path existingFile(Path path, String name) {
+    if (!Files.isRegularFile(path)) {
+      throw new ImageException(name + ": " + (Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? "not a file" : "no such file"));
+    }
+    return path;
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+      return list.findAny().isEmpty();
+    }
+  }
+
+  public static final class DockerArchiveTransport implements Transport {
+    @Override
+    public String name() {
+      return "docker-archive";
+    }
+
+    @Override
+    public Image read(String spec, TransportOptions options) throws IOException {
+      Spec s = Spec.parse(spec);
+      String name = name() + ":" + spec;
+      return DockerArchive.read(new TarTree(existingFile(s.path(), name)), s.ref(), name);
+    }
+
+    @Override
+    public void write(Image image, String spec, TransportOptions options) throws IOException {
+      Spec s = Spec.parse(spec);
+      try (TarTreeWriter out = new TarTreeWriter(s.path())) {
+        DockerArchive.write(out, image, options.format(), s.ref());
+        out.commit();
+      }
+    }
+  }
+
+  public static final class OciArchiveTransport implements Transport {
+    @Override
+    public String name() {
+      return "oci-archive";
+    }
+
+    @Override
+    public Image read(String spec, TransportOptions options) throws IOException {
+      Spec s = Spec.parse(spec);
+      String name = name() + ":" + spec;
+      return OciLayout.read(new TarTree(existingFile(s.path(), name)), s.ref(), options.platform(), name);
+    }
+
+    @Override
+    public void write(Image image, String spec, TransportOptions options) throws IOException {
+      Spec s = Spec.parse(spec);
+      Image compressed = dev.shrink.layer.LayerCompression.gzipUncompressed(image, options.tempDir());
+      try (TarTreeWriter out = new TarTreeWriter(s.path())) {
+        OciLayout.write(out, compressed, options.format(), s.ref(), List.of());
+        out.commit();
+      } finally {
+        if (compressed != image) {
+          compressed.close();
+        }
+      }
+    }
+  }
+
+  public static final class OciDirTransport implements Transport {
+    @Override
+    public String name() {
+      return "oci";
+    }
+
+    @Override
+    public Image read(String spec, TransportOptions options) throws IOException {
+      Spec s = Spec.parse(spec);
+      String name = name() + ":" + spec;
+      if (!Files.isDirectory(s.path())) {
+        throw new ImageException(name + ": no such directory");
+      }
+      return OciLayout.read(new DirTree(s.path()), s.ref(), options.platform(), name);
+    }
+
+    @Override
+    public void write(Image image, String spec, TransportOptions options) throws IOException {
+      Spec s = Spec.parse(spec);
+      String name = name() + ":" + spec;
+      List<dev.shrink.image.Descriptor> others = List.of();
+      if (Files.exists(s.path(), LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(s.path().resolve("index.json"))) {
+          others = dev.shrink.image.Index.parse(Files.readAllBytes(s.path().resolve("index.json")), name + " index.json").manifests();
+        } else if (!Files.isDirectory(s.path()) || !isEmpty(s.path())) {
+          throw new ImageException(name + ": exists and is not an OCI layout; refusing to write into it");
+        }
+      }
+      Image compressed = dev.shrink.layer.LayerCompression.gzipUncompressed(image, options.tempDir());
+      try (DirTreeWriter out = new DirTreeWriter(s.path())) {
+        OciLayout.write(out, compressed, options.format(), s.ref(), others);
+        out.commit();
+      } finally {
+        if (compressed != image) {
+          compressed.close();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package dev.shrink.transport.archive;
+
+import dev.shrink.image.Descriptor;
+import dev.shrink.layer.TempFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes into a layout directory. Each file lands by an atomic rename, blobs are content-addressed,
+ * and index.json is written last: an aborted write leaves the old layout valid, and a directory
+ * that did not exist before is removed.
+ */
+final class DirTreeWriter implements TreeWriter {
+  private final Path dir;
+  private final boolean created;
+  private boolean committed;
+
+  DirTreeWriter(Path dir) throws IOException {
+    this.dir = dir.toAbsolutePath().normalize();
+    this.created = !Files.exists(this.dir, LinkOption.NOFOLLOW_LINKS);
+    Files.createDirectories(this.dir);
+  }
+
+  @Override
+  public boolean has(String name) {
+    return Files.isRegularFile(dir.resolve(name), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  @Override
+  public void put(String name, long size, InputStream in, Descriptor expected) throws IOException {
+    Path target = dir.resolve(name).normalize();
+    if (!target.startsWith(dir)) {
+      throw new IOException("'" + name + "' points outside " + dir);
+    }
+    Files.createDirectories(target.getParent());
+    Path temp = Files.createTempFile(target.getParent(), ".partial-", "");
+    try {
+      try (OutputStream out = Files.newOutputStream(temp)) {
+        TreeWriter.copyChecked(in, out, name, size, expected);
+      }
+      Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  @Override
+  public void commit() {
+    committed = true;
+  }
+
+  @Override
+  public void close() {
+    if (!committed && created) {
+      TempFiles.deleteTree(dir);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.shrink.transport.engine;
+
+import dev.shrink.engine.Engine;
+import dev.shrink.image.Image;
+import dev.shrink.image.ImageException;
+import dev.shrink.transport.ImageReference;
+import dev.shrink.transport.Transport;
+import dev.shrink.transport.TransportOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local engine's image store, through the engine's own {@code save} and {@code load}:
+ * {@code containers-storage:NAME} (podman) and {@code docker-daemon:NAME} (docker).
+ */
+public abstract class EngineTransport implements Transport {
+  private static final Pattern IMAGE_ID = Pattern.compile("sha256:([0-9a-f]{64})");
+  private static final long TIMEOUT_SECONDS = 1800;
+
+  private final String name;
+  private final Engine engine;
+
+  EngineTransport(String name, Engine engine) {
+    this.name = name;
+    this.engine = engine;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Image read(String spec, TransportOptions options) throws IOException {
+    Path tar = tempFile(options);
+    try {
+      Files.delete(tar);
+      engine.check(TIMEOUT_SECONDS, saveArgs(spec, tar.toString()));
+      Image saved = ImageReference.parse("docker-archive:" + tar).read(options);
+      return Image.of(name + ":" + spec, saved.manifest(), null, saved.configBytes(), saved::open, () -> {
+        try {
+          saved.close();
+        } finally {
+          Files.deleteIfExists(tar);
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tar);
+      throw e;
+    }
+  }
+
+  @Override
+  public void write(Image image, String spec, TransportOptions options) throws IOException {
+    Path tar = tempFile(options);
+    try {
+      Files.delete(tar);
+      ImageReference.parse("docker-archive:" + tar).write(image, options);
+      Engine.Result loaded = engine.check(TIMEOUT_SECONDS, "load", "-i", tar.toString());
+      Matcher m = IMAGE_ID.matcher(loaded.stdout() + loaded.stderr());
+      if (!m.find()) {
+        throw new ImageException(name + ":" + spec + ": " + engine.command() + " load did not say which image it loaded: " + loaded.stdout().strip());
+      }
+      engine.check(60, "tag", m.group(1), spec);
+    } finally {
+      Files.deleteIfExists(tar);
+    }
+  }
+
+  abstract String[] saveArgs(String spec, String file);
+
+  private static Path tempFile(TransportOptions options) throws IOException {
+    Files.createDirectories(options.tempDir());
+    return Files.createTempFile(options.tempDir(), "shrink-engine-", ".tar");
+  }
+
+  /** {@code containers-storage:NAME}: podman's local images. */
+  public static final class ContainersStorage extends EngineTransport {
+    public ContainersStorage() {
+      super("containers-storage", Engine.podman());
+    }
+
+    @Override
+    String[] saveArgs(String spec, String file) {
+      return new String[] {"save", "--format", "docker-archive", "-o", file, spec};
+    }
+  }
+
+  /** {@code docker-daemon:NAME}: the Docker engine's local images. */
+  public static final class DockerDaemon extends EngineTransport {
+    public DockerDaemon() {
+      super("docker-daemon", Engine.docker());
+    }
+
+    @Override
+    String[] saveArgs(String spec, String file) {
+      return new String[] {"save", "-o", file, spec};
+    }
+  }
+}
