@@ -150,14 +150,28 @@ public final class LayerApplier {
     return root.resolve(imagePath).map(RootFs.Resolved::path).filter(p -> Files.isDirectory(root.host(p), LinkOption.NOFOLLOW_LINKS));
   }
 
-  /** Creates missing parent directories; links on the way resolve inside the root. Returns the real path. */
+  /**
+   * Creates missing parent directories; a link on the way is followed inside the root (its
+   * missing target directories are created there too). Returns the real path.
+   */
   private String makeDirs(String imagePath) throws IOException {
+    return makeDirs(imagePath, 0);
+  }
+
+  private String makeDirs(String imagePath, int hops) throws IOException {
     String current = "/";
-    for (String part : parts(imagePath)) {
+    for (String part : RootFs.normalize(imagePath).substring(1).split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
       String next = child(current, part);
       Path host = root.host(next);
       if (Files.isSymbolicLink(host)) {
-        next = resolveDir(next).orElseThrow(() -> new IOException("parent " + imagePath + " is a link to no directory inside the root"));
+        if (hops > 40) {
+          throw new IOException("too many links in parent " + imagePath);
+        }
+        String target = Files.readSymbolicLink(host).toString();
+        next = makeDirs(target.startsWith("/") ? target : child(current, target), hops + 1);
       } else if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
         Files.createDirectory(host);
         setMode(host, 0755);
