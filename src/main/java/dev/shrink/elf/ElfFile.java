@@ -113,7 +113,7 @@ public record ElfFile(
       this.file = file;
       this.ch = ch;
       this.size = ch.size();
-      if (ident.length < 16 || size < 16) {
+      if (size < 16) {
         throw bad("file of " + size + " bytes is shorter than e_ident");
       }
       this.is64 = switch (ident[4]) {

@@ -5,6 +5,7 @@ import dev.shrink.fs.RootFs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.NoSuchFileException;
@@ -467,7 +468,7 @@ public final class LibraryResolver {
 
   /** The Debian multiarch triplet for the file's machine, when known. */
   static Optional<String> multiarch(ElfFile elf) {
-    boolean le = elf.byteOrder().equals(java.nio.ByteOrder.LITTLE_ENDIAN);
+    boolean le = elf.byteOrder().equals(ByteOrder.LITTLE_ENDIAN);
     return Optional.ofNullable(switch (elf.machine()) {
       case ElfFile.EM_X86_64 -> elf.elfClass() == 64 ? "x86_64-linux-gnu" : "x86_64-linux-gnux32";
       case ElfFile.EM_AARCH64 -> le ? "aarch64-linux-gnu" : "aarch64_be-linux-gnu";

@@ -240,7 +240,33 @@ class LibraryResolverFakeRootTest {
             org.assertj.core.groups.Tuple.tuple("/opt/a/lib/libleaf.so", "/etc/ld.so.preload lists /opt/a/lib/libleaf.so"));
   }
 
+  /** Hand-written aarch64 files: default dirs, $LIB and $PLATFORM follow e_machine. */
+  @Test
+  void multiarchDirectoriesFollowTheMachine(@TempDir Path other) throws Exception {
+    RootFs arm = new RootFs(other);
+    writeTiny(arm, "/usr/bin/armapp", ElfFile.EM_AARCH64, null,
+        List.of("libfoo.so.1", "libbar.so", "libbaz.so"), "/opt/$LIB/x:/opt/${PLATFORM}", "/lib/ld-linux-aarch64.so.1");
+    writeTiny(arm, "/usr/lib/x86_64-linux-gnu/libfoo.so.1", ElfFile.EM_X86_64, "libfoo.so.1", List.of(), null, null);
+    writeTiny(arm, "/usr/lib/aarch64-linux-gnu/libfoo.so.1", ElfFile.EM_AARCH64, "libfoo.so.1", List.of(), null, null);
+    writeTiny(arm, "/opt/lib/aarch64-linux-gnu/x/libbar.so", ElfFile.EM_AARCH64, "libbar.so", List.of(), null, null);
+    writeTiny(arm, "/opt/aarch64/libbaz.so", ElfFile.EM_AARCH64, "libbaz.so", List.of(), null, null);
+
+    LibraryResolver.Closure closure = new LibraryResolver(arm).resolve("/usr/bin/armapp");
+    assertThat(found(closure, "libfoo.so.1")).contains("/usr/lib/aarch64-linux-gnu/libfoo.so.1");
+    assertThat(found(closure, "libbar.so")).contains("/opt/lib/aarch64-linux-gnu/x/libbar.so");
+    assertThat(found(closure, "libbaz.so")).contains("/opt/aarch64/libbaz.so");
+    assertThat(closure.missing()).extracting(LibraryResolver.Missing::name)
+        .containsExactly("/lib/ld-linux-aarch64.so.1");
+  }
+
   // ---- helpers ----
+
+  private static void writeTiny(RootFs in, String imagePath, int machine, String soname,
+      List<String> needed, String runpath, String interp) throws IOException {
+    Files.createDirectories(in.host(imagePath).getParent());
+    Files.write(in.host(imagePath),
+        TinyElf.build(64, ByteOrder.LITTLE_ENDIAN, machine, soname, needed, runpath, interp));
+  }
 
   private static LibraryResolver.Closure resolve(String path, Map<String, String> env) throws IOException {
     return new LibraryResolver(root, env).resolve(path);
