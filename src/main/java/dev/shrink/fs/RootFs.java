@@ -110,6 +110,44 @@ public final class RootFs {
     }
   }
 
+  /**
+   * Image paths matching a glob ({@code *} within a name, {@code **} across directories), found
+   * without following links; a pattern with no glob characters is returned when it exists.
+   */
+  public List<String> glob(String pattern) {
+    String normal = normalize(pattern);
+    int star = indexOfGlob(normal);
+    if (star < 0) {
+      return Files.exists(host(normal), LinkOption.NOFOLLOW_LINKS) ? List.of(normal) : List.of();
+    }
+    String base = parent(normal.substring(0, star + 1));
+    Optional<Resolved> start = resolve(base);
+    if (start.isEmpty()) {
+      return List.of();
+    }
+    java.nio.file.PathMatcher matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + normal);
+    String realBase = start.get().path();
+    try (Stream<Path> walk = Files.walk(host(realBase))) {
+      return walk.map(p -> {
+            String image = imagePath(p);
+            return base.equals(realBase) ? image : base + image.substring(realBase.length());
+          })
+          .filter(p -> matcher.matches(Path.of(p)))
+          .sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int indexOfGlob(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if ("*?[{".indexOf(s.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Reads a whole file (following links inside the root). */
   public byte[] read(String imagePath) throws IOException {
     Resolved r = resolve(imagePath).orElseThrow(() -> new NoSuchFileException(imagePath));

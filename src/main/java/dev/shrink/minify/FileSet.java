@@ -1,0 +1,80 @@
+package dev.shrink.minify;
+
+import dev.shrink.closure.Requirement;
+import dev.shrink.fs.RootFs;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The paths the output image keeps, each with every reason given for it. Adding a path adds what
+ * makes it work inside the image: the links in its parent directories and, for a link, the chain
+ * to its target.
+ */
+public final class FileSet {
+  private final RootFs root;
+  private final Map<String, List<Requirement>> paths = new TreeMap<>();
+
+  public FileSet(RootFs root) {
+    this.root = root;
+  }
+
+  /** Adds a requirement; returns false when the path does not exist in the image. */
+  public boolean add(Requirement r) {
+    String path = RootFs.normalize(r.path());
+    RootFs.Resolved parent = root.resolve(RootFs.parent(path)).orElse(null);
+    if (parent == null) {
+      return false;
+    }
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    String real = parent.path().equals("/") ? "/" + name : parent.path() + "/" + name;
+    if (!Files.exists(root.host(real), LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    for (String link : parent.links()) {
+      put(new Requirement(link, r.analyser(), "link in the path of " + path));
+    }
+    put(new Requirement(real, r.analyser(), r.reason()));
+    if (Files.isSymbolicLink(root.host(real))) {
+      root.resolve(real).ifPresent(target -> {
+        target.links().forEach(l -> put(new Requirement(l, r.analyser(), "link on the way from " + real + " to " + target.path())));
+        put(new Requirement(target.path(), r.analyser(), "target of " + real));
+      });
+    }
+    return true;
+  }
+
+  public void addAll(Collection<Requirement> requirements) {
+    requirements.forEach(this::add);
+  }
+
+  private void put(Requirement r) {
+    List<Requirement> reasons = paths.computeIfAbsent(r.path(), k -> new ArrayList<>());
+    if (!reasons.contains(r)) {
+      reasons.add(r);
+    }
+  }
+
+  public boolean contains(String path) {
+    return paths.containsKey(path);
+  }
+
+  public Set<String> paths() {
+    return paths.keySet();
+  }
+
+  /** Paths with their reasons, sorted by path. */
+  public Map<String, List<Requirement>> reasons() {
+    return new LinkedHashMap<>(paths);
+  }
+
+  public RootFs root() {
+    return root;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.shrink.minify;
+
+import dev.shrink.closure.Requirement;
+import dev.shrink.fs.RootFs;
+import dev.shrink.image.ImageConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What the image runs: ENTRYPOINT + CMD in exec form, the program found on PATH, and the chain of
+ * {@code #!} interpreters down to a real executable.
+ *
+ * @param argv the full command line in exec form (entrypoint followed by cmd)
+ * @param entrypoint the exec-form entrypoint to write into the output config
+ * @param cmd the exec-form cmd to write into the output config
+ * @param programs image paths of what the kernel executes: the program, then each interpreter
+ * @param interpreterArgs per program, the argument list it sees (a script's interpreter sees the script path first)
+ * @param requirements the programs and the links on their way, with reasons
+ */
+public record RunCommand(List<String> argv, List<String> entrypoint, List<String> cmd, String workdir, Map<String, String> env,
+    List<String> programs, List<List<String>> interpreterArgs, List<Requirement> requirements) {
+
+  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final Pattern SHELL_SPECIAL = Pattern.compile("[|&;<>()$`\\\\\"'*?\\[\\]#~=%{}!\\n]");
+
+  /** Resolves the command of an image; {@code entrypoint}/{@code cmd} override the config when not null. */
+  public static RunCommand resolve(RootFs root, ImageConfig config, List<String> entrypoint, List<String> cmd) throws IOException {
+    List<String> ep = execForm(entrypoint != null ? entrypoint : config.entrypoint(), "ENTRYPOINT");
+    List<String> c = entrypoint != null && cmd == null ? List.of() : execForm(cmd != null ? cmd : config.cmd(), "CMD");
+    List<String> argv = new ArrayList<>(ep);
+    argv.addAll(c);
+    if (argv.isEmpty()) {
+      throw new IllegalArgumentException("the image has no ENTRYPOINT or CMD; give one with --entrypoint '[\"/path/to/program\", ...]'");
+    }
+    Map<String, String> env = config.envMap();
+    String workdir = config.workingDir().isEmpty() ? "/" : config.workingDir();
+    List<String> programs = new ArrayList<>();
+    List<List<String>> args = new ArrayList<>();
+    List<Requirement> reqs = new ArrayList<>();
+    String program = which(root, argv.get(0), env, workdir)
+        .orElseThrow(() -> new IllegalArgumentException("the command's program '" + argv.get(0) + "' is not in the image (PATH "
+            + env.getOrDefault("PATH", DEFAULT_PATH) + ")"));
+    List<String> programArgs = argv.subList(1, argv.size());
+    String reason = "the command runs " + argv.get(0);
+    for (int depth = 0; depth < 5; depth++) {
+      programs.add(program);
+      args.add(List.copyOf(programArgs));
+      addWithLinks(root, program, reason, reqs);
+      Optional<List<String>> shebang = shebang(root, program);
+      if (shebang.isEmpty()) {
+        return new RunCommand(List.copyOf(argv), ep, c, workdir, env, programs, args, reqs);
+      }
+      List<String> line = shebang.get();
+      List<String> next = new ArrayList<>(line.subList(1, line.size()));
+      next.add(program);
+      next.addAll(programArgs);
+      String interpreter = line.get(0);
+      if (!root.isRegularFile(interpreter)) {
+        throw new IllegalArgumentException(program + " starts with #!" + String.join(" ", line) + " but " + interpreter + " is not in the image");
+      }
+      reason = "#! interpreter of " + program;
+      if (RootFs.normalize(interpreter).endsWith("/env") && !next.isEmpty() && !next.get(0).startsWith("-")) {
+        programs.add(interpreter);
+        args.add(List.copyOf(next));
+        addWithLinks(root, interpreter, reason, reqs);
+        String name = next.get(0);
+        String script = program;
+        interpreter = which(root, name, env, workdir)
+            .orElseThrow(() -> new IllegalArgumentException(script + " runs '" + name + "' through env, but it is not on PATH"));
+        next = next.subList(1, next.size());
+        reason = "found on PATH by " + RootFs.normalize(line.get(0)) + " for " + program;
+      }
+      program = interpreter;
+      programArgs = next;
+    }
+    throw new IllegalArgumentException("the #! chain of " + argv.get(0) + " is deeper than 5");
+  }
+
+  /** Exec form as is; shell form {@code /bin/sh -c "simple command"} split into words; else a clear error. */
+  static List<String> execForm(List<String> form, String what) {
+    if (form.size() == 3 && (form.get(0).equals("/bin/sh") || form.get(0).equals("sh")) && form.get(1).equals("-c")) {
+      String script = form.get(2).strip();
+      if (script.startsWith("exec ")) {
+        script = script.substring(5).strip();
+      }
+      if (SHELL_SPECIAL.matcher(script).find()) {
+        throw new IllegalArgumentException(what + " is a shell command (" + form.get(2) + ") and the output image has no shell; give it in exec form, "
+            + "e.g. --" + what.toLowerCase().replace("entrypoint", "entrypoint") + " '[\"program\", \"arg\"]'");
+      }
+      return List.of(script.split("\\s+"));
+    }
+    return List.copyOf(form);
+  }
+
+  /** PATH lookup as execvp does it, inside the image. */
+  static Optional<String> which(RootFs root, String name, Map<String, String> env, String workdir) {
+    if (name.contains("/")) {
+      String path = name.startsWith("/") ? name : (workdir.endsWith("/") ? workdir : workdir + "/") + name;
+      return root.isRegularFile(path) ? Optional.of(RootFs.normalize(path)) : Optional.empty();
+    }
+    for (String dir : env.getOrDefault("PATH", DEFAULT_PATH).split(":")) {
+      String candidate = (dir.isEmpty() ? workdir : dir) + "/" + name;
+      if (root.isRegularFile(candidate) && root.resolve(candidate).map(r -> Files.isExecutable(root.host(r.path()))).orElse(false)) {
+        return Optional.of(RootFs.normalize(candidate));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The {@code #!} line split as the kernel does: interpreter and at most one argument. */
+  static Optional<List<String>> shebang(RootFs root, String program) throws IOException {
+    String real = root.resolve(program).map(RootFs.Resolved::path).orElse(program);
+    byte[] head;
+    try (InputStream in = Files.newInputStream(root.host(real))) {
+      head = in.readNBytes(256);
+    }
+    if (head.length < 2 || head[0] != '#' || head[1] != '!') {
+      return Optional.empty();
+    }
+    String line = new String(head, 2, head.length - 2, StandardCharsets.UTF_8);
+    int nl = line.indexOf('\n');
+    line = (nl < 0 ? line : line.substring(0, nl)).strip();
+    if (line.isEmpty()) {
+      return Optional.empty();
+    }
+    int space = line.indexOf(' ');
+    return Optional.of(space < 0 ? List.of(line) : List.of(line.substring(0, space), line.substring(space + 1).strip()));
+  }
+
+  static void addWithLinks(RootFs root, String path, String reason, List<Requirement> out) {
+    root.resolve(path).ifPresent(r -> {
+      r.links().forEach(l -> out.add(new Requirement(l, "entrypoint", "link on the way to " + r.path() + " (" + reason + ")")));
+      out.add(new Requirement(r.path(), "entrypoint", reason));
+    });
+  }
+}
