@@ -1,0 +1,97 @@
+package dev.shrink.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Exit codes and messages of the command line: 0 done, 1 failed, 2 bad usage. */
+class CliTest {
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static synchronized Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void versionPrintsTheProjectVersion() {
+    Run r = run("--version");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).matches("shrink \\d+\\.\\d+\\.\\d+.*\\s*");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"copy", "inspect"})
+  void everyCommandHasHelp(String command) {
+    Run r = run(command, "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("Usage: shrink " + command);
+  }
+
+  @Test
+  void unknownTransportIsBadUsageNamingTheInput() {
+    Run r = run("copy", "nosuch:thing", "oci:" + tmp.resolve("out"));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("'nosuch:thing'").contains("docker-archive:").contains("--help");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
+  void missingArgumentIsBadUsage() {
+    assertThat(run("copy", "oci:x").code()).isEqualTo(2);
+    assertThat(run().code()).isEqualTo(2);
+    assertThat(run("copy", "--format", "v1", "oci:a", "oci:b").code()).isEqualTo(2);
+  }
+
+  @Test
+  void missingSourceFailsWithItsNameAndWritesNothing() {
+    Path dest = tmp.resolve("dest.tar");
+    Run r = run("copy", "docker-archive:" + tmp.resolve("missing.tar"), "docker-archive:" + dest);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("docker-archive:" + tmp.resolve("missing.tar")).contains("no such file");
+    assertThat(dest).doesNotExist();
+  }
+
+  @Test
+  void aBrokenArchiveFailsAndLeavesNoHalfWrittenOutput() throws Exception {
+    Path bad = Files.writeString(tmp.resolve("bad.tar"), "this is not a tar archive at all");
+    Run r = run("copy", "docker-archive:" + bad, "oci-archive:" + tmp.resolve("out.tar"));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains(bad.toString());
+    try (var files = Files.list(tmp)) {
+      assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("bad.tar");
+    }
+  }
+
+  @Test
+  void writingIntoADirectoryThatIsNotALayoutIsRefused() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("notlayout"));
+    Files.writeString(dir.resolve("precious.txt"), "mine");
+    Path src = tmp.resolve("src.tar");
+    Files.writeString(src, "x");
+    Run r = run("copy", "oci:" + dir, "oci:" + dir + ":x");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve("precious.txt"))).isEqualTo("mine");
+  }
+}
