@@ -1,0 +1,233 @@
+package dev.shrink.minify;
+
+import dev.shrink.closure.Requirement;
+import dev.shrink.elf.ElfFile;
+import dev.shrink.elf.LibraryResolver;
+import dev.shrink.fs.RootFs;
+import dev.shrink.image.Image;
+import dev.shrink.image.ImageConfig;
+import dev.shrink.image.Json;
+import dev.shrink.layer.Compression;
+import dev.shrink.layer.LayerApplier;
+import dev.shrink.layer.LayerEntry;
+import dev.shrink.layer.LayerWriter;
+import dev.shrink.layer.ScratchImage;
+import dev.shrink.python.Knowledge;
+import dev.shrink.python.PythonClosure;
+import dev.shrink.python.PythonLayout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The heart of shrink: from a fat image to a FROM-scratch image with only the files its command
+ * needs, found by static analysis (what runs, ELF libraries, Python imports, knowledge, system
+ * essentials), running as a non-root user.
+ */
+public final class Minifier {
+  private static final Pattern MODULE_ARG = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)*(:[\\w.()]+)?");
+
+  /** What the user can say; null entrypoint/cmd/user mean "from the image". */
+  public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
+      Compression compression, int level) {
+    public static Options defaults() {
+      return new Options(null, null, null, List.of(), List.of(), Compression.GZIP, Compression.GZIP.defaultLevel());
+    }
+  }
+
+  /** The shrunk image (its layer lives in the work directory) and the report of how it was made. */
+  public record Result(Image image, MinifyReport report) {}
+
+  private Minifier() {}
+
+  public static Result minify(Image source, Path workDir, Options options) throws IOException {
+    Path rootDir = workDir.resolve("rootfs");
+    RootFs root = LayerApplier.unpack(source, rootDir);
+    ImageConfig config = source.config();
+    RunCommand run = RunCommand.resolve(root, config, options.entrypoint(), options.cmd());
+    FileSet files = new FileSet(root);
+    List<String> problems = new ArrayList<>();
+    files.addAll(run.requirements());
+
+    Set<String> modules = new TreeSet<>();
+    for (int i = 0; i < run.programs().size(); i++) {
+      String program = run.programs().get(i);
+      String real = root.resolve(program).map(RootFs.Resolved::path).orElse(program);
+      if (PythonLaunch.isInterpreter(real)) {
+        analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems);
+        break;
+      }
+    }
+    Set<String> elfDone = new HashSet<>();
+    resolveElf(root, run.env(), files, elfDone, problems);
+    files.addAll(SystemKnowledge.load().apply(root, files.paths(), modules, run.env()));
+    for (String pattern : options.includes()) {
+      List<String> matches = root.glob(pattern);
+      if (matches.isEmpty()) {
+        throw new IllegalArgumentException("--include " + pattern + " matches nothing in " + source.name());
+      }
+      matches.forEach(p -> files.add(new Requirement(p, "include", "--include " + pattern)));
+    }
+    resolveElf(root, run.env(), files, elfDone, problems);
+    if (!files.contains(run.workdir()) && root.isDirectory(run.workdir())) {
+      files.add(new Requirement(run.workdir(), "essentials", "WORKDIR"));
+    }
+    List<PathMatcher> excludes = options.excludes().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+
+    Essentials user = Essentials.of(root, config.user(), options.user());
+    Path extraDir = Files.createDirectories(workDir.resolve("extra"));
+    Map<String, Path> extra = new LinkedHashMap<>();
+    extra.put("/etc/passwd", Files.writeString(extraDir.resolve("passwd"), user.passwd(), StandardCharsets.UTF_8));
+    extra.put("/etc/group", Files.writeString(extraDir.resolve("group"), user.group(), StandardCharsets.UTF_8));
+    files.add(Essentials.requirement("/etc/passwd", "account of the run user " + user.userName() + " (" + user.configUser() + ")"));
+    files.add(Essentials.requirement("/etc/group", "group of the run user"));
+    Map<String, Integer> dirs = new LinkedHashMap<>();
+    dirs.put("/tmp", 01777);
+    files.add(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
+
+    FileSet kept = exclude(files, excludes);
+    List<LayerEntry> entries = Assembler.entries(kept, extra, dirs);
+    long epoch = LayerWriter.sourceDateEpoch();
+    Path layers = Files.createDirectories(workDir.resolve("layers"));
+    LayerWriter.Blob blob = new LayerWriter(options.compression(), options.level(), epoch).write(entries, layers.resolve("layer.tar"));
+    ObjectNode outConfig = outputConfig(config, run, user, epoch);
+    Image image = ScratchImage.of(source.name() + " (minified)", outConfig, List.of(blob), null);
+    MinifyReport report = MinifyReport.of(source, image, kept, extra, problems, user);
+    return new Result(image, report);
+  }
+
+  private static void analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
+      Set<String> modules, List<String> problems) {
+    var parsed = PythonLaunch.parse(args, run.workdir());
+    if (parsed.isEmpty()) {
+      problems.add("python is started without a script or module; nothing to analyse");
+      return;
+    }
+    Map<String, String> env = new HashMap<>(run.env());
+    List<String> argModules = new ArrayList<>();
+    for (String arg : parsed.get().programArgs()) {
+      String path = PythonLaunch.absolute(arg, run.workdir());
+      if (!arg.startsWith("-") && root.isRegularFile(path)) {
+        files.add(new Requirement(path, "entrypoint", "file named on the command line (" + arg + ")"));
+      } else if (MODULE_ARG.matcher(arg).matches()) {
+        argModules.add(arg.split(":")[0]);
+      }
+    }
+    if (!argModules.isEmpty()) {
+      String pythonPath = env.get("PYTHONPATH");
+      env.put("PYTHONPATH", run.workdir() + (pythonPath == null || pythonPath.isEmpty() ? "" : ":" + pythonPath));
+    }
+    PythonLayout layout = PythonLayout.compute(root, interpreter, env, parsed.get().launch());
+    List<String> named = argModules.stream().filter(m -> moduleExists(root, layout, m)).toList();
+    PythonClosure.Result result = PythonClosure.analyse(root, layout, Knowledge.load(), named);
+    files.addAll(result.requirements());
+    modules.addAll(result.modules());
+    result.missing().forEach(m -> problems.add("python: no module " + m.module() + " for " + m.statement() + " (" + m.importer() + ":" + m.line() + ")"));
+    programsStarted(root, run, files, result);
+  }
+
+  private static boolean moduleExists(RootFs root, PythonLayout layout, String module) {
+    return new dev.shrink.python.ModuleFinder(root, layout).find(module).isPresent();
+  }
+
+  /** Programs the app's own code (outside the interpreter's library) starts by a literal name. */
+  private static void programsStarted(RootFs root, RunCommand run, FileSet files, PythonClosure.Result result) {
+    for (Requirement r : result.requirements()) {
+      String p = r.path();
+      boolean own = p.endsWith(".py") && !p.contains("/lib/python") && !p.startsWith("/usr/lib/python3/");
+      if (!own || !root.isRegularFile(p)) {
+        continue;
+      }
+      String source;
+      try {
+        source = new String(root.read(p), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        continue;
+      }
+      for (String name : ProgramScanner.scan(source)) {
+        RunCommand.which(root, name, run.env(), run.workdir()).ifPresent(found ->
+            files.add(new Requirement(found, "python", "program started by name '" + name + "' in " + p)));
+      }
+    }
+  }
+
+  /** Adds the library closure of every ELF file kept and not analysed yet. */
+  private static void resolveElf(RootFs root, Map<String, String> env, FileSet files, Set<String> done, List<String> problems) throws IOException {
+    LibraryResolver resolver = new LibraryResolver(root, env);
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (String path : new ArrayList<>(files.paths())) {
+        Path host = root.host(path);
+        if (done.contains(path) || !Files.isRegularFile(host, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        done.add(path);
+        if (ElfFile.parse(host).isEmpty()) {
+          continue;
+        }
+        LibraryResolver.Closure closure = resolver.resolve(path);
+        files.addAll(closure.requirements());
+        closure.missing().forEach(m -> problems.add("elf: " + m.neededBy() + " needs " + m.name() + ", not found (searched " + m.searched() + ")"));
+        changed = true;
+      }
+    }
+  }
+
+  private static FileSet exclude(FileSet files, List<PathMatcher> excludes) {
+    if (excludes.isEmpty()) {
+      return files;
+    }
+    FileSet kept = new FileSet(files.root());
+    files.reasons().forEach((path, reasons) -> {
+      if (excludes.stream().noneMatch(m -> m.matches(Path.of(path)))) {
+        reasons.forEach(kept::add);
+      }
+    });
+    return kept;
+  }
+
+  private static ObjectNode outputConfig(ImageConfig source, RunCommand run, Essentials user, long epoch) {
+    ObjectNode doc = source.copy();
+    ObjectNode c = doc.has("config") && doc.get("config").isObject() ? (ObjectNode) doc.get("config") : doc.putObject("config");
+    c.put("User", user.configUser());
+    ArrayNode ep = c.putArray("Entrypoint");
+    run.entrypoint().forEach(ep::add);
+    if (run.cmd().isEmpty()) {
+      c.remove("Cmd");
+    } else {
+      ArrayNode cmd = c.putArray("Cmd");
+      run.cmd().forEach(cmd::add);
+    }
+    if (run.entrypoint().isEmpty()) {
+      c.remove("Entrypoint");
+    }
+    c.put("WorkingDir", run.workdir());
+    c.remove("Shell");
+    c.remove("Healthcheck");
+    doc.remove("history");
+    ArrayNode history = doc.putArray("history");
+    ObjectNode h = history.addObject();
+    h.put("created", java.time.Instant.ofEpochSecond(epoch).toString());
+    h.put("created_by", "shrink minify");
+    h.put("comment", "FROM scratch: only the files the command needs");
+    doc.put("created", java.time.Instant.ofEpochSecond(epoch).toString());
+    return doc;
+  }
+
+}
