@@ -1,0 +1,467 @@
+package dev.shrink.python;
+
+import dev.shrink.python.ImportRef.Kind;
+import dev.shrink.python.PyTokenizer.Token;
+import dev.shrink.python.PyTokenizer.Type;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds the imports of Python 3 source without running it: a tokenizer plus a small state machine
+ * over logical lines and indentation. Strings, comments and docstrings never yield imports; only
+ * literal strings count for {@code __import__} and {@code importlib.import_module}.
+ */
+public final class ImportScanner {
+  private static final Set<String> COMPOUND =
+      Set.of("if", "elif", "else", "try", "except", "finally", "for", "while", "with", "def", "class", "async");
+  private static final Set<String> CATCHES_IMPORT =
+      Set.of("ImportError", "ModuleNotFoundError", "Exception", "BaseException");
+
+  private ImportScanner() {}
+
+  /** The imports of {@code source}, in source order. */
+  public static List<ImportRef> scan(String source) {
+    return new Run(PyTokenizer.tokenize(source)).scan();
+  }
+
+  /** A try statement; its handlers are seen after its body. */
+  private static final class TryFrame {
+    boolean catchesImportError;
+  }
+
+  private enum CtxKind { TRY_BODY, GUARDED, FUNCTION, PLAIN }
+
+  private record Ctx(int headerDepth, CtxKind kind, TryFrame tryFrame) {}
+
+  private record Found(Kind kind, String module, int level, List<String> names, int line,
+      List<TryFrame> tries, boolean guarded) {}
+
+  private static final class Run {
+    private final List<Token> tokens;
+    private final Deque<Ctx> stack = new ArrayDeque<>();
+    private final Map<Integer, TryFrame> lastTry = new HashMap<>();
+    private final List<Found> found = new ArrayList<>();
+
+    Run(List<Token> tokens) {
+      this.tokens = tokens;
+    }
+
+    List<ImportRef> scan() {
+      int depth = 0;
+      List<Token> line = new ArrayList<>();
+      for (Token t : tokens) {
+        switch (t.type()) {
+          case INDENT -> depth++;
+          case DEDENT -> depth--;
+          case NEWLINE -> {
+            if (!line.isEmpty()) {
+              logicalLine(depth, line);
+            }
+            line = new ArrayList<>();
+          }
+          default -> line.add(t);
+        }
+      }
+      if (!line.isEmpty()) {
+        logicalLine(depth, line);
+      }
+      List<ImportRef> refs = new ArrayList<>();
+      for (Found f : found) {
+        boolean optional = f.guarded() || f.tries().stream().anyMatch(tf -> tf.catchesImportError);
+        refs.add(new ImportRef(f.kind(), f.module(), f.level(), f.names(), f.line(), optional));
+      }
+      return refs;
+    }
+
+    private void logicalLine(int depth, List<Token> toks) {
+      while (!stack.isEmpty() && stack.peek().headerDepth() >= depth) {
+        stack.pop();
+      }
+      statements(toks, 0, depth);
+    }
+
+    /** Statements of one logical line from {@code i}: simple ones split at ';' or one compound header. */
+    private void statements(List<Token> toks, int i, int depth) {
+      while (i < toks.size()) {
+        Token first = toks.get(i);
+        if (first.isName() && COMPOUND.contains(first.text()) && !isAssignmentTarget(toks, i)) {
+          int colon = headerColon(toks, i);
+          if (colon < 0) {
+            dynamic(toks, i, toks.size());
+            return;
+          }
+          Ctx ctx = header(toks, i, colon, depth);
+          dynamic(toks, i, colon);
+          stack.push(ctx);
+          if (colon + 1 < toks.size()) {
+            statements(toks, colon + 1, depth);
+            stack.pop();
+          }
+          return;
+        }
+        int end = statementEnd(toks, i);
+        if (first.is("import")) {
+          importStatement(toks, i + 1, end);
+        } else if (first.is("from")) {
+          fromStatement(toks, i + 1, end);
+        } else {
+          dynamic(toks, i, end);
+        }
+        i = end + 1;
+      }
+    }
+
+    /** "else = 1" cannot happen for keywords; but soft words like "match" are not in COMPOUND. */
+    private static boolean isAssignmentTarget(List<Token> toks, int i) {
+      return i + 1 < toks.size() && toks.get(i + 1).is("=");
+    }
+
+    private Ctx header(List<Token> toks, int i, int colon, int depth) {
+      String kw = toks.get(i).text();
+      switch (kw) {
+        case "try" -> {
+          TryFrame f = new TryFrame();
+          lastTry.put(depth, f);
+          return new Ctx(depth, CtxKind.TRY_BODY, f);
+        }
+        case "except" -> {
+          TryFrame f = lastTry.get(depth);
+          if (f != null && handlerCatchesImportError(toks, i + 1, colon)) {
+            f.catchesImportError = true;
+          }
+          return new Ctx(depth, CtxKind.PLAIN, null);
+        }
+        case "if" -> {
+          if (isTypeChecking(toks, i + 1, colon)) {
+            return new Ctx(depth, CtxKind.GUARDED, null);
+          }
+          return new Ctx(depth, CtxKind.PLAIN, null);
+        }
+        case "with" -> {
+          return new Ctx(depth, suppressesImportError(toks, i + 1, colon) ? CtxKind.GUARDED : CtxKind.PLAIN, null);
+        }
+        case "def" -> {
+          return new Ctx(depth, CtxKind.FUNCTION, null);
+        }
+        case "async" -> {
+          boolean def = i + 1 < colon && toks.get(i + 1).is("def");
+          boolean with = i + 1 < colon && toks.get(i + 1).is("with");
+          if (with && suppressesImportError(toks, i + 2, colon)) {
+            return new Ctx(depth, CtxKind.GUARDED, null);
+          }
+          return new Ctx(depth, def ? CtxKind.FUNCTION : CtxKind.PLAIN, null);
+        }
+        default -> {
+          return new Ctx(depth, CtxKind.PLAIN, null);
+        }
+      }
+    }
+
+    private static boolean handlerCatchesImportError(List<Token> toks, int from, int colon) {
+      int i = from;
+      if (i < colon && toks.get(i).is("*")) {
+        i++; // except* (exception groups)
+      }
+      if (i >= colon) {
+        return true; // bare except
+      }
+      for (int k = i; k < colon; k++) {
+        Token t = toks.get(k);
+        if (t.is("as")) {
+          break;
+        }
+        if (t.isName() && CATCHES_IMPORT.contains(t.text())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean isTypeChecking(List<Token> toks, int from, int colon) {
+      int n = colon - from;
+      if (n == 1) {
+        return toks.get(from).is("TYPE_CHECKING");
+      }
+      return n == 3 && toks.get(from + 1).is(".") && toks.get(from + 2).is("TYPE_CHECKING");
+    }
+
+    private static boolean suppressesImportError(List<Token> toks, int from, int colon) {
+      for (int k = from; k + 1 < colon; k++) {
+        if (toks.get(k).is("suppress") && toks.get(k + 1).is("(")) {
+          int depth = 0;
+          for (int j = k + 1; j < colon; j++) {
+            Token t = toks.get(j);
+            if (t.is("(")) {
+              depth++;
+            } else if (t.is(")")) {
+              if (--depth == 0) {
+                break;
+              }
+            } else if (t.isName() && CATCHES_IMPORT.contains(t.text())) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    }
+
+    /** The ':' ending a compound statement header, skipping brackets and lambda colons; -1 if none. */
+    private static int headerColon(List<Token> toks, int i) {
+      int depth = 0;
+      int lambdas = 0;
+      for (int k = i; k < toks.size(); k++) {
+        Token t = toks.get(k);
+        if (t.type() != Type.OP && !t.is("lambda")) {
+          continue;
+        }
+        switch (t.text()) {
+          case "(", "[", "{" -> depth++;
+          case ")", "]", "}" -> depth--;
+          case "lambda" -> {
+            if (depth == 0) {
+              lambdas++;
+            }
+          }
+          case ":" -> {
+            if (depth == 0) {
+              if (lambdas == 0) {
+                return k;
+              }
+              lambdas--;
+            }
+          }
+          default -> { }
+        }
+      }
+      return -1;
+    }
+
+    private static int statementEnd(List<Token> toks, int i) {
+      int depth = 0;
+      for (int k = i; k < toks.size(); k++) {
+        Token t = toks.get(k);
+        if (t.type() != Type.OP) {
+          continue;
+        }
+        switch (t.text()) {
+          case "(", "[", "{" -> depth++;
+          case ")", "]", "}" -> depth--;
+          case ";" -> {
+            if (depth <= 0) {
+              return k;
+            }
+          }
+          default -> { }
+        }
+      }
+      return toks.size();
+    }
+
+    /** {@code import a.b as c, d} from just after "import". */
+    private void importStatement(List<Token> toks, int i, int end) {
+      int line = toks.get(i - 1).line();
+      while (i < end) {
+        StringBuilder name = new StringBuilder();
+        while (i < end && toks.get(i).isName()) {
+          name.append(toks.get(i).text());
+          i++;
+          if (i < end && toks.get(i).is(".")) {
+            name.append('.');
+            i++;
+          } else {
+            break;
+          }
+        }
+        if (name.length() > 0 && name.charAt(name.length() - 1) != '.') {
+          record(Kind.IMPORT, name.toString(), 0, List.of(), line);
+        }
+        while (i < end && !toks.get(i).is(",")) {
+          i++; // "as c"
+        }
+        i++;
+      }
+    }
+
+    /** {@code from ..a.b import (x, y as z)} from just after "from". */
+    private void fromStatement(List<Token> toks, int i, int end) {
+      int line = toks.get(i - 1).line();
+      int level = 0;
+      while (i < end && (toks.get(i).is(".") || toks.get(i).is("..."))) {
+        level += toks.get(i).text().length();
+        i++;
+      }
+      StringBuilder module = new StringBuilder();
+      while (i < end && !toks.get(i).is("import")) {
+        Token t = toks.get(i);
+        if (!t.isName() && !t.is(".")) {
+          return; // not an import statement we understand
+        }
+        module.append(t.text());
+        i++;
+      }
+      if (i >= end) {
+        return;
+      }
+      i++; // import
+      List<String> names = new ArrayList<>();
+      boolean expectName = true;
+      for (; i < end; i++) {
+        Token t = toks.get(i);
+        if (t.is("(") || t.is(")")) {
+          continue;
+        }
+        if (t.is(",")) {
+          expectName = true;
+        } else if (expectName && (t.isName() || t.is("*"))) {
+          names.add(t.text());
+          expectName = false;
+        }
+      }
+      if (!names.isEmpty() && (level > 0 || module.length() > 0)) {
+        record(Kind.FROM, module.toString(), level, names, line);
+      }
+    }
+
+    /** {@code __import__('a.b')}, {@code importlib.import_module('.x', 'pkg')} with literal strings. */
+    private void dynamic(List<Token> toks, int from, int to) {
+      for (int k = from; k + 1 < to; k++) {
+        Token t = toks.get(k);
+        boolean dunder = t.is("__import__");
+        boolean importModule = t.is("import_module");
+        if ((!dunder && !importModule) || !toks.get(k + 1).is("(")) {
+          continue;
+        }
+        Token prev = k > from ? toks.get(k - 1) : null;
+        if (prev != null && prev.is("def")) {
+          continue;
+        }
+        if (prev != null && prev.is(".")) {
+          Token owner = k - 2 >= from ? toks.get(k - 2) : null;
+          String expected = dunder ? "builtins" : "importlib";
+          if (owner == null || !owner.is(expected)) {
+            continue;
+          }
+        }
+        List<List<Token>> args = arguments(toks, k + 2, to);
+        if (args.isEmpty()) {
+          continue;
+        }
+        String name = literal(args.get(0));
+        if (name == null || name.isEmpty()) {
+          continue;
+        }
+        int line = t.line();
+        if (dunder || !name.startsWith(".")) {
+          if (!name.startsWith(".")) {
+            record(Kind.DYNAMIC, name, 0, List.of(), line);
+          }
+          continue;
+        }
+        int level = 0;
+        while (level < name.length() && name.charAt(level) == '.') {
+          level++;
+        }
+        String rest = name.substring(level);
+        List<Token> pkgArg = null;
+        for (int a = 1; a < args.size(); a++) {
+          List<Token> arg = args.get(a);
+          if (arg.size() >= 2 && arg.get(0).is("package") && arg.get(1).is("=")) {
+            pkgArg = arg.subList(2, arg.size());
+          } else if (a == 1 && !(arg.size() >= 2 && arg.get(1).is("="))) {
+            pkgArg = arg;
+          }
+        }
+        if (pkgArg == null) {
+          continue; // TypeError at run time: relative name without package
+        }
+        String pkg = literal(pkgArg);
+        if (pkg != null) {
+          String[] bits = rsplit(pkg, level - 1);
+          if (bits != null) {
+            record(Kind.DYNAMIC, rest.isEmpty() ? bits[0] : bits[0] + "." + rest, 0, List.of(), line);
+          }
+        } else if (pkgArg.size() == 1 && (pkgArg.get(0).is("__name__") || pkgArg.get(0).is("__package__"))) {
+          record(Kind.DYNAMIC, rest, level, List.of(), line);
+        }
+      }
+    }
+
+    /** The leading part of {@code pkg} after dropping {@code drop} trailing dotted parts; null if too short. */
+    private static String[] rsplit(String pkg, int drop) {
+      String base = pkg;
+      for (int i = 0; i < drop; i++) {
+        int dot = base.lastIndexOf('.');
+        if (dot < 0) {
+          return null;
+        }
+        base = base.substring(0, dot);
+      }
+      return new String[] {base};
+    }
+
+    /** Arguments of a call, each as its tokens, from just after '(' up to the matching ')'. */
+    private static List<List<Token>> arguments(List<Token> toks, int from, int to) {
+      List<List<Token>> args = new ArrayList<>();
+      List<Token> current = new ArrayList<>();
+      int depth = 0;
+      for (int k = from; k < to; k++) {
+        Token t = toks.get(k);
+        if (t.is("(") || t.is("[") || t.is("{")) {
+          depth++;
+        } else if (t.is(")") || t.is("]") || t.is("}")) {
+          if (depth == 0) {
+            if (!current.isEmpty()) {
+              args.add(current);
+            }
+            return args;
+          }
+          depth--;
+        } else if (t.is(",") && depth == 0) {
+          args.add(current);
+          current = new ArrayList<>();
+          continue;
+        }
+        current.add(t);
+      }
+      return List.of(); // unterminated call
+    }
+
+    /** The value of tokens that are only plain string literals (implicitly concatenated); else null. */
+    private static String literal(List<Token> toks) {
+      if (toks.isEmpty()) {
+        return null;
+      }
+      StringBuilder b = new StringBuilder();
+      for (Token t : toks) {
+        String v = t.stringValue();
+        if (v == null) {
+          return null;
+        }
+        b.append(v);
+      }
+      return b.toString();
+    }
+
+    private void record(Kind kind, String module, int level, List<String> names, int line) {
+      List<TryFrame> tries = new ArrayList<>();
+      boolean guarded = false;
+      for (Ctx c : stack) { // innermost first
+        if (c.kind() == CtxKind.FUNCTION) {
+          break; // a function body runs later, outside any surrounding try
+        }
+        if (c.kind() == CtxKind.TRY_BODY) {
+          tries.add(c.tryFrame());
+        } else if (c.kind() == CtxKind.GUARDED) {
+          guarded = true;
+        }
+      }
+      found.add(new Found(kind, module, level, List.copyOf(names), line, tries, guarded));
+    }
+  }
+}
