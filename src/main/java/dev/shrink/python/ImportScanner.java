@@ -15,6 +15,10 @@ import java.util.Set;
  * Finds the imports of Python 3 source without running it: a tokenizer plus a small state machine
  * over logical lines and indentation. Strings, comments and docstrings never yield imports; only
  * literal strings count for {@code __import__} and {@code importlib.import_module}.
+ *
+ * <p>The program is assumed to run on Linux: imports under a condition that is never true there
+ * ({@code if sys.platform == "win32":}, {@code if os.name == "nt":}, {@code sys.platform.startswith("darwin")},
+ * or a module-level name assigned such a test, like subprocess's {@code _mswindows}) are left out.
  */
 public final class ImportScanner {
   private static final Set<String> COMPOUND =
@@ -24,9 +28,17 @@ public final class ImportScanner {
 
   private ImportScanner() {}
 
-  /** The imports of {@code source}, in source order. */
+  /** The imports of {@code source} run as the main program, in source order. */
   public static List<ImportRef> scan(String source) {
-    return new Run(PyTokenizer.tokenize(source)).scan();
+    return scan(source, true);
+  }
+
+  /**
+   * The imports of {@code source}, in source order; when {@code asMain} is false (the module is
+   * imported, not run), imports under {@code if __name__ == "__main__":} are left out.
+   */
+  public static List<ImportRef> scan(String source, boolean asMain) {
+    return new Run(PyTokenizer.tokenize(source), asMain).scan();
   }
 
   /** A try statement; its handlers are seen after its body. */
@@ -34,7 +46,7 @@ public final class ImportScanner {
     boolean catchesImportError;
   }
 
-  private enum CtxKind { TRY_BODY, GUARDED, FUNCTION, PLAIN }
+  private enum CtxKind { TRY_BODY, GUARDED, FUNCTION, DEAD, PLAIN }
 
   private record Ctx(int headerDepth, CtxKind kind, TryFrame tryFrame) {}
 
@@ -46,9 +58,12 @@ public final class ImportScanner {
     private final Deque<Ctx> stack = new ArrayDeque<>();
     private final Map<Integer, TryFrame> lastTry = new HashMap<>();
     private final List<Found> found = new ArrayList<>();
+    private final Set<String> falseNames = new java.util.HashSet<>();
+    private final boolean asMain;
 
-    Run(List<Token> tokens) {
+    Run(List<Token> tokens, boolean asMain) {
       this.tokens = tokens;
+      this.asMain = asMain;
     }
 
     List<ImportRef> scan() {
@@ -105,6 +120,10 @@ public final class ImportScanner {
           return;
         }
         int end = statementEnd(toks, i);
+        if (depth == 0 && stack.isEmpty() && first.isName() && i + 1 < end && toks.get(i + 1).is("=")
+            && neverOnLinux(toks, i + 2, end)) {
+          falseNames.add(first.text()); // e.g. _mswindows = (sys.platform == "win32")
+        }
         if (first.is("import")) {
           importStatement(toks, i + 1, end);
         } else if (first.is("from")) {
@@ -136,9 +155,12 @@ public final class ImportScanner {
           }
           return new Ctx(depth, CtxKind.PLAIN, null);
         }
-        case "if" -> {
+        case "if", "elif" -> {
           if (isTypeChecking(toks, i + 1, colon)) {
             return new Ctx(depth, CtxKind.GUARDED, null);
+          }
+          if (neverOnLinux(toks, i + 1, colon) || (!asMain && isMainCheck(toks, i + 1, colon))) {
+            return new Ctx(depth, CtxKind.DEAD, null);
           }
           return new Ctx(depth, CtxKind.PLAIN, null);
         }
@@ -188,6 +210,110 @@ public final class ImportScanner {
         return toks.get(from).is("TYPE_CHECKING");
       }
       return n == 3 && toks.get(from + 1).is(".") && toks.get(from + 2).is("TYPE_CHECKING");
+    }
+
+    /** {@code __name__ == "__main__"} (either order). */
+    private static boolean isMainCheck(List<Token> toks, int from, int to) {
+      if (to - from != 3 || !toks.get(from + 1).is("==")) {
+        return false;
+      }
+      Token a = toks.get(from);
+      Token b = toks.get(from + 2);
+      return (a.is("__name__") && "__main__".equals(b.stringValue())) || (b.is("__name__") && "__main__".equals(a.stringValue()));
+    }
+
+    /** A condition that is false on Linux: a platform test, a name assigned one, or an "and" with one. */
+    private boolean neverOnLinux(List<Token> toks, int from, int to) {
+      int depth = 0;
+      int start = from;
+      for (int k = from; k <= to; k++) {
+        if (k == to || (depth == 0 && toks.get(k).is("and"))) {
+          if (falseTerm(stripParens(toks.subList(start, k)))) {
+            return true;
+          }
+          start = k + 1;
+          continue;
+        }
+        Token t = toks.get(k);
+        if (t.is("(") || t.is("[")) {
+          depth++;
+        } else if (t.is(")") || t.is("]")) {
+          depth--;
+        }
+      }
+      return false;
+    }
+
+    private static List<Token> stripParens(List<Token> t) {
+      while (t.size() >= 2 && t.get(0).is("(") && t.get(t.size() - 1).is(")")) {
+        t = t.subList(1, t.size() - 1);
+      }
+      return t;
+    }
+
+    private boolean falseTerm(List<Token> t) {
+      if (t.size() == 1 && t.get(0).isName() && falseNames.contains(t.get(0).text())) {
+        return true;
+      }
+      // sys.platform == "x" / os.name == "x" / sys.platform in ("a", "b") / either order for ==
+      int op = -1;
+      for (int k = 0; k < t.size(); k++) {
+        if (t.get(k).is("==") || t.get(k).is("in")) {
+          op = k;
+          break;
+        }
+      }
+      if (op > 0) {
+        List<Token> left = t.subList(0, op);
+        List<Token> right = t.subList(op + 1, t.size());
+        if (t.get(op).is("==") && platformValue(right) != null) {
+          List<Token> swap = left;
+          left = right;
+          right = swap;
+        }
+        String linux = platformValue(left);
+        List<String> values = literals(right);
+        if (linux != null && values != null && !values.isEmpty()) {
+          return values.stream().noneMatch(v -> linux.equals("posix") ? v.equals("posix") : v.startsWith("linux"));
+        }
+        return false;
+      }
+      // sys.platform.startswith("win") / startswith(("win", "cygwin"))
+      if (t.size() >= 6 && t.get(0).is("sys") && t.get(1).is(".") && t.get(2).is("platform") && t.get(3).is(".")
+          && t.get(4).is("startswith") && t.get(5).is("(") && t.get(t.size() - 1).is(")")) {
+        List<String> values = literals(t.subList(6, t.size() - 1));
+        return values != null && !values.isEmpty() && values.stream().noneMatch("linux"::startsWith);
+      }
+      return false;
+    }
+
+    /** "linux" for {@code sys.platform}, "posix" for {@code os.name}; null otherwise. */
+    private static String platformValue(List<Token> t) {
+      if (t.size() == 3 && t.get(1).is(".")) {
+        if ((t.get(0).is("sys") || t.get(0).is("_sys")) && t.get(2).is("platform")) {
+          return "linux";
+        }
+        if ((t.get(0).is("os") || t.get(0).is("_os")) && t.get(2).is("name")) {
+          return "posix";
+        }
+      }
+      return null;
+    }
+
+    /** String literals alone or in a tuple/list; null when anything else is there. */
+    private static List<String> literals(List<Token> t) {
+      List<String> out = new ArrayList<>();
+      for (Token x : stripParens(t)) {
+        if (x.is(",") || x.is("[") || x.is("]")) {
+          continue;
+        }
+        String v = x.stringValue();
+        if (v == null) {
+          return null;
+        }
+        out.add(v);
+      }
+      return out;
     }
 
     private static boolean suppressesImportError(List<Token> toks, int from, int colon) {
@@ -451,6 +577,11 @@ public final class ImportScanner {
     private void record(Kind kind, String module, int level, List<String> names, int line) {
       List<TryFrame> tries = new ArrayList<>();
       boolean guarded = false;
+      for (Ctx c : stack) {
+        if (c.kind() == CtxKind.DEAD) {
+          return; // never runs on Linux, or only when run as __main__
+        }
+      }
       for (Ctx c : stack) { // innermost first
         if (c.kind() == CtxKind.FUNCTION) {
           break; // a function body runs later, outside any surrounding try
