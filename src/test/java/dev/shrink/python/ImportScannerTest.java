@@ -185,4 +185,34 @@ class ImportScannerTest {
         """;
     assertThat(ImportScanner.scan(src)).isEmpty();
   }
+
+  @Test
+  void conditionsNeverTrueOnLinuxAndMainBlocks() {
+    String src = """
+        import sys, os
+        _mswindows = (sys.platform == "win32")
+        if sys.platform == 'win32':
+            import winonly1
+        elif sys.platform == "darwin":
+            import maconly
+        else:
+            import linux_ok
+        if os.name == 'nt' and fast:
+            import winonly2
+        if sys.platform.startswith(('win', 'cygwin')):
+            import winonly3
+        if _mswindows:
+            import winonly4
+        if sys.platform.startswith('linux'):
+            import linux_ok2
+        if sys.platform in ('linux', 'darwin'):
+            import linux_ok3
+        if __name__ == '__main__':
+            import main_only
+        """;
+    assertThat(ImportScanner.scan(src, false)).extracting(ImportRef::module)
+        .containsExactly("sys", "os", "linux_ok", "linux_ok2", "linux_ok3");
+    assertThat(ImportScanner.scan(src, true)).extracting(ImportRef::module)
+        .containsExactly("sys", "os", "linux_ok", "linux_ok2", "linux_ok3", "main_only");
+  }
 }
