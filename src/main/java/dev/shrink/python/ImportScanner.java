@@ -38,7 +38,20 @@ public final class ImportScanner {
    * imported, not run), imports under {@code if __name__ == "__main__":} are left out.
    */
   public static List<ImportRef> scan(String source, boolean asMain) {
-    return new Run(PyTokenizer.tokenize(source), asMain).scan();
+    return scan(source, asMain, null);
+  }
+
+  /**
+   * As {@link #scan(String, boolean)}, knowing the interpreter's version ("3.11"): branches of
+   * {@code if sys.version_info >= (3, 10): ... else: ...} that cannot run are left out too.
+   */
+  public static List<ImportRef> scan(String source, boolean asMain, String pythonVersion) {
+    int[] version = null;
+    if (pythonVersion != null) {
+      String[] p = pythonVersion.split("\\.");
+      version = new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
+    }
+    return new Run(PyTokenizer.tokenize(source), asMain, version).scan();
   }
 
   /** A try statement; its handlers are seen after its body. */
@@ -59,11 +72,15 @@ public final class ImportScanner {
     private final Map<Integer, TryFrame> lastTry = new HashMap<>();
     private final List<Found> found = new ArrayList<>();
     private final Set<String> falseNames = new java.util.HashSet<>();
+    private final Set<String> trueNames = new java.util.HashSet<>();
+    private final Map<Integer, Boolean> chainTaken = new HashMap<>();
     private final boolean asMain;
+    private final int[] version;
 
-    Run(List<Token> tokens, boolean asMain) {
+    Run(List<Token> tokens, boolean asMain, int[] version) {
       this.tokens = tokens;
       this.asMain = asMain;
+      this.version = version;
     }
 
     List<ImportRef> scan() {
@@ -104,6 +121,9 @@ public final class ImportScanner {
     private void statements(List<Token> toks, int i, int depth) {
       while (i < toks.size()) {
         Token first = toks.get(i);
+        if (!first.is("elif") && !first.is("else")) {
+          chainTaken.remove(depth); // a new statement ends any if/elif/else chain at this depth
+        }
         if (first.isName() && COMPOUND.contains(first.text()) && !isAssignmentTarget(toks, i)) {
           int colon = headerColon(toks, i);
           if (colon < 0) {
@@ -120,9 +140,12 @@ public final class ImportScanner {
           return;
         }
         int end = statementEnd(toks, i);
-        if (depth == 0 && stack.isEmpty() && first.isName() && i + 1 < end && toks.get(i + 1).is("=")
-            && neverOnLinux(toks, i + 2, end)) {
-          falseNames.add(first.text()); // e.g. _mswindows = (sys.platform == "win32")
+        if (depth == 0 && stack.isEmpty() && first.isName() && i + 1 < end && toks.get(i + 1).is("=")) {
+          if (neverOnLinux(toks, i + 2, end)) {
+            falseNames.add(first.text()); // e.g. _mswindows = (sys.platform == "win32")
+          } else if (Boolean.TRUE.equals(versionTest(stripParens(toks.subList(i + 2, end))))) {
+            trueNames.add(first.text()); // e.g. PY3 = sys.version_info[0] == 3
+          }
         }
         if (first.is("import")) {
           importStatement(toks, i + 1, end);
@@ -156,13 +179,32 @@ public final class ImportScanner {
           return new Ctx(depth, CtxKind.PLAIN, null);
         }
         case "if", "elif" -> {
+          if (kw.equals("elif") && chainTaken.getOrDefault(depth, false)) {
+            return new Ctx(depth, CtxKind.DEAD, null); // an earlier branch always runs
+          }
           if (isTypeChecking(toks, i + 1, colon)) {
             return new Ctx(depth, CtxKind.GUARDED, null);
           }
           if (neverOnLinux(toks, i + 1, colon) || (!asMain && isMainCheck(toks, i + 1, colon))) {
             return new Ctx(depth, CtxKind.DEAD, null);
           }
+          List<Token> cond = stripParens(toks.subList(i + 1, colon));
+          Boolean v = versionTest(cond);
+          if (cond.size() == 1 && trueNames.contains(cond.get(0).text())) {
+            v = true;
+          }
+          if (Boolean.FALSE.equals(v)) {
+            return new Ctx(depth, CtxKind.DEAD, null);
+          }
+          if (Boolean.TRUE.equals(v)) {
+            chainTaken.put(depth, true);
+          }
           return new Ctx(depth, CtxKind.PLAIN, null);
+        }
+        case "else" -> {
+          boolean dead = chainTaken.getOrDefault(depth, false);
+          chainTaken.remove(depth);
+          return new Ctx(depth, dead ? CtxKind.DEAD : CtxKind.PLAIN, null);
         }
         case "with" -> {
           return new Ctx(depth, suppressesImportError(toks, i + 1, colon) ? CtxKind.GUARDED : CtxKind.PLAIN, null);
@@ -210,6 +252,78 @@ public final class ImportScanner {
         return toks.get(from).is("TYPE_CHECKING");
       }
       return n == 3 && toks.get(from + 1).is(".") && toks.get(from + 2).is("TYPE_CHECKING");
+    }
+
+    /**
+     * The value of {@code sys.version_info <op> (3, 10)}, {@code sys.version_info[:2] <op> (...)},
+     * {@code sys.version_info[0] <op> 3} or {@code sys.version_info.major <op> 3} for the known
+     * version; null when unknown (no version, micro versions, anything else).
+     */
+    private Boolean versionTest(List<Token> t) {
+      if (version == null || t.size() < 5 || !t.get(0).is("sys") || !t.get(1).is(".") || !t.get(2).is("version_info")) {
+        return null;
+      }
+      int k = 3;
+      long[] actual;
+      boolean exact; // a slice is exactly (major, minor); version_info itself is longer
+      if (t.get(k).is("[") && t.size() > k + 3 && t.get(k + 1).is(":") && t.get(k + 2).text().equals("2")
+          && t.get(k + 3).is("]")) {
+        actual = new long[] {version[0], version[1]};
+        exact = true;
+        k += 4;
+      } else if ((t.get(k).is("[") && t.size() > k + 2 && t.get(k + 1).text().equals("0") && t.get(k + 2).is("]"))
+          || (t.get(k).is(".") && t.get(k + 1).is("major"))) {
+        actual = new long[] {version[0]};
+        exact = true;
+        k += t.get(k).is("[") ? 3 : 2;
+      } else {
+        actual = new long[] {version[0], version[1]};
+        exact = false;
+      }
+      if (k >= t.size()) {
+        return null;
+      }
+      String op = t.get(k).text();
+      List<Long> other = new ArrayList<>();
+      for (Token x : stripParens(t.subList(k + 1, t.size()))) {
+        if (x.is(",")) {
+          continue;
+        }
+        if (x.type() != Type.NUMBER || !x.text().matches("[0-9]+")) {
+          return null;
+        }
+        other.add(Long.parseLong(x.text()));
+      }
+      if (other.isEmpty()) {
+        return null;
+      }
+      int cmp = 0;
+      for (int i = 0; i < other.size() && cmp == 0; i++) {
+        if (i >= actual.length) {
+          if (exact) {
+            cmp = -1; // shorter tuple with equal prefix is smaller
+          } else {
+            return null; // micro version unknown
+          }
+        } else {
+          cmp = Long.compare(actual[i], other.get(i));
+        }
+      }
+      if (cmp == 0 && actual.length > other.size()) {
+        cmp = 1;
+      }
+      if (cmp == 0 && !exact) {
+        cmp = 1; // version_info has more fields than any two-element tuple it equals
+      }
+      return switch (op) {
+        case "<" -> cmp < 0;
+        case "<=" -> cmp <= 0;
+        case ">" -> cmp > 0;
+        case ">=" -> cmp >= 0;
+        case "==" -> cmp == 0;
+        case "!=" -> cmp != 0;
+        default -> null;
+      };
     }
 
     /** {@code __name__ == "__main__"} (either order). */

@@ -36,6 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Knowledge {
   static final String DIR = "knowledge/python/";
+  static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** A hidden import. */
   public record Import(String module, boolean optional, String ifAvailable, String reason) {}
@@ -140,7 +141,7 @@ public final class Knowledge {
   }
 
   static List<Object> parse(String json) {
-    JsonNode root = JsonMapper.builder().build().readTree(json);
+    JsonNode root = JSON.readTree(json);
     String library = text(root, "library", "?");
     List<Object> rules = new ArrayList<>();
     for (JsonNode i : root.path("ignores")) {

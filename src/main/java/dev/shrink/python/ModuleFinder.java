@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Finds modules by name on a {@link PythonLayout}'s sys.path the way CPython's built-in, frozen
@@ -197,7 +196,7 @@ public final class ModuleFinder {
       if (in == null) {
         throw new IllegalStateException("resource /python/modules.json is missing");
       }
-      return JsonMapper.builder().build().readTree(in);
+      return Knowledge.JSON.readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The files a Python program needs, found statically: from the launch's main code (script,
@@ -213,7 +212,7 @@ public final class PythonClosure {
   private void scanSource(PyModule m, String file, String source) {
     boolean asMain = m.name().equals("__main__") || m.name().equals(mainModule)
         || m.name().equals(mainModule + ".__main__");
-    for (ImportRef ref : ImportScanner.scan(source, asMain)) {
+    for (ImportRef ref : ImportScanner.scan(source, asMain, layout.version())) {
       importRef(m, file, ref);
     }
   }
@@ -695,7 +694,7 @@ public final class PythonClosure {
       if (in == null) {
         throw new IllegalStateException("resource " + name + " is missing");
       }
-      return JsonMapper.builder().build().readTree(in);
+      return Knowledge.JSON.readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -215,4 +215,42 @@ class ImportScannerTest {
     assertThat(ImportScanner.scan(src, true)).extracting(ImportRef::module)
         .containsExactly("sys", "os", "linux_ok", "linux_ok2", "linux_ok3", "main_only");
   }
+
+  @Test
+  void versionChecksWithAKnownVersion() {
+    String src = """
+        import sys
+        PY2 = sys.version_info[0] == 2
+        PY3 = sys.version_info[0] == 3
+        if sys.version_info >= (3, 10):
+            from importlib import metadata
+        else:
+            import importlib_metadata as metadata
+        if sys.version_info < (3, 8):
+            import old_backport
+        elif sys.version_info[:2] == (3, 11):
+            import exactly_311
+        else:
+            import newer
+        if PY3:
+            import py3_only
+        else:
+            import py2_only
+        if sys.version_info >= (3, 11, 4):
+            import micro_unknown
+        else:
+            import micro_unknown_else
+        try:
+            pass
+        except ImportError:
+            pass
+        else:
+            import try_else
+        """;
+    assertThat(ImportScanner.scan(src, true, "3.11")).extracting(ImportRef::module).containsExactly(
+        "sys", "importlib", "exactly_311", "py3_only", "micro_unknown", "micro_unknown_else", "try_else");
+    assertThat(ImportScanner.scan(src, true, "3.9")).extracting(ImportRef::module).containsExactly(
+        "sys", "importlib_metadata", "newer", "py3_only", "micro_unknown_else", "try_else");
+    assertThat(ImportScanner.scan(src)).hasSize(11);
+  }
 }
