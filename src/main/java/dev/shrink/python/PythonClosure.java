@@ -1,0 +1,702 @@
+package dev.shrink.python;
+
+import dev.shrink.closure.Requirement;
+import dev.shrink.fs.RootFs;
+import dev.shrink.python.PyModule.Kind;
+import dev.shrink.python.PyTokenizer.Token;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The files a Python program needs, found statically: from the launch's main code (script,
+ * {@code -m} module, {@code -c} code or console script) and the interpreter's start-up modules,
+ * imports are followed transitively on the layout's sys.path; then package data files, the
+ * distribution metadata of every top-level package used, the {@code .pth} files and
+ * {@code pyvenv.cfg} that shape sys.path, and what {@link Knowledge} adds. Extension modules are
+ * reported as files; their shared-library dependencies are someone else's job.
+ */
+public final class PythonClosure {
+  /** An import that would fail, with where it is written. */
+  public record Missing(String module, String importer, int line, String statement) {}
+
+  /**
+   * What the analysis found.
+   *
+   * @param requirements the files (and symlinks on their way) to keep, each with its first reason
+   * @param missing non-optional imports that cannot be found
+   * @param modules names of the modules in the closure, sorted
+   * @param notes things a person should know (sourceless modules not scanned, .pth import lines not run)
+   */
+  public record Result(List<Requirement> requirements, List<Missing> missing, List<String> modules, List<String> notes) {}
+
+  private static final Set<String> NOT_DATA_SUFFIXES = Set.of(".py", ".pyc", ".pyo", ".pyi", ".pyx", ".pxd", ".c", ".h");
+  private static final Set<String> TEST_DIRS = Set.of("test", "tests", "testing", "__pycache__");
+
+  private final RootFs fs;
+  private final PythonLayout layout;
+  private final ModuleFinder finder;
+  private final Knowledge knowledge;
+  private final Map<String, Requirement> requirements = new LinkedHashMap<>();
+  private final Map<String, PyModule> included = new LinkedHashMap<>();
+  private final Set<String> knowledgeApplied = new HashSet<>();
+  private final Deque<PyModule> toScan = new ArrayDeque<>();
+  private final List<Missing> missing = new ArrayList<>();
+  private final Set<String> missingSeen = new HashSet<>();
+  private final List<String> notes = new ArrayList<>();
+  private final Set<String> ignoredSeen = new HashSet<>();
+  private String mainModule = "__main__";
+
+  private PythonClosure(RootFs fs, PythonLayout layout, Knowledge knowledge) {
+    this.fs = fs;
+    this.layout = layout;
+    this.finder = new ModuleFinder(fs, layout);
+    this.knowledge = knowledge;
+  }
+
+  /**
+   * Analyses the program {@code layout.launch()} starts.
+   *
+   * @param extraModules modules the program loads by a name given elsewhere (e.g. the WSGI app
+   *     module on gunicorn's command line)
+   */
+  public static Result analyse(RootFs fs, PythonLayout layout, Knowledge knowledge, Collection<String> extraModules) {
+    PythonClosure c = new PythonClosure(fs, layout, knowledge);
+    c.run(extraModules);
+    List<String> modules = new ArrayList<>(new TreeSet<>(c.included.keySet()));
+    return new Result(List.copyOf(c.requirements.values()), List.copyOf(c.missing), modules, List.copyOf(c.notes));
+  }
+
+  /** Why something is needed: the statement (or other cause) and where it is. */
+  private record Origin(String analyser, String what, String file, int line) {
+    String reason() {
+      return file == null ? what : what + " (" + file + (line > 0 ? ":" + line : "") + ")";
+    }
+  }
+
+  private void run(Collection<String> extraModules) {
+    addFile(layout.executable(), new Origin("python", "interpreter", null, 0));
+    layout.pyvenvCfg().ifPresent(cfg -> addFile(cfg, new Origin("python", "venv configuration read by getpath and site", null, 0)));
+    if (fs.isDirectory(layout.platStdlibDir())) {
+      addFile(layout.platStdlibDir(), new Origin("python",
+          "directory landmark getpath searches for exec_prefix (keep the directory)", null, 0));
+    }
+    startup();
+    mainCode();
+    for (String m : extraModules) {
+      require(m, new Origin("python", "import " + m + " (named on the command line)", null, 0), false);
+    }
+    drain();
+    pthFiles();
+    drain();
+    for (PyModule m : new ArrayList<>(included.values())) {
+      packageData(m);
+    }
+    metadata();
+  }
+
+  private void drain() {
+    while (!toScan.isEmpty()) {
+      scanModule(toScan.pollFirst());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // entry points
+
+  private void startup() {
+    JsonNode data = resource("/python/startup.json");
+    for (JsonNode m : data.path("modules")) {
+      require(m.get("module").asString(), new Origin("python", "interpreter start-up: " + m.get("reason").asString(), null, 0),
+          m.path("optional").asBoolean(false));
+    }
+    if (layout.launch().mode() == Launch.Mode.MODULE) {
+      require("runpy", new Origin("python", "runpy runs -m " + layout.launch().target(), null, 0), false);
+    }
+    String codec = localeCodec();
+    if (codec != null) {
+      require("encodings." + codec, new Origin("python", "codec of the image's locale (LANG/LC_ALL/LC_CTYPE)", null, 0), true);
+    }
+    String io = layout.env().get("PYTHONIOENCODING");
+    if (io != null && !io.isBlank()) {
+      String c = codecModule(io.split(":")[0]);
+      if (c != null) {
+        require("encodings." + c, new Origin("python", "codec of PYTHONIOENCODING", null, 0), true);
+      }
+    }
+  }
+
+  private void mainCode() {
+    Launch launch = layout.launch();
+    switch (launch.mode()) {
+      case SCRIPT -> {
+        String script = launch.scriptPath();
+        if (!fs.isRegularFile(script)) {
+          missing.add(new Missing("__main__", script, 0, "script not found"));
+          return;
+        }
+        addFile(script, new Origin("python", "main script", null, 0));
+        String source = readText(script);
+        PyModule main = new PyModule("__main__", Kind.SOURCE, script, false, List.of());
+        scanSource(main, script, source);
+        entryPointCalls(script, source);
+      }
+      case MODULE -> {
+        mainModule = launch.target();
+        Origin o = new Origin("python", "python -m " + launch.target(), null, 0);
+        Optional<PyModule> m = require(launch.target(), o, false);
+        if (m.isPresent() && m.get().isPackage()) {
+          require(launch.target() + ".__main__", o, false);
+        }
+      }
+      case CODE -> scanSource(new PyModule("__main__", Kind.SOURCE, null, false, List.of()), "-c", launch.target());
+    }
+  }
+
+  /** {@code load_entry_point('dist==1.0', 'console_scripts', 'name')} in setuptools' console scripts. */
+  private void entryPointCalls(String script, String source) {
+    List<Token> t = PyTokenizer.tokenize(source);
+    for (int i = 0; i + 7 < t.size(); i++) {
+      if (!t.get(i).is("load_entry_point") || !t.get(i + 1).is("(") || (i > 0 && t.get(i - 1).is("def"))) {
+        continue;
+      }
+      String spec = t.get(i + 2).stringValue();
+      String group = t.get(i + 4).stringValue();
+      String name = t.get(i + 6).stringValue();
+      if (spec == null || group == null || name == null || !t.get(i + 3).is(",") || !t.get(i + 5).is(",")) {
+        continue;
+      }
+      String dist = spec.split("[=<>!~\\[;\\s]", 2)[0];
+      Origin where = new Origin("python", "entry point " + group + "/" + name + " of " + dist, script, t.get(i).line());
+      Optional<String> meta = findDistribution(dist);
+      if (meta.isEmpty()) {
+        missing.add(new Missing(dist + " (distribution)", script, t.get(i).line(), "load_entry_point('" + spec + "')"));
+        continue;
+      }
+      addTree(meta.get(), new Origin("python", "metadata of " + dist + " (load_entry_point)", null, 0));
+      String target = entryPoint(meta.get(), group, name);
+      if (target == null) {
+        missing.add(new Missing(dist + ":" + group + "/" + name, script, t.get(i).line(), "entry point not declared"));
+      } else {
+        require(target.split(":")[0].strip(), where, false);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // imports
+
+  private void scanModule(PyModule m) {
+    String source = readText(m.file());
+    if (source != null) {
+      scanSource(m, m.file(), source);
+    }
+  }
+
+  private void scanSource(PyModule m, String file, String source) {
+    boolean asMain = m.name().equals("__main__") || m.name().equals(mainModule)
+        || m.name().equals(mainModule + ".__main__");
+    for (ImportRef ref : ImportScanner.scan(source, asMain, layout.version())) {
+      importRef(m, file, ref);
+    }
+  }
+
+  private void importRef(PyModule importer, String file, ImportRef ref) {
+    Origin origin = new Origin("python", ref.describe(), file, ref.line());
+    String target = ref.module();
+    if (ref.level() > 0) {
+      String base = relativeBase(importer.packageName(), ref.level());
+      if (base == null) {
+        if (!ref.optional()) {
+          String shown = ref.module().isEmpty() ? String.join(",", ref.names()) : ref.module();
+          addMissing(new Missing(".".repeat(ref.level()) + shown, file, ref.line(),
+              ref.describe() + " (relative import beyond the top-level package)"));
+        }
+        return;
+      }
+      target = ref.module().isEmpty() ? base : base + "." + ref.module();
+    }
+    if (finder.isForeignOrMain(target)) {
+      return;
+    }
+    Optional<Knowledge.Ignore> ignore = knowledge.ignored(importer.name(), target);
+    if (ignore.isPresent()) {
+      if (ignoredSeen.add(importer.name() + " " + target)) {
+        notes.add("not followed: " + ref.describe() + " (" + file + ":" + ref.line() + "): "
+            + ignore.get().library() + ": " + ignore.get().reason());
+      }
+      return;
+    }
+    if (ref.kind() != ImportRef.Kind.FROM) {
+      require(target, origin, ref.optional());
+      return;
+    }
+    Optional<PyModule> from = require(target, origin, ref.optional());
+    if (from.isEmpty() || !from.get().isPackage()) {
+      return;
+    }
+    for (String name : ref.names()) {
+      if (name.equals("*")) {
+        for (String n : dunderAll(from.get())) {
+          submodule(target + "." + n, origin);
+        }
+      } else {
+        submodule(target + "." + name, origin);
+      }
+    }
+  }
+
+  /** {@code from pkg import name}: a submodule when one exists, else an attribute. */
+  private void submodule(String name, Origin origin) {
+    if (findModule(name).isPresent()) {
+      require(name, origin, true);
+    }
+  }
+
+  private static String relativeBase(String pkg, int level) {
+    if (pkg.isEmpty()) {
+      return null;
+    }
+    String base = pkg;
+    for (int i = 1; i < level; i++) {
+      int dot = base.lastIndexOf('.');
+      if (dot < 0) {
+        return null;
+      }
+      base = base.substring(0, dot);
+    }
+    return base;
+  }
+
+  /** Includes {@code name} and its parent packages; reports it missing unless optional. */
+  private Optional<PyModule> require(String name, Origin origin, boolean optional) {
+    String[] parts = name.split("\\.");
+    Optional<PyModule> m = Optional.empty();
+    StringBuilder prefix = new StringBuilder();
+    for (String part : parts) {
+      if (prefix.length() > 0) {
+        prefix.append('.');
+      }
+      prefix.append(part);
+      m = findModule(prefix.toString());
+      if (m.isEmpty()) {
+        if (!optional) {
+          addMissing(new Missing(name, origin.file(), origin.line(), origin.what()));
+        }
+        return m;
+      }
+      include(m.get(), origin);
+    }
+    return m;
+  }
+
+  /** Finds a module, also under the names knowledge redirects it to. */
+  private Optional<PyModule> findModule(String name) {
+    Optional<PyModule> m = finder.find(name);
+    if (m.isPresent()) {
+      return m;
+    }
+    for (Knowledge.Redirected r : knowledge.redirect(name)) {
+      Optional<PyModule> alt = finder.find(r.name());
+      if (alt.isPresent()) {
+        Origin o = new Origin("knowledge", r.by().library() + ": " + name + " is served as " + r.name() + ": "
+            + r.by().reason(), null, 0);
+        return require(r.name(), o, true);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void include(PyModule m, Origin origin) {
+    if (included.containsKey(m.name())) {
+      return;
+    }
+    included.put(m.name(), m);
+    if (m.file() != null) {
+      String what = switch (m.kind()) {
+        case EXTENSION -> "extension module " + m.name() + ": " + origin.what();
+        case FROZEN -> "frozen module " + m.name() + ", source kept (getpath landmark, -X frozen_modules=off): " + origin.what();
+        default -> origin.what();
+      };
+      Origin o = new Origin(origin.analyser(), what, origin.file(), origin.line());
+      addFile(m.file(), o);
+      if (m.file().endsWith(".py")) {
+        String dir = RootFs.parent(m.file());
+        String stem = m.file().substring(dir.length() + 1, m.file().length() - 3);
+        String pyc = dir + "/__pycache__/" + stem + ".cpython-" + layout.versionNoDot() + ".pyc";
+        if (fs.isRegularFile(pyc)) {
+          addFile(pyc, new Origin(origin.analyser(), "bytecode cache of " + m.name(), null, 0));
+        }
+        toScan.add(m);
+      } else if (m.kind() == Kind.BYTECODE) {
+        notes.add("sourceless module " + m.name() + " (" + m.file() + "): its imports are not scanned");
+      }
+    }
+    applyKnowledge(m.name());
+  }
+
+  private void applyKnowledge(String name) {
+    if (!knowledgeApplied.add(name)) {
+      return;
+    }
+    for (Knowledge.Rule rule : knowledge.rulesFor(name)) {
+      for (Knowledge.Import i : rule.imports()) {
+        if (i.ifAvailable() != null && findModule(i.ifAvailable()).isEmpty()) {
+          continue;
+        }
+        Origin o = new Origin("knowledge", rule.library() + ": " + i.reason() + " (when " + name + " is used)", null, 0);
+        require(i.module(), o, i.optional() || i.ifAvailable() != null);
+      }
+      for (Knowledge.File f : rule.files()) {
+        Origin o = new Origin("knowledge", rule.library() + ": " + f.reason() + " (when " + name + " is used)", null, 0);
+        String path = f.path();
+        boolean tree = path.endsWith("/**");
+        if (tree) {
+          path = path.substring(0, path.length() - 3);
+        }
+        if (fs.resolve(path).isEmpty()) {
+          if (!f.optional()) {
+            addMissing(new Missing(path + " (file)", "knowledge/" + rule.library(), 0, f.reason()));
+          }
+        } else if (tree) {
+          addTree(path, o);
+        } else {
+          addFile(path, o);
+        }
+      }
+    }
+  }
+
+  /** The string literals of {@code __all__ = [...]} / {@code __all__ += (...)} in a package's source. */
+  private List<String> dunderAll(PyModule pkg) {
+    List<String> names = new ArrayList<>();
+    String source = pkg.file() != null && pkg.file().endsWith(".py") ? readText(pkg.file()) : null;
+    if (source == null) {
+      return names;
+    }
+    List<Token> t = PyTokenizer.tokenize(source);
+    for (int i = 0; i + 2 < t.size(); i++) {
+      if (t.get(i).is("__all__") && (t.get(i + 1).is("=") || t.get(i + 1).is("+="))
+          && (t.get(i + 2).is("[") || t.get(i + 2).is("("))) {
+        for (int k = i + 3; k < t.size() && !t.get(k).is("]") && !t.get(k).is(")"); k++) {
+          String v = t.get(k).stringValue();
+          if (v != null) {
+            names.add(v);
+          }
+        }
+      }
+    }
+    return names;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // files beside the modules
+
+  /** .pth files whose directories hold kept files; their import lines are then followed (optional). */
+  private void pthFiles() {
+    for (PythonLayout.PthFile pth : layout.pthFiles()) {
+      boolean used = pth.addedPaths().stream().anyMatch(dir -> requirements.keySet().stream()
+          .anyMatch(p -> p.startsWith(dir + "/")));
+      if (!used) {
+        if (!pth.imports().isEmpty()) {
+          notes.add(pth.path() + " has import lines and is not kept: its code will not run at start-up");
+        }
+        continue;
+      }
+      addFile(pth.path(), new Origin("python", ".pth file adding " + String.join(", ", pth.addedPaths()) + " to sys.path",
+          null, 0));
+      PyModule site = new PyModule("site", Kind.SOURCE, pth.path(), false, List.of());
+      for (PythonLayout.PthImport imp : pth.imports()) {
+        for (ImportRef ref : ImportScanner.scan(imp.code())) {
+          ImportRef optional = new ImportRef(ref.kind(), ref.module(), ref.level(), ref.names(), imp.line(), true);
+          importRef(site, pth.path(), optional);
+        }
+      }
+    }
+  }
+
+  /** Non-module files of a regular package: templates, data, certificates; not test suites. */
+  private void packageData(PyModule m) {
+    if (!m.isPackage() || m.kind() == Kind.NAMESPACE || m.kind() == Kind.BUILTIN || m.locations().isEmpty()) {
+      return;
+    }
+    dataFiles(m.locations().get(0), true, m.name());
+  }
+
+  private void dataFiles(String dir, boolean packageDir, String pkg) {
+    for (String n : finder.listing(dir)) {
+      String p = dir + "/" + n;
+      if (fs.isDirectory(p)) {
+        boolean subpackage = finder.listing(p).stream().anyMatch(f -> f.startsWith("__init__."));
+        if (!subpackage && !TEST_DIRS.contains(n) && !n.endsWith(".dist-info") && !n.endsWith(".egg-info")) {
+          dataFiles(p, false, pkg);
+        }
+        continue;
+      }
+      if (!fs.isRegularFile(p) || n.equals("py.typed") || isModuleFile(n, packageDir)) {
+        continue;
+      }
+      addFile(p, new Origin("python", "data file of package " + pkg, null, 0));
+    }
+  }
+
+  private static boolean isModuleFile(String n, boolean packageDir) {
+    int dot = n.lastIndexOf('.');
+    if (dot >= 0 && NOT_DATA_SUFFIXES.contains(n.substring(dot))) {
+      return true;
+    }
+    if (n.matches(".*\\.cpython-[0-9]+.*\\.so") || n.endsWith(".abi3.so")) {
+      return true;
+    }
+    return packageDir && n.endsWith(".so") && !n.startsWith("lib");
+  }
+
+  /** dist-info / egg-info of each top-level package in the closure, from the same sys.path entry. */
+  private void metadata() {
+    Map<String, Map<String, Set<String>>> byEntry = new HashMap<>();
+    for (PyModule m : included.values()) {
+      if (m.name().contains(".") || m.kind() == Kind.BUILTIN || m.name().equals("__main__")) {
+        continue;
+      }
+      Set<String> entries = new LinkedHashSet<>();
+      if (m.isPackage()) {
+        m.locations().forEach(l -> entries.add(RootFs.parent(l)));
+      } else if (m.file() != null) {
+        entries.add(RootFs.parent(m.file()));
+      }
+      for (String entry : entries) {
+        if (entry.equals(layout.stdlibDir()) || entry.equals(layout.platStdlibDir())) {
+          continue;
+        }
+        Map<String, Set<String>> dists = byEntry.computeIfAbsent(entry, this::distributions);
+        for (Map.Entry<String, Set<String>> d : dists.entrySet()) {
+          if (d.getValue().contains(m.name())) {
+            addTree(d.getKey(), new Origin("python", "metadata of " + distName(d.getKey()) + " (provides " + m.name() + ")",
+                null, 0));
+          }
+        }
+      }
+    }
+  }
+
+  /** Metadata paths in a sys.path entry with the top-level names each provides. */
+  private Map<String, Set<String>> distributions(String entry) {
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    for (String n : finder.listing(entry)) {
+      if (!n.endsWith(".dist-info") && !n.endsWith(".egg-info")) {
+        continue;
+      }
+      String meta = entry + "/" + n;
+      Set<String> tops = new LinkedHashSet<>();
+      String topLevel = fs.isDirectory(meta) ? readText(meta + "/top_level.txt") : null;
+      if (topLevel != null) {
+        for (String l : topLevel.split("\n")) {
+          if (!l.isBlank()) {
+            tops.add(l.strip().replace('/', '.').split("\\.")[0]);
+          }
+        }
+      } else if (fs.isDirectory(meta)) {
+        String record = readText(meta + "/RECORD");
+        String installed = readText(meta + "/installed-files.txt");
+        if (record != null) {
+          for (String l : record.split("\n")) {
+            addTop(tops, l.split(",")[0]);
+          }
+        } else if (installed != null) {
+          for (String l : installed.split("\n")) {
+            String rel = RootFs.normalize(n + "/" + l.strip()).substring(1);
+            addTop(tops, rel);
+          }
+        }
+      }
+      String name = normalizeDist(distName(meta));
+      tops.add(name);
+      out.put(meta, tops);
+    }
+    return out;
+  }
+
+  private static void addTop(Set<String> tops, String relPath) {
+    String p = relPath.strip();
+    if (p.isEmpty() || p.startsWith("..") || p.startsWith("/")) {
+      return;
+    }
+    String first = p.split("/")[0];
+    if (first.endsWith(".dist-info") || first.endsWith(".egg-info") || first.equals("__pycache__")) {
+      return;
+    }
+    if (p.contains("/")) {
+      tops.add(first);
+    } else if (first.endsWith(".py") || first.endsWith(".so") || first.endsWith(".pyc")) {
+      tops.add(first.substring(0, first.indexOf('.')));
+    }
+  }
+
+  private Optional<String> findDistribution(String dist) {
+    String want = normalizeDist(dist);
+    for (String entry : layout.sysPath()) {
+      for (String n : finder.listing(entry)) {
+        if ((n.endsWith(".dist-info") || n.endsWith(".egg-info")) && normalizeDist(distName(n)).equals(want)) {
+          return Optional.of(entry + "/" + n);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The {@code module:attr} of an entry point in a metadata dir's entry_points.txt, or null. */
+  private String entryPoint(String meta, String group, String name) {
+    String text = readText(meta + "/entry_points.txt");
+    if (text == null) {
+      return null;
+    }
+    String section = null;
+    for (String line : text.split("\n")) {
+      String l = line.strip();
+      if (l.startsWith("[") && l.endsWith("]")) {
+        section = l.substring(1, l.length() - 1).strip();
+      } else if (group.equals(section) && l.contains("=")) {
+        String key = l.substring(0, l.indexOf('=')).strip();
+        if (key.equals(name)) {
+          return l.substring(l.indexOf('=') + 1).split("\\[")[0].strip();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String distName(String metaPath) {
+    String n = metaPath.substring(metaPath.lastIndexOf('/') + 1);
+    n = n.substring(0, n.lastIndexOf('.'));
+    int dash = n.indexOf('-');
+    return dash < 0 ? n : n.substring(0, dash);
+  }
+
+  private static String normalizeDist(String name) {
+    return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "_");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // locale
+
+  /** The encodings module for the locale's codeset, or null for C/POSIX/unset (UTF-8 then). */
+  private String localeCodec() {
+    String loc = null;
+    for (String var : List.of("LC_ALL", "LC_CTYPE", "LANG")) {
+      String v = layout.env().get(var);
+      if (v != null && !v.isEmpty()) {
+        loc = v;
+        break;
+      }
+    }
+    if (loc == null || loc.equals("C") || loc.equals("POSIX")) {
+      return null;
+    }
+    int dot = loc.indexOf('.');
+    if (dot < 0) {
+      return "latin_1"; // glibc's default codeset for a locale without one
+    }
+    String codeset = loc.substring(dot + 1).split("@")[0];
+    return codecModule(codeset);
+  }
+
+  /** encodings.search_function's mapping: normalize, then the aliases table of the image's encodings. */
+  private String codecModule(String encoding) {
+    String norm = encoding.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "_").replace('.', '_');
+    Optional<PyModule> enc = finder.find("encodings");
+    if (enc.isEmpty() || enc.get().locations().isEmpty()) {
+      return null;
+    }
+    String dir = enc.get().locations().get(0);
+    String aliases = readText(dir + "/aliases.py");
+    if (aliases != null) {
+      List<Token> t = PyTokenizer.tokenize(aliases);
+      for (int i = 0; i + 2 < t.size(); i++) {
+        if (norm.equals(t.get(i).stringValue()) && t.get(i + 1).is(":") && t.get(i + 2).stringValue() != null) {
+          return t.get(i + 2).stringValue();
+        }
+      }
+    }
+    return finder.find("encodings." + norm).isPresent() ? norm : null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // requirements
+
+  private void addMissing(Missing m) {
+    if (missingSeen.add(m.module() + "\0" + m.importer() + "\0" + m.line())) {
+      missing.add(m);
+    }
+  }
+
+  /** Keeps {@code path}, the symlinks on its way and their target. */
+  private void addFile(String path, Origin origin) {
+    String p = RootFs.normalize(path);
+    if (requirements.containsKey(p)) {
+      return;
+    }
+    requirements.put(p, new Requirement(p, origin.analyser(), origin.reason()));
+    fs.resolve(p).ifPresent(r -> {
+      for (String link : r.links()) {
+        requirements.putIfAbsent(link, new Requirement(link, origin.analyser(), "symlink on the way to " + p));
+      }
+      if (!r.path().equals(p)) {
+        requirements.putIfAbsent(r.path(), new Requirement(r.path(), origin.analyser(), "target of " + p));
+      }
+    });
+  }
+
+  /** Keeps every regular file under {@code dir} (recursively). */
+  private void addTree(String dir, Origin origin) {
+    if (!fs.isDirectory(dir)) {
+      addFile(dir, origin);
+      return;
+    }
+    for (String n : fs.list(dir)) {
+      String p = dir + "/" + n;
+      if (fs.isDirectory(p)) {
+        addTree(p, origin);
+      } else if (fs.isRegularFile(p)) {
+        addFile(p, origin);
+      }
+    }
+  }
+
+  private String readText(String path) {
+    if (path == null || !fs.isRegularFile(path)) {
+      return null;
+    }
+    try {
+      return new String(fs.read(path), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static JsonNode resource(String name) {
+    try (InputStream in = PythonClosure.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + name + " is missing");
+      }
+      return Knowledge.JSON.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

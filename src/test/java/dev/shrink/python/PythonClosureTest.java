@@ -1,0 +1,229 @@
+package dev.shrink.python;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shrink.closure.Requirement;
+import dev.shrink.fs.RootFs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Closures on the host's Debian python3 with python3-yaml and gunicorn installed. */
+class PythonClosureTest {
+  @TempDir Path tmp;
+  private static final RootFs HOST = new RootFs(Path.of("/"));
+  private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8");
+  private static final String DIST = "/usr/lib/python3/dist-packages";
+  private static final String STDLIB = "/usr/lib/python3.11";
+
+  private static Map<String, Requirement> byPath(PythonClosure.Result r) {
+    return r.requirements().stream().collect(Collectors.toMap(Requirement::path, Function.identity()));
+  }
+
+  /** The one file in {@code dir} whose name matches {@code regex}. */
+  private static String only(String dir, String regex) {
+    List<String> hits = HOST.list(dir).stream().filter(n -> n.matches(regex)).toList();
+    assertThat(hits).as(dir + " / " + regex).hasSize(1);
+    return dir + "/" + hits.get(0);
+  }
+
+  @Test
+  void scriptImportingYamlJsonSqlite3() throws IOException {
+    Path app = tmp.resolve("app.py");
+    Files.writeString(app, "import yaml, json, sqlite3\nprint(yaml.safe_dump({'a': 1}))\n");
+    PythonLayout layout = PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script(app.toString()));
+    PythonClosure.Result r = PythonClosure.analyse(HOST, layout, Knowledge.load(), List.of());
+    Map<String, Requirement> req = byPath(r);
+
+    assertThat(req).containsKeys(
+        app.toString(),
+        "/usr/bin/python3", "/usr/bin/python3.11",
+        DIST + "/yaml/__init__.py", DIST + "/yaml/cyaml.py",
+        only(DIST + "/yaml", "_yaml\\.cpython-311-.*\\.so"),
+        only(DIST, "PyYAML-.*\\.(dist|egg)-info") + (HOST.isDirectory(only(DIST, "PyYAML-.*\\.(dist|egg)-info"))
+            ? "/METADATA" : ""),
+        STDLIB + "/json/__init__.py", STDLIB + "/json/decoder.py",
+        STDLIB + "/sqlite3/__init__.py", STDLIB + "/sqlite3/dbapi2.py",
+        only(STDLIB + "/lib-dynload", "_sqlite3\\.cpython-311-.*\\.so"),
+        STDLIB + "/os.py", STDLIB + "/site.py", STDLIB + "/encodings/__init__.py", STDLIB + "/encodings/utf_8.py",
+        STDLIB + "/lib-dynload");
+    if (HOST.isRegularFile(DIST + "/yaml/__pycache__/__init__.cpython-311.pyc")) {
+      assertThat(req).containsKey(DIST + "/yaml/__pycache__/__init__.cpython-311.pyc");
+    }
+    if (HOST.resolve(STDLIB + "/sitecustomize.py").isPresent()) {
+      String target = HOST.resolve(STDLIB + "/sitecustomize.py").orElseThrow().path();
+      assertThat(req).containsKeys(STDLIB + "/sitecustomize.py", target);
+    }
+
+    assertThat(req.get(DIST + "/yaml/__init__.py").reason()).isEqualTo("import yaml (" + app + ":1)");
+    assertThat(req.get(DIST + "/yaml/__init__.py").analyser()).isEqualTo("python");
+    assertThat(r.requirements()).allSatisfy(q -> {
+      assertThat(q.analyser()).isIn("python", "knowledge");
+      assertThat(q.reason()).isNotBlank();
+    });
+    assertThat(r.modules()).contains("yaml", "yaml._yaml", "json", "sqlite3", "_sqlite3", "encodings.utf_8");
+
+    // nothing unrelated: GUI, test suites, interactive help, other installed packages
+    assertThat(req.keySet()).noneMatch(p -> p.startsWith(STDLIB + "/tkinter/") || p.startsWith(STDLIB + "/unittest/")
+        || p.startsWith(STDLIB + "/test/") || p.startsWith(STDLIB + "/idlelib/") || p.startsWith(STDLIB + "/lib2to3/")
+        || p.equals(STDLIB + "/pydoc.py") || p.startsWith(STDLIB + "/asyncio/")
+        || p.startsWith(DIST + "/falcon/") || p.startsWith(DIST + "/flask/") || p.startsWith(DIST + "/gunicorn/"));
+    assertThat(r.modules()).doesNotContain("tkinter", "unittest", "pydoc", "doctest", "asyncio", "falcon", "flask");
+    assertThat(r.missing()).isEmpty();
+  }
+
+  @Test
+  void gunicornConsoleScript() {
+    PythonLayout layout = PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script("/usr/bin/gunicorn"));
+    PythonClosure.Result r = PythonClosure.analyse(HOST, layout, Knowledge.load(), List.of());
+    Map<String, Requirement> req = byPath(r);
+    String egg = only(DIST, "gunicorn-.*\\.(egg|dist)-info");
+
+    assertThat(req).containsKeys("/usr/bin/gunicorn", DIST + "/gunicorn/__init__.py",
+        DIST + "/gunicorn/app/wsgiapp.py", DIST + "/gunicorn/arbiter.py", DIST + "/gunicorn/workers/sync.py",
+        DIST + "/gunicorn/workers/gthread.py", DIST + "/gunicorn/glogging.py", egg + "/entry_points.txt",
+        STDLIB + "/importlib/metadata/__init__.py");
+    // wsgiapp comes from the console script's load_entry_point through entry_points.txt
+    assertThat(req.get(DIST + "/gunicorn/app/wsgiapp.py").reason())
+        .startsWith("entry point console_scripts/gunicorn of gunicorn (/usr/bin/gunicorn:");
+    // workers are loaded by name: knowledge
+    assertThat(req.get(DIST + "/gunicorn/workers/sync.py").analyser()).isEqualTo("knowledge");
+    assertThat(req.get(DIST + "/gunicorn/workers/sync.py").reason()).startsWith("gunicorn: ");
+    if (new ModuleFinder(HOST, layout).find("gevent").isEmpty()) {
+      assertThat(req).doesNotContainKey(DIST + "/gunicorn/workers/ggevent.py");
+    }
+    assertThat(r.modules()).doesNotContain("tkinter", "falcon", "flask", "yaml");
+  }
+
+  /** -m on an app package: relative and star imports, data files, metadata, missing imports, namespace packages. */
+  @Test
+  void moduleLaunchOfAnAppPackage() throws IOException {
+    Path app = tmp.resolve("srv");
+    write(app, "mypkg/__init__.py", "from . import helpers\nfrom .sub import *\n__version__ = '1'\n");
+    write(app, "mypkg/__main__.py", """
+        import sys
+        from mypkg.helpers import run
+        from .. import beyond_top
+        import does_not_exist
+        try:
+            import nope
+        except ImportError:
+            nope = None
+        if sys.platform == "win32":
+            import only_on_windows
+        import nspkg.part
+        if __name__ == "__main__":
+            import only_when_main
+            run()
+        """);
+    write(app, "mypkg/helpers.py", "import importlib\nplugin = importlib.import_module('.plugins.basic', 'mypkg')\ndef run(): pass\n");
+    write(app, "mypkg/sub/__init__.py", "__all__ = ['exported']\n");
+    write(app, "mypkg/sub/exported.py", "x = 1\n");
+    write(app, "mypkg/sub/unused.py", "import tkinter\n");
+    write(app, "mypkg/plugins/__init__.py", "");
+    write(app, "mypkg/plugins/basic.py", "from ..sub import exported\n");
+    write(app, "mypkg/plugins/other.py", "");
+    write(app, "mypkg/templates/index.html", "<html/>");
+    write(app, "mypkg/templates/mail/welcome.txt", "hi");
+    write(app, "mypkg/cacert.pem", "pem");
+    write(app, "mypkg/py.typed", "");
+    write(app, "mypkg/stubs.pyi", "");
+    write(app, "mypkg/_speedups.cpython-311-x86_64-linux-gnu.so", "not really");
+    write(app, "mypkg/tests/test_all.py", "import pytest\n");
+    write(app, "mypkg/tests/data.json", "{}");
+    write(app, "nspkg/part.py", "");
+    write(app, "only_when_main.py", "");
+    write(app, "mypkg-1.0.dist-info/RECORD", "mypkg/__init__.py,sha256=x,1\nmypkg-1.0.dist-info/RECORD,,\n");
+    write(app, "mypkg-1.0.dist-info/METADATA", "Name: mypkg\n");
+    write(app, "other-2.0.dist-info/top_level.txt", "other\n");
+    write(app, "other-2.0.dist-info/METADATA", "Name: other\n");
+
+    String srv = app.toString();
+    PythonLayout layout = PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.module("mypkg", srv));
+    PythonClosure.Result r = PythonClosure.analyse(HOST, layout, Knowledge.load(), List.of());
+    Map<String, Requirement> req = byPath(r);
+
+    assertThat(req).containsKeys(srv + "/mypkg/__init__.py", srv + "/mypkg/__main__.py", srv + "/mypkg/helpers.py",
+        srv + "/mypkg/sub/__init__.py", srv + "/mypkg/sub/exported.py", srv + "/mypkg/plugins/__init__.py",
+        srv + "/mypkg/plugins/basic.py", srv + "/nspkg/part.py", srv + "/only_when_main.py",
+        srv + "/mypkg/templates/index.html", srv + "/mypkg/templates/mail/welcome.txt", srv + "/mypkg/cacert.pem",
+        srv + "/mypkg-1.0.dist-info/RECORD", srv + "/mypkg-1.0.dist-info/METADATA", STDLIB + "/runpy.py");
+    assertThat(req).doesNotContainKeys(srv + "/mypkg/sub/unused.py", srv + "/mypkg/plugins/other.py",
+        srv + "/mypkg/py.typed", srv + "/mypkg/stubs.pyi", srv + "/mypkg/_speedups.cpython-311-x86_64-linux-gnu.so",
+        srv + "/mypkg/tests/test_all.py", srv + "/mypkg/tests/data.json", srv + "/other-2.0.dist-info/METADATA");
+    assertThat(req.get(srv + "/mypkg/plugins/basic.py").reason())
+        .isEqualTo("import_module('mypkg.plugins.basic') (" + srv + "/mypkg/helpers.py:2)");
+    assertThat(req.get(srv + "/mypkg-1.0.dist-info/METADATA").reason()).startsWith("metadata of mypkg");
+
+    assertThat(r.missing()).extracting(PythonClosure.Missing::module, PythonClosure.Missing::importer,
+            PythonClosure.Missing::line)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("does_not_exist", srv + "/mypkg/__main__.py", 4),
+            org.assertj.core.groups.Tuple.tuple("..beyond_top", srv + "/mypkg/__main__.py", 3));
+    assertThat(r.modules()).contains("nspkg", "nspkg.part").doesNotContain("nope", "only_on_windows", "tkinter");
+  }
+
+  @Test
+  void knowledgeRulesIgnoresAndRedirects() throws IOException {
+    Path app = tmp.resolve("app");
+    write(app, "main.py", "import fw\n");
+    write(app, "fw/__init__.py", "import fw.core\nimport fw.devtools\n");
+    write(app, "fw/core.py", "from fw.extern import vendored_lib\nimport fw.extern.vendored_lib.deep\n");
+    write(app, "fw/devtools.py", "");
+    write(app, "fw/workers/__init__.py", "");
+    write(app, "fw/workers/fast.py", "import needs_speedlib\n");
+    write(app, "fw/workers/default.py", "");
+    write(app, "fw/extern/__init__.py", "");
+    write(app, "fw/_vendor/__init__.py", "");
+    write(app, "fw/_vendor/vendored_lib/__init__.py", "");
+    write(app, "fw/_vendor/vendored_lib/deep.py", "");
+    write(app, "etc/fw.conf", "x");
+    write(app, "share/fw/a/b.dat", "x");
+    String dir = app.toString();
+    Knowledge k = Knowledge.of("""
+        {"library": "fw",
+         "ignores": [{"importer": "fw", "module": "fw.devtools", "reason": "only the debug console"}],
+         "redirects": [{"from": "fw.extern", "to": ["fw._vendor", ""], "reason": "vendor importer"}],
+         "rules": [{"when": "fw.core",
+                    "imports": [{"module": "fw.workers.default", "reason": "default worker by name"},
+                                {"module": "fw.workers.fast", "ifAvailable": "speedlib", "reason": "fast worker"},
+                                {"module": "fw.workers.gone", "optional": true, "reason": "old versions only"},
+                                {"module": "fw.workers.required_but_missing", "reason": "must be there"}],
+                    "files": [{"path": "%s/etc/fw.conf", "reason": "config read at start"},
+                              {"path": "%s/share/fw/**", "reason": "data tree"},
+                              {"path": "/nonexistent/optional.conf", "optional": true, "reason": "optional"}]}]}
+        """.formatted(dir, dir));
+    PythonLayout layout = PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script(dir + "/main.py"));
+    PythonClosure.Result r = PythonClosure.analyse(HOST, layout, k, List.of());
+    Map<String, Requirement> req = byPath(r);
+
+    assertThat(req).containsKeys(dir + "/fw/workers/default.py", dir + "/etc/fw.conf", dir + "/share/fw/a/b.dat",
+        dir + "/fw/_vendor/vendored_lib/__init__.py", dir + "/fw/_vendor/vendored_lib/deep.py");
+    assertThat(req).doesNotContainKeys(dir + "/fw/devtools.py", dir + "/fw/workers/fast.py");
+    assertThat(req.get(dir + "/fw/workers/default.py").analyser()).isEqualTo("knowledge");
+    assertThat(req.get(dir + "/fw/workers/default.py").reason()).isEqualTo("fw: default worker by name (when fw.core is used)");
+    assertThat(r.missing()).extracting(PythonClosure.Missing::module).containsExactly("fw.workers.required_but_missing");
+    assertThat(r.notes()).anyMatch(n -> n.contains("fw.devtools") && n.contains("only the debug console"));
+  }
+
+  @Test
+  void unknownScriptIsReportedNotThrown() {
+    PythonLayout layout = PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script("/nonexistent/app.py"));
+    PythonClosure.Result r = PythonClosure.analyse(HOST, layout, Knowledge.none(), List.of());
+    assertThat(r.missing()).extracting(PythonClosure.Missing::module).containsExactly("__main__");
+    assertThat(Optional.ofNullable(byPath(r).get(STDLIB + "/os.py"))).isPresent();
+  }
+
+  static void write(Path root, String rel, String text) throws IOException {
+    Path p = root.resolve(rel);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, text);
+  }
+}
