@@ -109,13 +109,20 @@ final class RegistryClient {
 
   // ---- blobs ----
 
-  /** True when the repository has the blob (HEAD). */
-  boolean hasBlob(String digest) {
-    String action = "checking blob " + digest;
+  /** True when the repository has the blob (HEAD); {@code action} names what it is done for in errors. */
+  boolean hasBlob(String digest, String action) {
     return retrying(action, () -> {
       try (Response r = send(action, Request.head(repoUri("blobs/" + digest)), true)) {
         if (r.status == 404) {
           return false;
+        }
+        if (r.status == 401 || r.status == 403) {
+          // A HEAD answer has no body; the same GET brings the registry's error code and message.
+          try (Response g = send(action, Request.get(repoUri("blobs/" + digest)), false)) {
+            if (g.status == r.status) {
+              throw error(action, g);
+            }
+          }
         }
         expect(action, r, 200);
         return true;
@@ -385,12 +392,20 @@ final class RegistryClient {
   }
 
   private static String describe(Throwable e) {
-    String m = e.getMessage();
-    String text = e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : " " + m);
-    if (e.getCause() != null && e.getCause() != e && e.getCause().getMessage() != null) {
-      text += " (" + e.getCause().getMessage() + ")";
+    StringBuilder text = new StringBuilder(e.getClass().getSimpleName());
+    java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+    for (Throwable t = e; t != null && seen.size() < 4; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        seen.add(t.getMessage().strip());
+      }
     }
-    return text;
+    if (seen.isEmpty() && e instanceof java.net.ConnectException) {
+      seen.add("connection refused");
+    }
+    if (!seen.isEmpty()) {
+      text.append(": ").append(String.join(": ", seen));
+    }
+    return text.toString();
   }
 
   // ---- authentication ----

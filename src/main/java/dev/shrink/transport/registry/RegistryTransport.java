@@ -141,7 +141,7 @@ public final class RegistryTransport implements Transport {
   }
 
   private static void pushBlob(RegistryClient client, Image image, Descriptor blob, Supplier<InputStream> content) {
-    if (!client.hasBlob(blob.digest())) {
+    if (!client.hasBlob(blob.digest(), "pushing blob " + blob.digest())) {
       client.pushBlob(blob, content);
     }
   }
