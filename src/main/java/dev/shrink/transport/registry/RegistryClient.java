@@ -455,11 +455,14 @@ final class RegistryClient {
       throw new RegistryException(image + ": " + action + ": bad token realm '" + realm + "'", 401, e);
     }
     List<String> scopes = new ArrayList<>();
-    scopes.add("repository:" + ref.repository() + ":" + (push ? "pull,push" : "pull"));
+    List<String> actions = push ? List.of("pull", "push") : List.of("pull");
+    String own = "repository:" + ref.repository() + ":";
+    scopes.add(own + String.join(",", actions));
     String asked = challenge.param("scope");
     if (asked != null && !asked.isEmpty()) {
       for (String s : asked.split(" ")) {
-        if (!s.isEmpty() && !scopes.contains(s)) {
+        boolean covered = s.startsWith(own) && actions.containsAll(List.of(s.substring(own.length()).split(",")));
+        if (!s.isEmpty() && !covered && !scopes.contains(s)) {
           scopes.add(s);
         }
       }
