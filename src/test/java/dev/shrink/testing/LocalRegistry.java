@@ -58,6 +58,7 @@ public final class LocalRegistry implements AutoCloseable {
 
   /** A registry that wants basic auth for every request, with one user (bcrypt htpasswd). */
   public static LocalRegistry startWithBasicAuth(String user, String password) throws IOException {
+    assumeTrue(available(), BINARY + " is not installed (Debian package docker-registry)");
     Path dir = Files.createTempDirectory("shrink-registry-");
     Path htpasswd = dir.resolve("htpasswd");
     String line = run(List.of("htpasswd", "-Bbn", user, password)).strip();
@@ -70,6 +71,7 @@ public final class LocalRegistry implements AutoCloseable {
    * certificate is {@code rootCertBundle} (a token server in the test issues them).
    */
   public static LocalRegistry startWithTokenAuth(String realm, String service, String issuer, Path rootCertBundle) throws IOException {
+    assumeTrue(available(), BINARY + " is not installed (Debian package docker-registry)");
     return start(Files.createTempDirectory("shrink-registry-"), "auth:\n  token:\n    realm: " + realm + "\n    service: " + service
         + "\n    issuer: " + issuer + "\n    rootcertbundle: " + rootCertBundle + "\n");
   }
