@@ -1,0 +1,94 @@
+package dev.shrink.cli;
+
+import dev.shrink.image.Image;
+import dev.shrink.image.Json;
+import dev.shrink.layer.TempFiles;
+import dev.shrink.minify.Minifier;
+import dev.shrink.minify.MinifyReport;
+import dev.shrink.transport.ImageReference;
+import dev.shrink.transport.TransportOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code shrink minify SRC DEST}: a FROM-scratch image with only what the command needs. */
+@Command(name = "minify", mixinStandardHelpOptions = true,
+    description = {"Writes a FROM-scratch image holding only the files SRC's command needs, found by static analysis,",
+        "running as a non-root user (65532 unless the image already runs as non-root)."})
+final class MinifyCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SRC", converter = TransportMixin.ReferenceConverter.class, description = "The fat image.")
+  ImageReference source;
+
+  @Parameters(index = "1", paramLabel = "DEST", converter = TransportMixin.ReferenceConverter.class, description = "Where to write the shrunk image.")
+  ImageReference destination;
+
+  @Option(names = "--include", paramLabel = "PATH|GLOB", description = "Also keep these paths of SRC (repeatable).")
+  List<String> includes = List.of();
+
+  @Option(names = "--exclude", paramLabel = "GLOB", description = "Never keep paths matching this glob (repeatable).")
+  List<String> excludes = List.of();
+
+  @Option(names = "--user", paramLabel = "UID[:GID]", description = "Run user of the output (default: the image's if not root, else 65532:65532).")
+  String user;
+
+  @Option(names = "--entrypoint", paramLabel = "JSON", description = "Entrypoint in exec form, e.g. '[\"python3\", \"app.py\"]'.")
+  String entrypoint;
+
+  @Option(names = "--cmd", paramLabel = "JSON", description = "Cmd in exec form, e.g. '[\"--port\", \"8000\"]'.")
+  String cmd;
+
+  @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
+  Path report;
+
+  @Mixin
+  TransportMixin transport;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
+        dev.shrink.layer.Compression.GZIP, dev.shrink.layer.Compression.GZIP.defaultLevel());
+    TransportOptions srcOptions = transport.source();
+    Files.createDirectories(srcOptions.tempDir());
+    Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
+    try (Image image = source.read(srcOptions)) {
+      Minifier.Result result = Minifier.minify(image, work, options);
+      try (Image shrunk = result.image()) {
+        destination.write(shrunk, transport.destination());
+      }
+      MinifyReport r = result.report();
+      if (report != null) {
+        Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report-", ".json");
+        Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
+        Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      r.problems().forEach(p -> System.err.println("warning: " + p));
+      System.err.printf("%-8s %10s %8s %12s%n", "", "layers", "files", "file bytes");
+      System.err.printf("%-8s %10s %8d %12s%n", "before", Sizes.human(r.before().compressed()), r.before().files(), Sizes.human(r.before().fileBytes()));
+      System.err.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressed()), r.after().files(), Sizes.human(r.after().fileBytes()));
+      System.err.println("Wrote " + destination);
+    } finally {
+      TempFiles.deleteTree(work);
+    }
+    return 0;
+  }
+
+  private List<String> json(String value, String option) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return List.of(Json.MAPPER.readValue(value, String[].class));
+    } catch (RuntimeException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a JSON array of strings, e.g. '[\"python3\", \"app.py\"]'; got " + value);
+    }
+  }
+}

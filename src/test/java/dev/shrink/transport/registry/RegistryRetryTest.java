@@ -1,0 +1,184 @@
+package dev.shrink.transport.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.shrink.image.Digest;
+import dev.shrink.image.Image;
+import dev.shrink.image.ManifestFormat;
+import dev.shrink.testing.LocalRegistry;
+import dev.shrink.transport.TransportOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Transient failures are retried, others are not: a proxy in front of the real registry answers
+ * chosen requests with 5xx or 429 a given number of times, then passes them on.
+ */
+class RegistryRetryTest {
+  static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding", "date");
+
+  LocalRegistry registry;
+  HttpServer proxy;
+  final HttpClient upstream = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  final List<String> seen = new CopyOnWriteArrayList<>();
+  volatile String faultMethod;
+  volatile String faultPathPart;
+  volatile int faultStatus;
+  final AtomicInteger faultsLeft = new AtomicInteger();
+
+  @TempDir Path tmp;
+
+  @BeforeEach
+  void start() throws IOException {
+    registry = LocalRegistry.start();
+    proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    proxy.createContext("/", this::handle);
+    proxy.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (proxy != null) {
+      proxy.stop(0);
+    }
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  String host() {
+    return "127.0.0.1:" + proxy.getAddress().getPort();
+  }
+
+  void fail(String method, String pathPart, int status, int times) {
+    faultMethod = method;
+    faultPathPart = pathPart;
+    faultStatus = status;
+    faultsLeft.set(times);
+  }
+
+  void handle(HttpExchange ex) throws IOException {
+    String method = ex.getRequestMethod();
+    String path = ex.getRequestURI().getRawPath();
+    byte[] body = ex.getRequestBody().readAllBytes();
+    boolean fault = method.equals(faultMethod) && path.contains(faultPathPart) && faultsLeft.getAndDecrement() > 0;
+    seen.add(method + " " + path + (fault ? " -> " + faultStatus : ""));
+    if (fault) {
+      byte[] err = ("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected " + faultStatus + "\"}]}").getBytes(StandardCharsets.UTF_8);
+      if (faultStatus == 429 || faultStatus == 503) {
+        ex.getResponseHeaders().set("Retry-After", "0");
+      }
+      ex.sendResponseHeaders(faultStatus, method.equals("HEAD") ? -1 : err.length);
+      if (!method.equals("HEAD")) {
+        ex.getResponseBody().write(err);
+      }
+      ex.close();
+      return;
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.url() + ex.getRequestURI().toString()))
+        .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    ex.getRequestHeaders().forEach((k, vs) -> {
+      if (!HOP_HEADERS.contains(k.toLowerCase())) {
+        vs.forEach(v -> b.header(k, v));
+      }
+    });
+    HttpResponse<byte[]> r;
+    try {
+      r = upstream.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      throw new IOException(e);
+    }
+    r.headers().map().forEach((k, vs) -> {
+      if (!HOP_HEADERS.contains(k.toLowerCase())) {
+        vs.forEach(v -> ex.getResponseHeaders().add(k, k.equalsIgnoreCase("Location") ? v.replace(registry.host(), host()) : v));
+      }
+    });
+    boolean noBody = method.equals("HEAD") || r.body().length == 0;
+    ex.sendResponseHeaders(r.statusCode(), noBody ? -1 : r.body().length);
+    if (!noBody) {
+      ex.getResponseBody().write(r.body());
+    }
+    ex.close();
+  }
+
+  RegistryTransport transport() {
+    return new RegistryTransport(Map.of("PATH", "/usr/bin:/bin", "HOME", tmp.resolve("home").toString()), RegistryTransportTest.FAST);
+  }
+
+  TransportOptions options() {
+    return TransportOptions.defaults().withTlsVerify(false).withTempDir(tmp);
+  }
+
+  long count(String prefix) {
+    return seen.stream().filter(s -> s.startsWith(prefix)).count();
+  }
+
+  @Test
+  void aManifestReadIsRetriedAfter503() throws Exception {
+    TestImage t = TestImage.twoLayers("amd64", "retry-read");
+    transport().write(t.image("test"), host() + "/retry/read:1", options());
+    fail("GET", "/manifests/1", 503, 2);
+    try (Image back = transport().read(host() + "/retry/read:1", options())) {
+      assertThat(Digest.of(back.manifestBytes(ManifestFormat.OCI))).isEqualTo(Digest.of(t.manifestBytes()));
+    }
+    assertThat(seen).filteredOn(s -> s.startsWith("GET /v2/retry/read/manifests/1"))
+        .containsExactly("GET /v2/retry/read/manifests/1 -> 503", "GET /v2/retry/read/manifests/1 -> 503", "GET /v2/retry/read/manifests/1");
+  }
+
+  @Test
+  void aFailedBlobUploadStartsOverAndA429IsWaitedOut() throws Exception {
+    TestImage t = TestImage.twoLayers("amd64", "retry-push");
+    fail("PUT", "/blobs/uploads/", 500, 1);
+    transport().write(t.image("test"), host() + "/retry/push:1", options());
+    // The first blob's upload failed once and started over with a new POST: 3 blobs, 4 sessions.
+    assertThat(count("POST /v2/retry/push/blobs/uploads/")).isEqualTo(4);
+    assertThat(count("PUT /v2/retry/push/blobs/uploads/")).isEqualTo(4);
+    try (Image back = transport().read(host() + "/retry/push:1", options())) {
+      assertThat(back.open(back.layers().get(0)).readAllBytes()).isEqualTo(t.blobs.get(t.layers.get(0).digest()));
+    }
+
+    seen.clear();
+    TestImage u = TestImage.twoLayers("amd64", "retry-429");
+    fail("HEAD", "/blobs/", 429, 1);
+    transport().write(u.image("test"), host() + "/retry/push:2", options());
+    assertThat(seen.get(0)).startsWith("HEAD ").endsWith(" -> 429");
+    assertThat(seen.get(1)).isEqualTo(seen.get(0).replace(" -> 429", ""));
+  }
+
+  @Test
+  void persistentFailureGivesUpAfterTheLastAttempt() throws Exception {
+    fail("GET", "/manifests/", 502, 100);
+    assertThatThrownBy(() -> transport().read(host() + "/retry/gone:1", options()))
+        .isInstanceOf(RegistryException.class)
+        .hasMessage("docker://" + host() + "/retry/gone:1: reading manifest 1: 502 UNAVAILABLE injected 502");
+    assertThat(count("GET /v2/retry/gone/manifests/1")).isEqualTo(RegistryTransportTest.FAST.attempts());
+  }
+
+  @Test
+  void clientErrorsAreNotRetried() throws Exception {
+    fail("GET", "/manifests/", 400, 100);
+    assertThatThrownBy(() -> transport().read(host() + "/retry/bad:1", options()))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining(": 400 ");
+    assertThat(count("GET /v2/retry/bad/manifests/1")).isEqualTo(1);
+  }
+}
