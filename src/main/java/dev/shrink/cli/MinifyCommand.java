@@ -43,6 +43,9 @@ final class MinifyCommand implements Callable<Integer> {
   @Option(names = "--cmd", paramLabel = "JSON", description = "Cmd in exec form, e.g. '[\"--port\", \"8000\"]'.")
   String cmd;
 
+  @Option(names = "--keep-sources", description = "Keep .py sources (readable tracebacks) instead of sourceless bytecode where the image has valid bytecode.")
+  boolean keepSources;
+
   @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
   Path report;
 
@@ -54,7 +57,7 @@ final class MinifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
+    Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes, keepSources,
         dev.shrink.layer.Compression.GZIP, dev.shrink.layer.Compression.GZIP.defaultLevel());
     TransportOptions srcOptions = transport.source();
     Files.createDirectories(srcOptions.tempDir());

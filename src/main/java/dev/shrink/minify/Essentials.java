@@ -14,7 +14,7 @@ public record Essentials(int uid, int gid, String userName, String passwd, Strin
 
   /**
    * Chooses the user: the image's own when it is not root, else 65532 "nonroot"; {@code override}
-   * is {@code UID[:GID]}. The passwd and group files keep root and the run user only.
+   * is {@code UID[:GID]}. The passwd and group files keep root and the run user only, their lines as the image has them.
    */
   public static Essentials of(RootFs root, String imageUser, String override) throws IOException {
     List<String> passwd = lines(root, "/etc/passwd");
@@ -50,18 +50,24 @@ public record Essentials(int uid, int gid, String userName, String passwd, Strin
     Optional<String[]> user = passwd.stream().map(l -> l.split(":", -1)).filter(p -> p.length >= 7 && p[2].equals(String.valueOf(u))).findFirst();
     String name = user.map(p -> p[0]).orElse(u == NONROOT ? "nonroot" : "user" + u);
     List<String> passwdOut = new ArrayList<>();
-    passwdOut.add("root:x:0:0:root:/root:/sbin/nologin");
+    passwdOut.add(line(passwd, 2, "0").orElse("root:x:0:0:root:/root:/sbin/nologin"));
     if (u != 0) {
-      passwdOut.add(user.map(p -> String.join(":", p[0], "x", p[2], String.valueOf(g), p[4], p[5], "/sbin/nologin"))
-          .orElse(name + ":x:" + u + ":" + g + ":" + name + ":/home/" + name + ":/sbin/nologin"));
+      passwdOut.add(user.map(p -> String.join(":", p)).orElse(name + ":x:" + u + ":" + g + ":" + name + ":/home/" + name + ":/sbin/nologin"));
     }
     List<String> groupOut = new ArrayList<>();
-    groupOut.add("root:x:0:");
+    groupOut.add(line(group, 2, "0").orElse("root:x:0:"));
     if (g != 0) {
-      Optional<String[]> grp = group.stream().map(l -> l.split(":", -1)).filter(p -> p.length >= 3 && p[2].equals(String.valueOf(g))).findFirst();
-      groupOut.add(grp.map(p -> p[0]).orElse(g == NONROOT ? "nonroot" : name) + ":x:" + g + ":");
+      groupOut.add(line(group, 2, String.valueOf(g)).orElse((g == NONROOT ? "nonroot" : name) + ":x:" + g + ":"));
     }
     return new Essentials(u, g, name, String.join("\n", passwdOut) + "\n", String.join("\n", groupOut) + "\n");
+  }
+
+  /** The first line whose field {@code index} is {@code value}, as it is in the image. */
+  private static Optional<String> line(List<String> lines, int index, String value) {
+    return lines.stream().filter(l -> {
+      String[] p = l.split(":", -1);
+      return p.length > index && p[index].equals(value);
+    }).findFirst();
   }
 
   private static Optional<String[]> find(List<String> lines, String name) {

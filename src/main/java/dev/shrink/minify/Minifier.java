@@ -40,13 +40,15 @@ import tools.jackson.databind.node.ObjectNode;
  * essentials), running as a non-root user.
  */
 public final class Minifier {
+  private static final Set<String> SYSTEM_DIRS = Set.of("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/var", "/tmp", "/root",
+      "/home", "/proc", "/sys", "/dev", "/run", "/usr/bin", "/usr/lib", "/usr/local", "/usr/share", "/usr/sbin");
   private static final Pattern MODULE_ARG = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)*(:[\\w.()]+)?");
 
   /** What the user can say; null entrypoint/cmd/user mean "from the image". */
   public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
-      Compression compression, int level) {
+      boolean keepSources, Compression compression, int level) {
     public static Options defaults() {
-      return new Options(null, null, null, List.of(), List.of(), Compression.GZIP, Compression.GZIP.defaultLevel());
+      return new Options(null, null, null, List.of(), List.of(), false, Compression.GZIP, Compression.GZIP.defaultLevel());
     }
   }
 
@@ -63,13 +65,15 @@ public final class Minifier {
     FileSet files = new FileSet(root);
     List<String> problems = new ArrayList<>();
     files.addAll(run.requirements());
+    appDirectory(root, run.workdir(), files);
 
     Set<String> modules = new TreeSet<>();
+    String pycTag = null;
     for (int i = 0; i < run.programs().size(); i++) {
       String program = run.programs().get(i);
       String real = root.resolve(program).map(RootFs.Resolved::path).orElse(program);
       if (PythonLaunch.isInterpreter(real)) {
-        analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems);
+        pycTag = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems);
         break;
       }
     }
@@ -101,6 +105,9 @@ public final class Minifier {
     files.add(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
 
     FileSet kept = exclude(files, excludes);
+    if (pycTag != null && !options.keepSources()) {
+      kept = Sourceless.apply(kept, pycTag);
+    }
     List<LayerEntry> entries = Assembler.entries(kept, extra, dirs);
     long epoch = LayerWriter.sourceDateEpoch();
     Path layers = Files.createDirectories(workDir.resolve("layers"));
@@ -111,12 +118,13 @@ public final class Minifier {
     return new Result(image, report);
   }
 
-  private static void analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
+  /** Returns the interpreter's bytecode tag ("cpython-311"), or null when there was nothing to analyse. */
+  private static String analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
       Set<String> modules, List<String> problems) {
     var parsed = PythonLaunch.parse(args, run.workdir());
     if (parsed.isEmpty()) {
       problems.add("python is started without a script or module; nothing to analyse");
-      return;
+      return null;
     }
     Map<String, String> env = new HashMap<>(run.env());
     List<String> argModules = new ArrayList<>();
@@ -138,15 +146,19 @@ public final class Minifier {
     files.addAll(result.requirements());
     modules.addAll(result.modules());
     result.missing().forEach(m -> problems.add("python: no module " + m.module() + " for " + m.statement() + " (" + m.importer() + ":" + m.line() + ")"));
-    programsStarted(root, run, files, result);
+    namedByApp(root, run, files, result);
+    return "cpython-" + layout.versionNoDot();
   }
 
   private static boolean moduleExists(RootFs root, PythonLayout layout, String module) {
     return new dev.shrink.python.ModuleFinder(root, layout).find(module).isPresent();
   }
 
-  /** Programs the app's own code (outside the interpreter's library) starts by a literal name. */
-  private static void programsStarted(RootFs root, RunCommand run, FileSet files, PythonClosure.Result result) {
+  /**
+   * What the app's own code (outside the interpreter's library) names by literal: programs it
+   * starts (found on PATH, with their own ELF closure later) and absolute paths of files it opens.
+   */
+  private static void namedByApp(RootFs root, RunCommand run, FileSet files, PythonClosure.Result result) {
     for (Requirement r : result.requirements()) {
       String p = r.path();
       boolean own = p.endsWith(".py") && !p.contains("/lib/python") && !p.startsWith("/usr/lib/python3/");
@@ -159,10 +171,26 @@ public final class Minifier {
       } catch (IOException e) {
         continue;
       }
-      for (String name : ProgramScanner.scan(source)) {
+      for (String name : ProgramScanner.programs(source)) {
         RunCommand.which(root, name, run.env(), run.workdir()).ifPresent(found ->
             files.add(new Requirement(found, "python", "program started by name '" + name + "' in " + p)));
       }
+      for (String path : ProgramScanner.paths(source)) {
+        if (root.isRegularFile(path)) {
+          files.add(new Requirement(path, "python", "path literal '" + path + "' in " + p));
+        }
+      }
+    }
+  }
+
+  /** The application directory is the user's own: kept whole, unless it is a system directory. */
+  private static void appDirectory(RootFs root, String workdir, FileSet files) {
+    String dir = RootFs.normalize(workdir);
+    if (dir.equals("/") || SYSTEM_DIRS.contains(dir) || !root.isDirectory(dir)) {
+      return;
+    }
+    for (String path : root.glob(dir + "/**")) {
+      files.add(new Requirement(path, "entrypoint", "application directory (WORKDIR " + dir + ")"));
     }
   }
 

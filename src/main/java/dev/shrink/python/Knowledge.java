@@ -57,7 +57,8 @@ public final class Knowledge {
    * An import written in {@code importer} that does not need following: it only runs for
    * interactive use, self-tests or tooling (e.g. pickle's {@code _test()} importing doctest).
    */
-  public record Ignore(String library, String importer, String module, String reason) {}
+  /** An import not followed; with {@code whenAvailable}, only when that other module is there (a fallback of a C accelerator). */
+  public record Ignore(String library, String importer, String module, String whenAvailable, String reason) {}
 
   private final Map<String, List<Rule>> byTrigger = new HashMap<>();
   private final List<Redirect> redirects = new ArrayList<>();
@@ -146,7 +147,7 @@ public final class Knowledge {
     List<Object> rules = new ArrayList<>();
     for (JsonNode i : root.path("ignores")) {
       rules.add(new Ignore(library, required(i, "importer", library), required(i, "module", library),
-          required(i, "reason", library)));
+          i.path("whenAvailable").asString(null), required(i, "reason", library)));
     }
     for (JsonNode r : root.path("redirects")) {
       List<String> to = new ArrayList<>();

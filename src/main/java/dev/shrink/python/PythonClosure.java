@@ -203,10 +203,22 @@ public final class PythonClosure {
   // imports
 
   private void scanModule(PyModule m) {
-    String source = readText(m.file());
+    String file = m.kind() == Kind.EXTENSION ? compiledFrom(m) : m.file();
+    String source = readText(file);
     if (source != null) {
-      scanSource(m, m.file(), source);
+      scanSource(m, file, source);
     }
+  }
+
+  /**
+   * The .py source beside an extension module (Cython-compiled packages such as Debian's falcon
+   * ship both): the extension's imports are its source's imports, invisible in the binary.
+   */
+  private String compiledFrom(PyModule m) {
+    String dir = RootFs.parent(m.file());
+    String base = m.isPackage() ? "__init__" : m.name().substring(m.name().lastIndexOf('.') + 1);
+    String source = dir + "/" + base + ".py";
+    return fs.isRegularFile(source) ? source : null;
   }
 
   private void scanSource(PyModule m, String file, String source) {
@@ -235,7 +247,8 @@ public final class PythonClosure {
     if (finder.isForeignOrMain(target)) {
       return;
     }
-    Optional<Knowledge.Ignore> ignore = knowledge.ignored(importer.name(), target);
+    Optional<Knowledge.Ignore> ignore = knowledge.ignored(importer.name(), target)
+        .filter(i -> i.whenAvailable() == null || finder.find(i.whenAvailable()).isPresent());
     if (ignore.isPresent()) {
       if (ignoredSeen.add(importer.name() + " " + target)) {
         notes.add("not followed: " + ref.describe() + " (" + file + ":" + ref.line() + "): "
@@ -307,6 +320,29 @@ public final class PythonClosure {
   }
 
   /** Finds a module, also under the names knowledge redirects it to. */
+  /** The direct submodules and subpackages of a package, by their files on disk ({@code pkg.*} in knowledge). */
+  private List<String> submodules(String pkg) {
+    Optional<PyModule> p = findModule(pkg);
+    if (p.isEmpty() || !p.get().isPackage()) {
+      return List.of();
+    }
+    Set<String> names = new TreeSet<>();
+    for (String dir : p.get().locations()) {
+      for (String entry : fs.list(dir)) {
+        String child = dir + "/" + entry;
+        int dot = entry.indexOf('.');
+        String stem = dot < 0 ? entry : entry.substring(0, dot);
+        boolean module = entry.endsWith(".py") || entry.endsWith(".pyc") || entry.endsWith(".so");
+        boolean pkgDir = dot < 0 && fs.isDirectory(child) && !entry.equals("__pycache__")
+            && (fs.isRegularFile(child + "/__init__.py") || fs.isRegularFile(child + "/__init__.pyc"));
+        if ((module || pkgDir) && !stem.equals("__init__") && stem.matches("[A-Za-z_]\\w*")) {
+          names.add(pkg + "." + stem);
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+
   private Optional<PyModule> findModule(String name) {
     Optional<PyModule> m = finder.find(name);
     if (m.isPresent()) {
@@ -346,6 +382,8 @@ public final class PythonClosure {
         toScan.add(m);
       } else if (m.kind() == Kind.BYTECODE) {
         notes.add("sourceless module " + m.name() + " (" + m.file() + "): its imports are not scanned");
+      } else if (m.kind() == Kind.EXTENSION && compiledFrom(m) != null) {
+        toScan.add(m);
       }
     }
     applyKnowledge(m.name());
@@ -361,6 +399,12 @@ public final class PythonClosure {
           continue;
         }
         Origin o = new Origin("knowledge", rule.library() + ": " + i.reason() + " (when " + name + " is used)", null, 0);
+        if (i.module().endsWith(".*")) {
+          for (String sub : submodules(i.module().substring(0, i.module().length() - 2))) {
+            require(sub, o, true);
+          }
+          continue;
+        }
         require(i.module(), o, i.optional() || i.ifAvailable() != null);
       }
       for (Knowledge.File f : rule.files()) {

@@ -1,0 +1,148 @@
+package dev.shrink.minify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shrink.cli.Main;
+import dev.shrink.image.Json;
+import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.Podman;
+import dev.shrink.testing.Podman.Container;
+import dev.shrink.testing.Podman.Http;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every fixture app, shrunk with no hints, runs FROM scratch on a read-only root as the default
+ * non-root user and answers exactly as the fat original does.
+ */
+class MinifyFixturesTest {
+  static final Duration STARTUP = Duration.ofSeconds(60);
+
+  @TempDir Path tmp;
+
+  /** Minifies a fixture into podman's store and returns the shrunk image's name and report. */
+  record Shrunk(String image, JsonNode report) {}
+
+  Shrunk minify(String fixture, String tag, String... options) throws Exception {
+    return minifyAs("65532:65532", fixture, tag, options);
+  }
+
+  Shrunk minifyAs(String expectedUser, String fixture, String tag, String... options) throws Exception {
+    String fat = Fixtures.image(fixture);
+    String small = "localhost/shrink-test/" + fixture + ":" + tag;
+    Path report = tmp.resolve(tag + "-report.json");
+    List<String> args = new ArrayList<>(List.of("minify", "containers-storage:" + fat, "containers-storage:" + small, "--report", report.toString()));
+    args.addAll(List.of(options));
+    assertThat(Main.run(args.toArray(String[]::new))).as("shrink %s", args).isZero();
+    JsonNode json = Json.MAPPER.readTree(Files.readAllBytes(report));
+    String user = Podman.run("image", "inspect", "--format", "{{.Config.User}}", small).orThrow().stdout().strip();
+    assertThat(user).isEqualTo(expectedUser);
+    String layers = Podman.run("image", "inspect", "--format", "{{len .RootFS.Layers}}", small).orThrow().stdout().strip();
+    assertThat(layers).isEqualTo("1");
+    return new Shrunk(small, json);
+  }
+
+  static String run(String image, String... command) {
+    List<String> args = new ArrayList<>(List.of("run", "--rm", "--read-only", image));
+    args.addAll(List.of(command));
+    Podman.Result r = Podman.run(args.toArray(String[]::new));
+    assertThat(r.exitCode()).as("%s\n%s", r, r.stderr()).isZero();
+    assertThat(r.stderr()).doesNotContain("Traceback", "ModuleNotFoundError", "ImportError", "No such file");
+    return r.stdout();
+  }
+
+  @Test
+  void falconAnswersLikeTheOriginal() throws Exception {
+    Shrunk s = minify("falcon", "min");
+    try (Container fat = Podman.startDetached(Fixtures.image("falcon"), 8000, "--read-only");
+        Container small = Podman.startDetached(s.image(), 8000, "--read-only")) {
+      fat.awaitHttp("/number", STARTUP);
+      small.awaitHttp("/number", STARTUP);
+      for (String path : List.of("/number", "/missing")) {
+        Http a = fat.get(path);
+        Http b = small.get(path);
+        assertThat(b.status()).isEqualTo(a.status());
+        assertThat(b.contentType()).isEqualTo(a.contentType());
+      }
+      JsonNode a = Json.MAPPER.readTree(fat.get("/number").body());
+      JsonNode b = Json.MAPPER.readTree(small.get("/number").body());
+      assertThat(b.propertyNames()).isEqualTo(a.propertyNames());
+      assertThat(b.get("number").intValue()).isBetween(0, 100);
+      assertThat(small.logs()).doesNotContain("Traceback", "Error");
+      assertThat(small.stop()).isZero();
+    }
+    long layerBytes = s.report().path("after").path("compressedLayers").asLong();
+    long fileBytes = s.report().path("after").path("fileBytes").asLong();
+    assertThat(layerBytes).as("gzip layer").isLessThanOrEqualTo(13_000_000L);
+    assertThat(fileBytes).as("files").isLessThanOrEqualTo(35_000_000L);
+    assertThat(s.report().path("files").values()).anySatisfy(f -> {
+      assertThat(f.path("path").asString()).isEqualTo("/usr/lib64/ld-linux-x86-64.so.2");
+      assertThat(f.path("type").asString()).isEqualTo("symlink");
+    });
+  }
+
+  @Test
+  void flaskRendersLikeTheOriginal() throws Exception {
+    Shrunk s = minify("flask", "min");
+    try (Container fat = Podman.startDetached(Fixtures.image("flask"), 8000, "--read-only");
+        Container small = Podman.startDetached(s.image(), 8000, "--read-only")) {
+      fat.awaitHttp("/", STARTUP);
+      small.awaitHttp("/", STARTUP);
+      for (String path : List.of("/", "/?name=shrink", "/?name=%3Cb%3Ex%3C/b%3E", "/nothing")) {
+        Http a = fat.get(path);
+        Http b = small.get(path);
+        assertThat(b.status()).as(path).isEqualTo(a.status());
+        assertThat(b.body()).as(path).isEqualTo(a.body());
+      }
+      assertThat(small.logs()).doesNotContain("Traceback");
+    }
+  }
+
+  @Test
+  void pygmentizePrintsTheSameHtml() throws Exception {
+    Shrunk s = minify("pygmentize", "min");
+    assertThat(run(s.image())).isEqualTo(run(Fixtures.image("pygmentize"))).isEqualTo(Fixtures.expected("pygmentize", "default"));
+  }
+
+  @Test
+  void yamlSqliteScriptPrintsTheSameReport() throws Exception {
+    Shrunk s = minify("yaml-sqlite", "min");
+    assertThat(run(s.image())).isEqualTo(Fixtures.expected("yaml-sqlite", "default"));
+  }
+
+  @Test
+  void numpyReachesBlasThroughTheAlternativesLinks() throws Exception {
+    Shrunk s = minify("numpy", "min");
+    assertThat(run(s.image())).isEqualTo(run(Fixtures.image("numpy")));
+    assertThat(s.report().path("files").values()).anySatisfy(f ->
+        assertThat(f.path("path").asString()).startsWith("/etc/alternatives/libblas.so.3"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tls", "tz", "subproc", "multi"})
+  void stdlibAppRunsLikeTheOriginal(String script) throws Exception {
+    Shrunk s = minify("stdlib-apps", script, "--cmd", "[\"python3\", \"/app/" + script + ".py\"]");
+    assertThat(run(s.image())).isEqualTo(Fixtures.expected("stdlib-apps", script));
+  }
+
+  @Test
+  void userAndGroupLookupsWorkForTheNonRootUser() throws Exception {
+    Shrunk s = minify("stdlib-apps", "users", "--cmd", "[\"python3\", \"/app/users.py\"]");
+    assertThat(run(s.image())).isEqualTo("""
+        uid=65532 name=nonroot home=/home/nonroot shell=/sbin/nologin
+        gid=65532 group=nonroot
+        getuser=nonroot
+        root by name: uid=0
+        """);
+    Shrunk app = minifyAs("10001:10001", "stdlib-apps", "users-app", "--user", "10001", "--cmd", "[\"python3\", \"/app/users.py\"]");
+    assertThat(run(app.image())).isEqualTo(Fixtures.expected("stdlib-apps", "users-as-app"));
+  }
+}
