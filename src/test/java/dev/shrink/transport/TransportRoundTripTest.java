@@ -6,6 +6,7 @@ import dev.shrink.cli.Main;
 import dev.shrink.image.Digest;
 import dev.shrink.image.Json;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.LocalRegistry;
 import dev.shrink.testing.Podman;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,5 +126,23 @@ class TransportRoundTripTest {
     assertRuns("localhost/shrink-test/roundtrip:ociarchive");
     JsonNode again = skopeo("inspect", "containers-storage:localhost/shrink-test/roundtrip:ociarchive");
     assertThat(again.path("Layers")).hasSize(2);
+  }
+
+  @Test
+  void registryWithAuthRoundTripIsReadBySkopeoAndRunByPodman() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(LocalRegistry.available(), "docker-registry is not installed");
+    try (LocalRegistry registry = LocalRegistry.startWithBasicAuth("shrink", "s3cret")) {
+      String ref = "docker://" + registry.host() + "/roundtrip/app:1";
+      assertThat(Main.run("copy", "--tls-verify=false", source, ref)).as("push without credentials").isEqualTo(1);
+      assertThat(Main.run("copy", "--tls-verify=false", "--creds", "shrink:s3cret", source, ref)).isZero();
+      JsonNode inspect = skopeo("inspect", "--tls-verify=false", "--creds", "shrink:s3cret", ref);
+      assertThat(inspect.path("Layers")).hasSize(2);
+      Path layout = tmp.resolve("from-registry");
+      assertThat(Main.run("copy", "--tls-verify=false", "--creds", "shrink:s3cret", ref, "oci:" + layout + ":1")).isZero();
+      JsonNode raw = skopeo("inspect", "--raw", "--tls-verify=false", "--creds", "shrink:s3cret", ref);
+      assertThat(Json.MAPPER.readTree(Files.readAllBytes(manifestOf(layout, "1")))).as("same manifest, same digest").isEqualTo(raw);
+      assertThat(Main.run("copy", "--tls-verify=false", "--creds", "shrink:s3cret", ref, "containers-storage:shrink-test/roundtrip:registry")).isZero();
+      assertRuns("localhost/shrink-test/roundtrip:registry");
+    }
   }
 }
