@@ -2,7 +2,6 @@ package dev.shrink.image;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,12 +44,13 @@ public final class Image implements AutoCloseable {
     return new Image(name, manifest, rawManifest, config, blobs, resource == null ? List.of() : List.of(resource));
   }
 
-  /** The same content under other layer blobs (for example compressed ones); owns {@code resource} too. */
+  /**
+   * The same content under other layer blobs (for example compressed ones). The new image owns
+   * only {@code resource}; this image must stay open while the new one is used.
+   */
   public Image withLayers(List<Descriptor> layers, Blobs layerBlobs, AutoCloseable resource) {
     Manifest m = new Manifest(manifest.mediaType(), manifest.config(), layers, manifest.annotations());
-    List<AutoCloseable> all = new ArrayList<>(resources);
-    all.add(resource);
-    return new Image(name, m, null, config, layerBlobs, all);
+    return new Image(name, m, null, config, layerBlobs, List.of(resource));
   }
 
   public String name() {

@@ -18,8 +18,29 @@ import java.util.Map;
 public final class LayerCompression {
   private LayerCompression() {}
 
+  /** Work done with an image. */
+  @FunctionalInterface
+  public interface Use {
+    void accept(Image image) throws IOException;
+  }
+
+  /**
+   * Runs {@code use} on the image with its uncompressed layers gzipped (temp files, removed after);
+   * what registries and OCI layouts are given.
+   */
+  public static void withGzipLayers(Image image, Path tempDir, Use use) throws IOException {
+    Image compressed = gzipUncompressed(image, tempDir);
+    try {
+      use.accept(compressed);
+    } finally {
+      if (compressed != image) {
+        compressed.close();
+      }
+    }
+  }
+
   /** The image itself when every layer is compressed already, else a copy with gzip layers in temp files. */
-  public static Image gzipUncompressed(Image image, Path tempDir) throws IOException {
+  static Image gzipUncompressed(Image image, Path tempDir) throws IOException {
     boolean any = image.layers().stream()
         .anyMatch(l -> l.mediaType().equals(MediaTypes.OCI_LAYER) || l.mediaType().equals(MediaTypes.DOCKER_LAYER));
     if (!any) {

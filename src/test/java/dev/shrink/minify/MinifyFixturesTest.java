@@ -108,8 +108,14 @@ class MinifyFixturesTest {
 
   @Test
   void pygmentizePrintsTheSameHtml() throws Exception {
-    Shrunk s = minify("pygmentize", "min");
+    Shrunk s = minify("pygmentize", "min", "--include", "/usr/share/doc/python3-pygments/copyright", "--exclude", "/etc/gai.conf");
     assertThat(run(s.image())).isEqualTo(run(Fixtures.image("pygmentize"))).isEqualTo(Fixtures.expected("pygmentize", "default"));
+    List<String> kept = s.report().path("files").values().stream().map(f -> f.path("path").asString()).toList();
+    assertThat(kept).contains("/usr/share/doc/python3-pygments/copyright").doesNotContain("/etc/gai.conf");
+    assertThat(s.report().path("files").values()).anySatisfy(f -> {
+      assertThat(f.path("path").asString()).isEqualTo("/usr/lib/python3/dist-packages/pygments/lexers/python.pyc");
+      assertThat(f.path("reasons").get(0).path("reason").asString()).contains("pygments.lexers._mapping");
+    });
   }
 
   @Test

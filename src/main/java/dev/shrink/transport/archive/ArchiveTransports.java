@@ -1,7 +1,10 @@
 package dev.shrink.transport.archive;
 
+import dev.shrink.image.Descriptor;
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageException;
+import dev.shrink.image.Index;
+import dev.shrink.layer.LayerCompression;
 import dev.shrink.transport.Transport;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
@@ -76,15 +79,12 @@ public final class ArchiveTransports {
     @Override
     public void write(Image image, String spec, TransportOptions options) throws IOException {
       Spec s = Spec.parse(spec);
-      Image compressed = dev.shrink.layer.LayerCompression.gzipUncompressed(image, options.tempDir());
-      try (TarTreeWriter out = new TarTreeWriter(s.path())) {
-        OciLayout.write(out, compressed, options.format(), s.ref(), List.of());
-        out.commit();
-      } finally {
-        if (compressed != image) {
-          compressed.close();
+      LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
+        try (TarTreeWriter out = new TarTreeWriter(s.path())) {
+          OciLayout.write(out, compressed, options.format(), s.ref(), List.of());
+          out.commit();
         }
-      }
+      });
     }
   }
 
@@ -108,23 +108,21 @@ public final class ArchiveTransports {
     public void write(Image image, String spec, TransportOptions options) throws IOException {
       Spec s = Spec.parse(spec);
       String name = name() + ":" + spec;
-      List<dev.shrink.image.Descriptor> others = List.of();
+      List<Descriptor> others = List.of();
       if (Files.exists(s.path(), LinkOption.NOFOLLOW_LINKS)) {
         if (Files.exists(s.path().resolve("index.json"))) {
-          others = dev.shrink.image.Index.parse(Files.readAllBytes(s.path().resolve("index.json")), name + " index.json").manifests();
+          others = Index.parse(Files.readAllBytes(s.path().resolve("index.json")), name + " index.json").manifests();
         } else if (!Files.isDirectory(s.path()) || !isEmpty(s.path())) {
           throw new ImageException(name + ": exists and is not an OCI layout; refusing to write into it");
         }
       }
-      Image compressed = dev.shrink.layer.LayerCompression.gzipUncompressed(image, options.tempDir());
-      try (DirTreeWriter out = new DirTreeWriter(s.path())) {
-        OciLayout.write(out, compressed, options.format(), s.ref(), others);
-        out.commit();
-      } finally {
-        if (compressed != image) {
-          compressed.close();
+      List<Descriptor> existing = others;
+      LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
+        try (DirTreeWriter out = new DirTreeWriter(s.path())) {
+          OciLayout.write(out, compressed, options.format(), s.ref(), existing);
+          out.commit();
         }
-      }
+      });
     }
   }
 }

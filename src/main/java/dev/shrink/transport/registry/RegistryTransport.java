@@ -110,33 +110,32 @@ public final class RegistryTransport implements Transport {
   @Override
   public void write(Image source, String spec, TransportOptions options) throws IOException {
     RegistryRef ref = RegistryRef.parse(spec);
-    String name = "docker://" + spec;
     ManifestFormat format = options.format() == null ? ManifestFormat.OCI : options.format();
-    Image image = LayerCompression.gzipUncompressed(source, options.tempDir());
     try {
-      byte[] manifestBytes = image.manifestBytes(format);
-      String digest = Digest.of(manifestBytes);
-      if (ref.digest() != null && !ref.digest().equals(digest)) {
-        throw new ImageException(name + ": the " + format.label() + " manifest of " + source.name() + " is " + digest
-            + ", not the digest the reference names");
-      }
-      Manifest manifest = Manifest.parse(manifestBytes, name + " manifest");
-      RegistryClient client = client(spec, ref, options, true);
-      for (Descriptor layer : manifest.layers()) {
-        pushBlob(client, image, layer, () -> open(image, layer));
-      }
-      byte[] config = image.configBytes();
-      pushBlob(client, image, manifest.config(), () -> new java.io.ByteArrayInputStream(config));
-      Optional<String> reported = client.putManifest(ref.tag() != null ? ref.tag() : digest, manifestBytes, manifest.mediaType());
-      if (reported.isPresent() && Digest.isValid(reported.get()) && !reported.get().equals(digest)) {
-        throw new ImageException(name + ": the registry stored the manifest as " + reported.get() + ", not as " + digest);
-      }
+      LayerCompression.withGzipLayers(source, options.tempDir(), image -> push(image, source, spec, ref, format, options));
     } catch (UncheckedIOException e) {
       throw e.getCause();
-    } finally {
-      if (image != source) {
-        image.close();
-      }
+    }
+  }
+
+  private void push(Image image, Image source, String spec, RegistryRef ref, ManifestFormat format, TransportOptions options) throws IOException {
+    String name = "docker://" + spec;
+    byte[] manifestBytes = image.manifestBytes(format);
+    String digest = Digest.of(manifestBytes);
+    if (ref.digest() != null && !ref.digest().equals(digest)) {
+      throw new ImageException(name + ": the " + format.label() + " manifest of " + source.name() + " is " + digest
+          + ", not the digest the reference names");
+    }
+    Manifest manifest = Manifest.parse(manifestBytes, name + " manifest");
+    RegistryClient client = client(spec, ref, options, true);
+    for (Descriptor layer : manifest.layers()) {
+      pushBlob(client, image, layer, () -> open(image, layer));
+    }
+    byte[] config = image.configBytes();
+    pushBlob(client, image, manifest.config(), () -> new java.io.ByteArrayInputStream(config));
+    Optional<String> reported = client.putManifest(ref.tag() != null ? ref.tag() : digest, manifestBytes, manifest.mediaType());
+    if (reported.isPresent() && Digest.isValid(reported.get()) && !reported.get().equals(digest)) {
+      throw new ImageException(name + ": the registry stored the manifest as " + reported.get() + ", not as " + digest);
     }
   }
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Wall time and peak memory (max RSS) of shrink copy and shrink unpack on a fixture image, beside
+# skopeo copy and umoci unpack of the same image in the same run. Prints a Markdown table.
+# Usage: bench/copy-unpack.sh [FIXTURE]   (default falcon; needs root, podman, skopeo, umoci)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+export CONTAINERS_CONF=${CONTAINERS_CONF:-$here/fixtures/containers.conf}
+fixture=${1:-falcon}
+image=$("$here/fixtures/build.sh" "$fixture" | tail -n 1)
+"$here/shrink" --version >/dev/null   # build the jar outside the measurement
+work=$(mktemp -d /tmp/shrink-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+measure() { # name, command...
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+  read -r secs kb < "$work/time"
+  printf '| %s | %s | %d |\n' "$name" "$secs" $((kb / 1024))
+}
+
+echo "fixture: $image ($(podman image inspect --format '{{.Size}}' "$image") bytes)"
+echo
+echo "| operation | wall s | peak RSS MB |"
+echo "|---|---|---|"
+measure "podman save (docker-archive, part of every containers-storage read)" podman save --format docker-archive -o "$work/saved.tar" "$image"
+measure "shrink copy containers-storage: -> oci: (gzip)" "$here/shrink" copy "containers-storage:$image" "oci:$work/shrink-oci:latest"
+measure "skopeo copy containers-storage: -> oci: (gzip)" skopeo copy -q "containers-storage:$image" "oci:$work/skopeo-oci:latest"
+measure "shrink copy docker-archive: -> oci-archive:" "$here/shrink" copy "docker-archive:$work/saved.tar" "oci-archive:$work/shrink.tar:latest"
+measure "skopeo copy docker-archive: -> oci-archive:" skopeo copy -q "docker-archive:$work/saved.tar" "oci-archive:$work/skopeo.tar:latest"
+measure "shrink unpack oci: -> dir" "$here/shrink" unpack "oci:$work/shrink-oci:latest" "$work/shrink-rootfs"
+measure "umoci unpack --rootless oci: -> dir" umoci unpack --rootless --image "$work/skopeo-oci:latest" "$work/umoci-bundle"
