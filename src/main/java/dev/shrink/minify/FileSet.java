@@ -50,6 +50,14 @@ public final class FileSet {
     return true;
   }
 
+  /**
+   * Records a path the output gets from elsewhere than the root (a file shrink writes, bytecode
+   * moved beside its source), with its reason; nothing is checked against the root.
+   */
+  public void addSynthetic(Requirement r) {
+    put(new Requirement(RootFs.normalize(r.path()), r.analyser(), r.reason()));
+  }
+
   public void addAll(Collection<Requirement> requirements) {
     requirements.forEach(this::add);
   }

@@ -57,10 +57,21 @@ public final class Minifier {
 
   private Minifier() {}
 
+  /** Minifies an image: unpacks it into {@code workDir} and keeps what its command needs. */
   public static Result minify(Image source, Path workDir, Options options) throws IOException {
-    Path rootDir = workDir.resolve("rootfs");
-    RootFs root = LayerApplier.unpack(source, rootDir);
-    ImageConfig config = source.config();
+    RootFs root = LayerApplier.unpack(source, workDir.resolve("rootfs"));
+    long[] files = MinifyReport.countFiles(root.dir());
+    MinifyReport.Sizes before = new MinifyReport.Sizes(source.layers().stream().mapToLong(d -> d.size()).sum(), files[0], files[1]);
+    return minify(root, source.config(), source.name(), before, workDir, options);
+  }
+
+  /**
+   * Keeps what a command needs from a root filesystem, which is only read (it may be the host's
+   * own). {@code config} gives the command, env, workdir and user; {@code before} the sizes to
+   * report against, or null.
+   */
+  public static Result minify(RootFs root, ImageConfig config, String name, MinifyReport.Sizes before, Path workDir, Options options)
+      throws IOException {
     RunCommand run = RunCommand.resolve(root, config, options.entrypoint(), options.cmd());
     FileSet files = new FileSet(root);
     List<String> problems = new ArrayList<>();
@@ -83,7 +94,7 @@ public final class Minifier {
     for (String pattern : options.includes()) {
       List<String> matches = root.glob(pattern);
       if (matches.isEmpty()) {
-        throw new IllegalArgumentException("--include " + pattern + " matches nothing in " + source.name());
+        throw new IllegalArgumentException("--include " + pattern + " matches nothing in " + name);
       }
       matches.forEach(p -> files.add(new Requirement(p, "include", "--include " + pattern)));
     }
@@ -92,29 +103,31 @@ public final class Minifier {
       files.add(new Requirement(run.workdir(), "essentials", "WORKDIR"));
     }
     List<PathMatcher> excludes = options.excludes().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+    FileSet kept = exclude(files, excludes);
 
     Essentials user = Essentials.of(root, config.user(), options.user());
     Path extraDir = Files.createDirectories(workDir.resolve("extra"));
     Map<String, Path> extra = new LinkedHashMap<>();
     extra.put("/etc/passwd", Files.writeString(extraDir.resolve("passwd"), user.passwd(), StandardCharsets.UTF_8));
     extra.put("/etc/group", Files.writeString(extraDir.resolve("group"), user.group(), StandardCharsets.UTF_8));
-    files.add(Essentials.requirement("/etc/passwd", "account of the run user " + user.userName() + " (" + user.configUser() + ")"));
-    files.add(Essentials.requirement("/etc/group", "group of the run user"));
+    kept.addSynthetic(Essentials.requirement("/etc/passwd", "account of the run user " + user.userName() + " (" + user.configUser() + ")"));
+    kept.addSynthetic(Essentials.requirement("/etc/group", "group of the run user"));
     Map<String, Integer> dirs = new LinkedHashMap<>();
     dirs.put("/tmp", 01777);
-    files.add(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
+    kept.addSynthetic(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
 
-    FileSet kept = exclude(files, excludes);
     if (pycTag != null && !options.keepSources()) {
-      kept = Sourceless.apply(kept, pycTag);
+      Sourceless.Result sourceless = Sourceless.apply(kept, pycTag);
+      kept = sourceless.kept();
+      extra.putAll(sourceless.moved());
     }
     List<LayerEntry> entries = Assembler.entries(kept, extra, dirs);
     long epoch = LayerWriter.sourceDateEpoch();
     Path layers = Files.createDirectories(workDir.resolve("layers"));
     LayerWriter.Blob blob = new LayerWriter(options.compression(), options.level(), epoch).write(entries, layers.resolve("layer.tar"));
     ObjectNode outConfig = outputConfig(config, run, user, epoch);
-    Image image = ScratchImage.of(source.name() + " (minified)", outConfig, List.of(blob), null);
-    MinifyReport report = MinifyReport.of(source, image, kept, extra, problems, user);
+    Image image = ScratchImage.of(name + " (minified)", outConfig, List.of(blob), null);
+    MinifyReport report = MinifyReport.of(name, before, image, kept, extra, problems, user);
     return new Result(image, report);
   }
 

@@ -20,12 +20,9 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Stri
   /** Sizes of an image: its layer blobs as stored, and the regular files in its filesystem. */
   public record Sizes(long compressed, long files, long fileBytes) {}
 
-  static MinifyReport of(Image source, Image shrunk, FileSet kept, Map<String, Path> extra, List<String> problems, Essentials user) {
-    Path rootDir = kept.root().dir();
-    long[] fat = countFiles(rootDir);
-    Sizes before = new Sizes(source.layers().stream().mapToLong(Descriptor::size).sum(), fat[0], fat[1]);
+  static MinifyReport of(String source, Sizes before, Image shrunk, FileSet kept, Map<String, Path> extra, List<String> problems, Essentials user) {
     ObjectNode json = Json.object();
-    json.put("source", source.name());
+    json.put("source", source);
     json.put("user", user.configUser() + " (" + user.userName() + ")");
     ArrayNode files = json.putArray("files");
     long count = 0;
@@ -47,7 +44,9 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Stri
       e.getValue().forEach(r -> reasons.addObject().put("analyser", r.analyser()).put("reason", r.reason()));
     }
     Sizes after = new Sizes(shrunk.layers().stream().mapToLong(Descriptor::size).sum(), count, bytes);
-    json.set("before", sizes(before));
+    if (before != null) {
+      json.set("before", sizes(before));
+    }
     json.set("after", sizes(after));
     ArrayNode p = json.putArray("problems");
     problems.forEach(p::add);
@@ -70,7 +69,8 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Stri
     }
   }
 
-  private static long[] countFiles(Path dir) {
+  /** Regular files under a directory: count and bytes. */
+  static long[] countFiles(Path dir) {
     try (Stream<Path> walk = Files.walk(dir)) {
       long[] out = new long[2];
       walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(p -> {

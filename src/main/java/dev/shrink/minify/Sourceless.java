@@ -8,6 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -25,12 +27,14 @@ final class Sourceless {
 
   private Sourceless() {}
 
-  /** Applies the move in the unpacked root and returns the new kept set; {@code tag} is e.g. "cpython-311". */
-  static FileSet apply(FileSet files, String tag) throws IOException {
-    FileSet out = new FileSet(files.root());
+  /** The kept set after the move, and where each moved bytecode file comes from in the root. */
+  record Result(FileSet kept, Map<String, Path> moved) {}
+
+  /** Plans the move (the root is not touched); {@code tag} is the interpreter's, e.g. "cpython-311". */
+  static Result apply(FileSet files, String tag) throws IOException {
     Map<String, List<Requirement>> all = files.reasons();
-    java.util.Set<String> sourcesGone = new java.util.HashSet<>();
-    java.util.Map<String, String> moved = new java.util.HashMap<>();
+    Map<String, Path> moved = new LinkedHashMap<>();
+    Map<String, String> sourceOf = new HashMap<>();
     for (String path : all.keySet()) {
       Matcher m = CACHED.matcher(path);
       if (!m.matches() || !m.group(3).equals(tag)) {
@@ -39,31 +43,25 @@ final class Sourceless {
       String source = m.group(1) + "/" + m.group(2) + ".py";
       Path src = files.root().host(source);
       Path pyc = files.root().host(path);
-      if (!all.containsKey(source) || !Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS) || !matches(pyc, src)) {
-        continue;
+      if (all.containsKey(source) && Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS) && matches(pyc, src)) {
+        String target = m.group(1) + "/" + m.group(2) + ".pyc";
+        moved.put(target, pyc);
+        sourceOf.put(path, source);
       }
-      String target = m.group(1) + "/" + m.group(2) + ".pyc";
-      Files.move(pyc, files.root().host(target), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      moved.put(path, target);
-      sourcesGone.add(source);
     }
+    java.util.Set<String> sources = new java.util.HashSet<>(sourceOf.values());
+    FileSet out = new FileSet(files.root());
     for (Map.Entry<String, List<Requirement>> e : all.entrySet()) {
       String path = e.getKey();
-      if (sourcesGone.contains(path)) {
-        continue;
-      }
-      String target = moved.get(path);
-      for (Requirement r : e.getValue()) {
-        if (target == null) {
-          out.add(r);
-        } else {
-          String source = target.substring(0, target.length() - 1);
-          List<Requirement> sourceReasons = all.get(source);
-          out.add(new Requirement(target, r.analyser(), "sourceless bytecode of " + source + ": " + sourceReasons.get(0).reason()));
-        }
+      String source = sourceOf.get(path);
+      if (source != null) {
+        String target = source + "c";
+        out.addSynthetic(new Requirement(target, "python", "sourceless bytecode of " + source + ": " + all.get(source).get(0).reason()));
+      } else if (!sources.contains(path)) {
+        e.getValue().forEach(out::add);
       }
     }
-    return out;
+    return new Result(out, moved);
   }
 
   /** True when a timestamp-based pyc records the source's mtime and size, as CPython checks it. */
