@@ -10,16 +10,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
-/** Turns the kept paths into layer entries: files, links as links, directories; hard links where files share an inode. */
+/**
+ * Turns the kept paths into layer entries: files, links as links, directories; hard links where
+ * files share an inode (device and inode number: a host's root spans several filesystems).
+ */
 final class Assembler {
   private Assembler() {}
 
   /**
    * @param extra synthesized files (image path to host file), e.g. /etc/passwd
    * @param dirs directories to create with their mode, e.g. /tmp 1777
+   * @param readable paths made readable by everyone (files a+r, directories a+rx), for files the
+   *     user named on a host, whose modes were made for the host's user and not the image's
    */
-  static List<LayerEntry> entries(FileSet files, Map<String, Path> extra, Map<String, Integer> dirs) throws IOException {
+  static List<LayerEntry> entries(FileSet files, Map<String, Path> extra, Map<String, Integer> dirs, Predicate<String> readable)
+      throws IOException {
     RootFs root = files.root();
     List<LayerEntry> entries = new ArrayList<>();
     Map<Object, String> inodes = new HashMap<>();
@@ -31,11 +38,16 @@ final class Assembler {
       if (Files.isSymbolicLink(host)) {
         entries.add(LayerEntry.symlink(path, Files.readSymbolicLink(host).toString()));
       } else if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
-        entries.add(LayerEntry.directory(path, mode(host), 0, 0));
+        entries.add(LayerEntry.directory(path, mode(host) | (readable.test(path) ? 0555 : 0), 0, 0));
       } else if (Files.isRegularFile(host, LinkOption.NOFOLLOW_LINKS)) {
-        Object inode = Files.getAttribute(host, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-        String first = inodes.putIfAbsent(inode, path);
-        entries.add(first == null ? LayerEntry.file(path, host, mode(host), 0, 0) : LayerEntry.hardlink(path, first, mode(host), 0, 0));
+        int mode = mode(host) | (readable.test(path) ? 0444 : 0);
+        String first = null;
+        if ((Integer) Files.getAttribute(host, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1) {
+          List<Object> inode = List.of(Files.getAttribute(host, "unix:dev", LinkOption.NOFOLLOW_LINKS),
+              Files.getAttribute(host, "unix:ino", LinkOption.NOFOLLOW_LINKS));
+          first = inodes.putIfAbsent(inode, path);
+        }
+        entries.add(first == null ? LayerEntry.file(path, host, mode, 0, 0) : LayerEntry.hardlink(path, first, mode, 0, 0));
       }
     }
     extra.forEach((path, host) -> entries.add(LayerEntry.file(path, host, 0644, 0, 0)));

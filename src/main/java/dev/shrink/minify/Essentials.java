@@ -17,8 +17,22 @@ public record Essentials(int uid, int gid, String userName, String passwd, Strin
    * is {@code UID[:GID]}. The passwd and group files keep root and the run user only, their lines as the image has them.
    */
   public static Essentials of(RootFs root, String imageUser, String override) throws IOException {
-    List<String> passwd = lines(root, "/etc/passwd");
-    List<String> group = lines(root, "/etc/group");
+    return of(lines(root, "/etc/passwd"), lines(root, "/etc/group"), imageUser, override);
+  }
+
+  /**
+   * The user of an image built from a host (shrink build): 65532 "nonroot" unless {@code override}
+   * ({@code UID[:GID]}, numeric) says otherwise; the account files are written from scratch, so no
+   * line of the host's /etc/passwd or /etc/group gets into the image.
+   */
+  public static Essentials synthesized(String override) {
+    if (override != null && !override.matches("\\d+(:\\d+)?")) {
+      throw new IllegalArgumentException("--user " + override + ": give a numeric UID[:GID]; the image has no account database to look names up in");
+    }
+    return of(List.of(), List.of(), null, override);
+  }
+
+  private static Essentials of(List<String> passwd, List<String> group, String imageUser, String override) {
     String spec = override != null ? override : imageUser;
     int uid = NONROOT;
     int gid = NONROOT;

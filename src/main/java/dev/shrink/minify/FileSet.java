@@ -27,6 +27,19 @@ public final class FileSet {
 
   /** Adds a requirement; returns false when the path does not exist in the image. */
   public boolean add(Requirement r) {
+    return add(r, true);
+  }
+
+  /**
+   * Adds a requirement without the target of a link: the link itself (and the links in its parent
+   * directories) only. For a link that points out of what the user named, whose target is kept
+   * only when something else needs it.
+   */
+  public boolean addLinkOnly(Requirement r) {
+    return add(r, false);
+  }
+
+  private boolean add(Requirement r, boolean followLink) {
     String path = RootFs.normalize(r.path());
     RootFs.Resolved parent = root.resolve(RootFs.parent(path)).orElse(null);
     if (parent == null) {
@@ -41,7 +54,7 @@ public final class FileSet {
       put(new Requirement(link, r.analyser(), "link in the path of " + path));
     }
     put(new Requirement(real, r.analyser(), r.reason()));
-    if (Files.isSymbolicLink(root.host(real))) {
+    if (followLink && Files.isSymbolicLink(root.host(real))) {
       root.resolve(real).ifPresent(target -> {
         target.links().forEach(l -> put(new Requirement(l, r.analyser(), "link on the way from " + real + " to " + target.path())));
         put(new Requirement(target.path(), r.analyser(), "target of " + real));
@@ -67,6 +80,17 @@ public final class FileSet {
     if (!reasons.contains(r)) {
       reasons.add(r);
     }
+  }
+
+  /** A copy without the given paths (and their reasons). */
+  public FileSet without(Set<String> drop) {
+    FileSet out = new FileSet(root);
+    paths.forEach((path, reasons) -> {
+      if (!drop.contains(path)) {
+        out.paths.put(path, new ArrayList<>(reasons));
+      }
+    });
+    return out;
   }
 
   public boolean contains(String path) {

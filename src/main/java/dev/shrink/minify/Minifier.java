@@ -44,11 +44,23 @@ public final class Minifier {
       "/home", "/proc", "/sys", "/dev", "/run", "/usr/bin", "/usr/lib", "/usr/local", "/usr/share", "/usr/sbin");
   private static final Pattern MODULE_ARG = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)*(:[\\w.()]+)?");
 
-  /** What the user can say; null entrypoint/cmd/user mean "from the image". */
+  /**
+   * What the user can say; null entrypoint/cmd/user mean "from the image". {@code host} is null for
+   * an image's root, and says what the user named when the root is a machine's own (shrink build).
+   */
   public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
-      boolean keepSources, Compression compression, int level) {
+      boolean keepSources, Compression compression, int level, HostRoot host) {
+    public Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
+        boolean keepSources, Compression compression, int level) {
+      this(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, null);
+    }
+
     public static Options defaults() {
       return new Options(null, null, null, List.of(), List.of(), false, Compression.GZIP, Compression.GZIP.defaultLevel());
+    }
+
+    public Options withHost(HostRoot value) {
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, value);
     }
   }
 
@@ -67,8 +79,8 @@ public final class Minifier {
 
   /**
    * Keeps what a command needs from a root filesystem, which is only read (it may be the host's
-   * own). {@code config} gives the command, env, workdir and user; {@code before} the sizes to
-   * report against, or null.
+   * own, see {@link Options#host()}). {@code config} gives the command, env, workdir and user;
+   * {@code before} the sizes to report against, or null.
    */
   public static Result minify(RootFs root, ImageConfig config, String name, MinifyReport.Sizes before, Path workDir, Options options)
       throws IOException {
@@ -76,15 +88,25 @@ public final class Minifier {
     FileSet files = new FileSet(root);
     List<String> problems = new ArrayList<>();
     files.addAll(run.requirements());
-    appDirectory(root, run.workdir(), files);
+    HostRoot host = options.host();
+    List<String> outward = List.of();
+    if (host == null) {
+      appDirectory(root, run.workdir(), files);
+    } else {
+      outward = host.keepNamed(root, files);
+    }
 
     Set<String> modules = new TreeSet<>();
+    Set<String> interpreterDirs = new TreeSet<>();
     String pycTag = null;
     for (int i = 0; i < run.programs().size(); i++) {
       String program = run.programs().get(i);
       String real = root.resolve(program).map(RootFs.Resolved::path).orElse(program);
+      interpreterDirs.add(program);
+      interpreterDirs.add(real);
       if (PythonLaunch.isInterpreter(real)) {
-        pycTag = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems);
+        List<String> appModules = host == null ? List.of() : host.appModules(root);
+        pycTag = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems, appModules, interpreterDirs);
         break;
       }
     }
@@ -102,10 +124,14 @@ public final class Minifier {
     if (!files.contains(run.workdir()) && root.isDirectory(run.workdir())) {
       files.add(new Requirement(run.workdir(), "essentials", "WORKDIR"));
     }
+    FileSet guarded = host == null ? files : host.guard(files, interpreterDirs, problems);
     List<PathMatcher> excludes = options.excludes().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
-    FileSet kept = exclude(files, excludes);
+    FileSet kept = exclude(guarded, excludes);
+    if (host != null) {
+      host.check(kept, outward, problems);
+    }
 
-    Essentials user = Essentials.of(root, config.user(), options.user());
+    Essentials user = host == null ? Essentials.of(root, config.user(), options.user()) : Essentials.synthesized(options.user());
     Path extraDir = Files.createDirectories(workDir.resolve("extra"));
     Map<String, Path> extra = new LinkedHashMap<>();
     extra.put("/etc/passwd", Files.writeString(extraDir.resolve("passwd"), user.passwd(), StandardCharsets.UTF_8));
@@ -121,19 +147,19 @@ public final class Minifier {
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());
     }
-    List<LayerEntry> entries = Assembler.entries(kept, extra, dirs);
+    List<LayerEntry> entries = Assembler.entries(kept, extra, dirs, host == null ? p -> false : host::named);
     long epoch = LayerWriter.sourceDateEpoch();
     Path layers = Files.createDirectories(workDir.resolve("layers"));
     LayerWriter.Blob blob = new LayerWriter(options.compression(), options.level(), epoch).write(entries, layers.resolve("layer.tar"));
-    ObjectNode outConfig = outputConfig(config, run, user, epoch);
+    ObjectNode outConfig = outputConfig(config, run, user, epoch, host == null ? "shrink minify" : "shrink build");
     Image image = ScratchImage.of(name + " (minified)", outConfig, List.of(blob), null);
-    MinifyReport report = MinifyReport.of(name, before, image, kept, extra, problems, user);
+    MinifyReport report = MinifyReport.of(name, before, image, blob.uncompressedSize(), kept, extra, problems, user);
     return new Result(image, report);
   }
 
   /** Returns the interpreter's bytecode tag ("cpython-311"), or null when there was nothing to analyse. */
   private static String analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
-      Set<String> modules, List<String> problems) {
+      Set<String> modules, List<String> problems, List<String> appModules, Set<String> interpreterDirs) {
     var parsed = PythonLaunch.parse(args, run.workdir());
     if (parsed.isEmpty()) {
       problems.add("python is started without a script or module; nothing to analyse");
@@ -149,11 +175,16 @@ public final class Minifier {
         argModules.add(arg.split(":")[0]);
       }
     }
+    argModules.addAll(appModules);
     if (!argModules.isEmpty()) {
       String pythonPath = env.get("PYTHONPATH");
       env.put("PYTHONPATH", run.workdir() + (pythonPath == null || pythonPath.isEmpty() ? "" : ":" + pythonPath));
     }
     PythonLayout layout = PythonLayout.compute(root, interpreter, env, parsed.get().launch());
+    interpreterDirs.add(layout.prefix());
+    interpreterDirs.add(layout.execPrefix());
+    layout.venvPrefix().ifPresent(interpreterDirs::add);
+    interpreterDirs.addAll(layout.sysPath());
     List<String> named = argModules.stream().filter(m -> moduleExists(root, layout, m)).toList();
     PythonClosure.Result result = PythonClosure.analyse(root, layout, Knowledge.load(), named);
     files.addAll(result.requirements());
@@ -234,16 +265,16 @@ public final class Minifier {
     if (excludes.isEmpty()) {
       return files;
     }
-    FileSet kept = new FileSet(files.root());
-    files.reasons().forEach((path, reasons) -> {
-      if (excludes.stream().noneMatch(m -> m.matches(Path.of(path)))) {
-        reasons.forEach(kept::add);
+    Set<String> drop = new HashSet<>();
+    for (String path : files.paths()) {
+      if (excludes.stream().anyMatch(m -> m.matches(Path.of(path)))) {
+        drop.add(path);
       }
-    });
-    return kept;
+    }
+    return files.without(drop);
   }
 
-  private static ObjectNode outputConfig(ImageConfig source, RunCommand run, Essentials user, long epoch) {
+  private static ObjectNode outputConfig(ImageConfig source, RunCommand run, Essentials user, long epoch, String createdBy) {
     ObjectNode doc = source.copy();
     ObjectNode c = doc.has("config") && doc.get("config").isObject() ? (ObjectNode) doc.get("config") : doc.putObject("config");
     c.put("User", user.configUser());
@@ -265,7 +296,7 @@ public final class Minifier {
     ArrayNode history = doc.putArray("history");
     ObjectNode h = history.addObject();
     h.put("created", java.time.Instant.ofEpochSecond(epoch).toString());
-    h.put("created_by", "shrink minify");
+    h.put("created_by", createdBy);
     h.put("comment", "FROM scratch: only the files the command needs");
     doc.put("created", java.time.Instant.ofEpochSecond(epoch).toString());
     return doc;

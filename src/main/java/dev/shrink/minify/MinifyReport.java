@@ -20,7 +20,8 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Stri
   /** Sizes of an image: its layer blobs as stored, and the regular files in its filesystem. */
   public record Sizes(long compressed, long files, long fileBytes) {}
 
-  static MinifyReport of(String source, Sizes before, Image shrunk, FileSet kept, Map<String, Path> extra, List<String> problems, Essentials user) {
+  static MinifyReport of(String source, Sizes before, Image shrunk, long uncompressedLayers, FileSet kept, Map<String, Path> extra,
+      List<String> problems, Essentials user) {
     ObjectNode json = Json.object();
     json.put("source", source);
     json.put("user", user.configUser() + " (" + user.userName() + ")");
@@ -47,7 +48,9 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Stri
     if (before != null) {
       json.set("before", sizes(before));
     }
-    json.set("after", sizes(after));
+    ObjectNode a = sizes(after);
+    a.put("uncompressedLayers", uncompressedLayers);
+    json.set("after", a);
     ArrayNode p = json.putArray("problems");
     problems.forEach(p::add);
     return new MinifyReport(json, before, after, List.copyOf(problems));

@@ -49,18 +49,13 @@ final class Sourceless {
         sourceOf.put(path, source);
       }
     }
-    java.util.Set<String> sources = new java.util.HashSet<>(sourceOf.values());
-    FileSet out = new FileSet(files.root());
-    for (Map.Entry<String, List<Requirement>> e : all.entrySet()) {
-      String path = e.getKey();
-      String source = sourceOf.get(path);
-      if (source != null) {
-        String target = source + "c";
-        out.addSynthetic(new Requirement(target, "python", "sourceless bytecode of " + source + ": " + all.get(source).get(0).reason()));
-      } else if (!sources.contains(path)) {
-        e.getValue().forEach(out::add);
-      }
-    }
+    // the kept entries are copied as they are: re-adding them would follow links again, bringing
+    // back targets that were left out on purpose (excluded, or not taken from a host)
+    java.util.Set<String> drop = new java.util.HashSet<>(sourceOf.values());
+    drop.addAll(sourceOf.keySet());
+    FileSet out = files.without(drop);
+    sourceOf.forEach((pyc, source) -> out.addSynthetic(
+        new Requirement(source + "c", "python", "sourceless bytecode of " + source + ": " + all.get(source).get(0).reason())));
     return new Result(out, moved);
   }
 

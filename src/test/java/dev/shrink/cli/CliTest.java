@@ -42,7 +42,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"copy", "inspect", "unpack", "minify"})
+  @ValueSource(strings = {"copy", "inspect", "unpack", "minify", "build"})
   void everyCommandHasHelp(String command) {
     Run r = run(command, "--help");
     assertThat(r.code()).isZero();

@@ -1,0 +1,408 @@
+package dev.shrink.build;
+
+import dev.shrink.fs.RootFs;
+import dev.shrink.image.ImageConfig;
+import dev.shrink.image.Json;
+import dev.shrink.layer.Compression;
+import dev.shrink.minify.HostRoot;
+import dev.shrink.minify.Minifier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * shrink build: a FROM-scratch image of an application directory and an interpreter of this
+ * machine. The machine's root filesystem is analysed read-only, as {@code minify} analyses an
+ * image's, with the app directory (and every {@code --copy}) mounted into the view; the image
+ * config is made up from the command and {@code --env} alone.
+ */
+public final class Builder {
+  /** Directories of a machine that are never an application directory (nor a mount point in the image). */
+  private static final Set<String> SYSTEM = Set.of("/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32",
+      "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/usr/local", "/snap");
+  /** Whole trees that are the kernel's or the running system's, not files. */
+  private static final List<String> VIRTUAL = List.of("/proc", "/sys", "/dev", "/run");
+  /** Where engines mount a tmpfs: a mount point there would be hidden at run time. */
+  private static final List<String> TMPFS = List.of("/tmp", "/var/tmp", "/run", "/dev/shm");
+  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  private Builder() {}
+
+  /**
+   * The machine a build runs on: its root directory, the current directory and the user's home
+   * directories (besides these, nothing under /root and /home is taken unless named).
+   */
+  public record Host(Path root, Path cwd, List<Path> homes) {
+    /** This machine: "/", the working directory, $HOME and the JVM's user.home (from the passwd entry). */
+    public static Host current() {
+      List<Path> homes = new ArrayList<>();
+      String home = System.getenv("HOME");
+      if (home != null && !home.isBlank()) {
+        homes.add(Path.of(home));
+      }
+      homes.add(Path.of(System.getProperty("user.home")));
+      return new Host(Path.of("/"), Path.of("").toAbsolutePath(), homes);
+    }
+  }
+
+  /** A host file or directory to put at an image path. */
+  public record Copy(Path source, String target) {}
+
+  /**
+   * What to build.
+   *
+   * @param appDir the application directory on this machine (relative to the current directory)
+   * @param appPath where it goes in the image, also the WORKDIR (default "/app")
+   * @param copies other host files and directories to put into the image
+   * @param env the image's environment, besides PATH (which it may replace)
+   * @param user {@code UID[:GID]} or null for 65532
+   * @param python the interpreter for a script or {@code -m} COMMAND: a path on this machine, or a
+   *     name looked up on the image's PATH; null for "python3"
+   * @param command the COMMAND, paths as they are inside the image (relative ones from the WORKDIR)
+   * @param excludes globs of image paths never to keep
+   * @param keepSources keep .py sources rather than sourceless bytecode
+   */
+  public record Spec(Path appDir, String appPath, List<Copy> copies, Map<String, String> env, String user, String python,
+      List<String> command, List<String> excludes, boolean keepSources) {
+    public Spec {
+      appPath = appPath == null ? "/app" : appPath;
+      copies = List.copyOf(copies);
+      env = new LinkedHashMap<>(env);
+      command = List.copyOf(command);
+      excludes = List.copyOf(excludes);
+    }
+  }
+
+  /** What the image runs, after the script/module/venv rules, and notes for the user. */
+  public record Plan(RootFs root, ImageConfig config, HostRoot hostRoot, List<String> entrypoint, List<String> notes) {}
+
+  /** The plan and the image made from it (its layer lives in the work directory) with the report. */
+  public record Built(Plan plan, Minifier.Result result) {}
+
+  /** Builds: plans, then minifies the view; the layer is written under {@code workDir}. */
+  public static Built build(Spec spec, Host host, Path workDir) throws IOException {
+    Plan plan = plan(spec, host, workDir);
+    Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(),
+        Compression.GZIP, Compression.GZIP.defaultLevel(), plan.hostRoot());
+    String name = "build of " + plan.root().host(plan.hostRoot().appDir());
+    return new Built(plan, Minifier.minify(plan.root(), plan.config(), name, null, workDir, o));
+  }
+
+  /**
+   * Checks the inputs and makes the view and the config. Refuses an app directory or copy that is
+   * the machine's root, a system directory, a home directory or holds one.
+   */
+  public static Plan plan(Spec spec, Host host, Path workDir) throws IOException {
+    List<String> notes = new ArrayList<>();
+    Path app = realDirectory("--app", spec.appDir(), host);
+    refuseMachineDirectory("--app", spec.appDir(), app, host);
+    String appPath = mountPoint("--app", spec.appDir() + ":" + spec.appPath(), spec.appPath());
+    RootFs root = mount(new RootFs(host.root()), appPath, app, workDir);
+    appPath = added(root, app);
+    List<String> copies = new ArrayList<>();
+    for (Copy c : spec.copies()) {
+      Path src = host.cwd().resolve(c.source()).normalize();
+      if (!Files.exists(src)) {
+        throw new IllegalArgumentException("--copy " + c.source() + ":" + c.target() + ": " + src + " does not exist");
+      }
+      Path real = src.toRealPath();
+      if (Files.isDirectory(real)) {
+        refuseMachineDirectory("--copy", c.source(), real, host);
+      }
+      String target = mountPoint("--copy", c.source() + ":" + c.target(), c.target());
+      if (target.equals(appPath)) {
+        throw new IllegalArgumentException("--copy " + c.source() + ":" + c.target() + ": " + target + " is where the app directory goes");
+      }
+      root = mount(root, target, real, workDir);
+      copies.add(added(root, real));
+    }
+
+    List<String> argv = command(spec, host, root, app, appPath, notes);
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", venvBin(root, argv.get(0), appPath).map(bin -> bin + ":" + DEFAULT_PATH).orElse(DEFAULT_PATH));
+    spec.env().forEach((k, v) -> {
+      if (k.isEmpty() || k.contains("=")) {
+        throw new IllegalArgumentException("--env " + k + "=" + v + ": not a variable name");
+      }
+      env.put(k, v);
+    });
+
+    ObjectNode doc = Json.object();
+    doc.put("architecture", architecture());
+    doc.put("os", "linux");
+    ObjectNode c = doc.putObject("config");
+    ArrayNode e = c.putArray("Env");
+    env.forEach((k, v) -> e.add(k + "=" + v));
+    ArrayNode ep = c.putArray("Entrypoint");
+    argv.forEach(ep::add);
+    c.put("WorkingDir", appPath);
+    ObjectNode rootfs = doc.putObject("rootfs");
+    rootfs.put("type", "layers");
+    rootfs.putArray("diff_ids");
+    ImageConfig config = ImageConfig.parse(Json.bytes(doc), "the build's config");
+
+    List<String> homes = new ArrayList<>(List.of(host.root().resolve("root").toString(), host.root().resolve("home").toString()));
+    for (Path h : host.homes()) {
+      Path abs = host.cwd().resolve(h).normalize();
+      homes.add(abs.toString());
+      if (Files.isDirectory(abs)) {
+        homes.add(abs.toRealPath().toString());
+      }
+    }
+    HostRoot hostRoot = new HostRoot(appPath, copies,
+        homes.stream().filter(h -> Path.of(h).startsWith(host.root())).map(h -> imagePathOf(host, h)).toList());
+    return new Plan(root, config, hostRoot, List.copyOf(argv), List.copyOf(notes));
+  }
+
+  private static String imagePathOf(Host host, String hostPath) {
+    return "/" + host.root().toAbsolutePath().normalize().relativize(Path.of(hostPath)).toString();
+  }
+
+  /**
+   * The entrypoint: a script ({@code app.py}) or module ({@code -m pkg}) COMMAND gets the
+   * interpreter in front; a program runs as given. A virtual environment inside the app directory
+   * is run where pyvenv.cfg says it was made.
+   */
+  private static List<String> command(Spec spec, Host host, RootFs root, Path app, String appPath, List<String> notes) {
+    List<String> cmd = spec.command();
+    if (cmd.isEmpty()) {
+      throw new IllegalArgumentException("no COMMAND: give what the image runs after --, e.g. -- python3 app.py");
+    }
+    String first = cmd.get(0);
+    boolean module = first.equals("-m") || (first.startsWith("-m") && first.length() > 2);
+    boolean script = !first.startsWith("-") && first.matches(".*\\.(py|pyc|pyz)");
+    List<String> argv = new ArrayList<>();
+    if (module || script) {
+      String python = spec.python() == null ? "python3" : pythonPath(spec.python(), host, root, appPath, notes);
+      argv.add(python);
+      if (script) {
+        String path = first.startsWith("/") ? RootFs.normalize(first) : RootFs.normalize(appPath + "/" + first);
+        if (!root.isRegularFile(path)) {
+          throw new IllegalArgumentException("COMMAND runs the script " + first + ", but " + path + " is not in the image (the app directory "
+              + app + " is at " + appPath + ")");
+        }
+        argv.add(path);
+      } else {
+        argv.add(first);
+      }
+      argv.addAll(cmd.subList(1, cmd.size()));
+      return argv;
+    }
+    if (first.startsWith("-")) {
+      throw new IllegalArgumentException("COMMAND starts with the option " + first + "; give a program, a script (app.py) or -m MODULE");
+    }
+    if (spec.python() != null) {
+      throw new IllegalArgumentException("--python chooses the interpreter of a script (-- app.py) or a module (-- -m pkg) COMMAND; this COMMAND "
+          + "runs the program " + first + " (name the interpreter there, e.g. -- " + spec.python() + " ...)");
+    }
+    String program = first;
+    if (first.contains("/")) {
+      String abs = RootFs.normalize(first.startsWith("/") ? first : appPath + "/" + first);
+      String home = venvHome(root, abs, appPath, notes);
+      program = home.equals(abs) ? first : home;
+    }
+    argv.add(program);
+    argv.addAll(cmd.subList(1, cmd.size()));
+    return argv;
+  }
+
+  /** --python: a name stays a name (found on the image's PATH); a path of this machine becomes its image path. */
+  private static String pythonPath(String python, Host host, RootFs root, String appPath, List<String> notes) {
+    if (!python.contains("/")) {
+      return python;
+    }
+    Path abs = host.cwd().resolve(python).normalize();
+    if (!Files.exists(abs)) {
+      throw new IllegalArgumentException("--python " + python + ": " + abs + " does not exist");
+    }
+    String image = imagePathInView(root, host, abs);
+    return venvHome(root, image, appPath, notes);
+  }
+
+  /** The image path of a host path: under a mount when it is in a mounted directory, else the same path. */
+  private static String imagePathInView(RootFs root, Host host, Path abs) {
+    for (RootFs.Mount m : root.mounts()) {
+      if (abs.startsWith(m.host())) {
+        return root.imagePath(abs);
+      }
+      try {
+        Path real = abs.getParent().toRealPath().resolve(abs.getFileName());
+        if (real.startsWith(m.host())) {
+          return root.imagePath(real);
+        }
+      } catch (IOException e) {
+        // not there: not in the mount
+      }
+    }
+    return imagePathOf(host, abs.toString());
+  }
+
+  /**
+   * A program in a virtual environment inside the app directory: the venv stays where it was made
+   * (pyvenv.cfg's {@code command}), so its scripts' {@code #!} lines and pyvenv.cfg hold; that is
+   * its place on this machine unless it was made at its path in the image. Under a tmpfs
+   * directory (/tmp) of this machine it stays in the app directory instead.
+   */
+  private static String venvHome(RootFs root, String program, String appPath, List<String> notes) {
+    String venv = venvOf(root, program);
+    if (venv == null || !HostRoot.under(venv, appPath)) {
+      return program;
+    }
+    String made = madeAt(root, venv + "/pyvenv.cfg");
+    if (made != null && RootFs.normalize(made).equals(venv)) {
+      return program;
+    }
+    Path hostVenv = root.host(venv);
+    String there = hostVenv.toString();
+    if (TMPFS.stream().anyMatch(t -> HostRoot.under(there, t))) {
+      notes.add("the virtual environment " + hostVenv + " is under a tmpfs directory of container engines; it is used at " + venv
+          + ", where its console scripts' #! lines do not point");
+      return program;
+    }
+    if (root.mounts().stream().anyMatch(m -> HostRoot.under(there, m.imagePath()))) {
+      return program;
+    }
+    notes.add("the virtual environment " + venv + " is used at " + there + ", where it was made (its pyvenv.cfg and #! lines name that path)");
+    return there + program.substring(venv.length());
+  }
+
+  /** The venv a program is in: the directory of {@code bin/PROGRAM} holding pyvenv.cfg, or null. */
+  private static String venvOf(RootFs root, String program) {
+    String dir = RootFs.parent(program);
+    for (String candidate : List.of(RootFs.parent(dir), dir)) {
+      if (!candidate.equals("/") && root.isRegularFile(candidate + "/pyvenv.cfg")) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** The venv's directory as it was created: the last word of pyvenv.cfg's {@code command} (Python 3.11+), or null. */
+  static String madeAt(RootFs root, String cfg) {
+    try {
+      for (String line : new String(root.read(cfg), StandardCharsets.UTF_8).split("\n")) {
+        int eq = line.indexOf('=');
+        if (eq > 0 && line.substring(0, eq).strip().equals("command")) {
+          String[] words = line.substring(eq + 1).strip().split("\\s+");
+          String last = words[words.length - 1];
+          return last.startsWith("/") ? last : null;
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** When the program is in a venv's bin directory, that directory (first on PATH, as activation does). */
+  private static java.util.Optional<String> venvBin(RootFs root, String program, String appPath) {
+    if (!program.contains("/")) {
+      return java.util.Optional.empty();
+    }
+    String abs = RootFs.normalize(program.startsWith("/") ? program : appPath + "/" + program);
+    String dir = RootFs.parent(abs);
+    return root.isRegularFile(RootFs.parent(dir) + "/pyvenv.cfg") ? java.util.Optional.of(dir) : java.util.Optional.empty();
+  }
+
+  private static Path realDirectory(String option, Path input, Host host) throws IOException {
+    Path abs = host.cwd().resolve(input).normalize();
+    if (!Files.isDirectory(abs)) {
+      throw new IllegalArgumentException(option + " " + input + ": " + abs + (Files.exists(abs) ? " is not a directory" : " does not exist"));
+    }
+    return abs.toRealPath();
+  }
+
+  /** Refuses "/", system directories, home directories and directories holding one. */
+  private static void refuseMachineDirectory(String option, Path input, Path real, Host host) throws IOException {
+    String what = option + " " + input + (real.toString().equals(input.toString()) ? "" : " (" + real + ")");
+    String rel = imagePathOf(host, real.toString());
+    if (rel.equals("/")) {
+      throw new IllegalArgumentException(what + " is the root directory of this machine; give the application's own directory");
+    }
+    Set<Path> homes = new LinkedHashSet<>();
+    for (Path h : host.homes()) {
+      Path abs = host.cwd().resolve(h).normalize();
+      homes.add(abs);
+      if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(abs)) {
+        homes.add(abs.toRealPath());
+      }
+    }
+    for (Path h : homes) {
+      if (real.equals(h)) {
+        throw new IllegalArgumentException(what + " is a home directory (" + h + "); its dotfiles, keys and history would go into the image. "
+            + "Give the application's own directory");
+      }
+      if (h.startsWith(real)) {
+        throw new IllegalArgumentException(what + " holds the home directory " + h + "; give the application's own directory");
+      }
+    }
+    if (SYSTEM.contains(rel) || VIRTUAL.stream().anyMatch(v -> HostRoot.under(rel, v))
+        || (rel.startsWith("/usr/") || rel.startsWith("/var/")) && rel.chars().filter(ch -> ch == '/').count() == 2) {
+      throw new IllegalArgumentException(what + " is a system directory of this machine; give the application's own directory");
+    }
+  }
+
+  /** Checks an image path given for a mount. */
+  private static String mountPoint(String option, String input, String imagePath) {
+    if (imagePath == null || !imagePath.startsWith("/")) {
+      throw new IllegalArgumentException(option + " " + input + ": the image path must be absolute");
+    }
+    String p = RootFs.normalize(imagePath);
+    if (p.equals("/") || SYSTEM.contains(p) || VIRTUAL.stream().anyMatch(v -> HostRoot.under(p, v))
+        || (p.startsWith("/usr/") || p.startsWith("/var/")) && p.chars().filter(ch -> ch == '/').count() == 2) {
+      throw new IllegalArgumentException(option + " " + input + ": " + p + " is a system directory; it would hide the machine's files "
+          + "the program needs. Give a path of its own, e.g. /app");
+    }
+    if (TMPFS.stream().anyMatch(t -> HostRoot.under(p, t))) {
+      throw new IllegalArgumentException(option + " " + input + ": container engines mount a tmpfs over " + p + "; give another path");
+    }
+    return p;
+  }
+
+  /**
+   * Mounts {@code host} at {@code imagePath}; missing parent directories are empty directories
+   * made in the work directory (the machine's root is never written).
+   */
+  private static RootFs mount(RootFs root, String imagePath, Path host, Path workDir) throws IOException {
+    List<String> missing = new ArrayList<>();
+    String parent = RootFs.parent(imagePath);
+    while (!parent.equals("/") && root.resolve(parent).isEmpty()) {
+      missing.add(0, parent);
+      parent = RootFs.parent(parent);
+    }
+    if (!missing.isEmpty()) {
+      Path skeleton = Files.createTempDirectory(Files.createDirectories(workDir.resolve("skeleton")), "dir-");
+      String top = missing.get(0);
+      for (String m : missing.subList(1, missing.size())) {
+        Files.createDirectories(skeleton.resolve(m.substring(top.length() + 1)));
+      }
+      root = root.withMount(top, skeleton);
+    }
+    return root.withMount(imagePath, host);
+  }
+
+  /** The mount point of the mount of {@code host} last added. */
+  private static String added(RootFs root, Path host) {
+    return root.mounts().stream().filter(m -> m.host().equals(host)).map(RootFs.Mount::imagePath).findFirst().orElseThrow();
+  }
+
+  private static String architecture() {
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    return switch (arch) {
+      case "amd64", "x86_64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      default -> arch;
+    };
+  }
+}

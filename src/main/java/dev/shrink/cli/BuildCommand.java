@@ -1,0 +1,133 @@
+package dev.shrink.cli;
+
+import dev.shrink.build.Builder;
+import dev.shrink.image.Image;
+import dev.shrink.image.Json;
+import dev.shrink.layer.TempFiles;
+import dev.shrink.minify.Minifier;
+import dev.shrink.minify.MinifyReport;
+import dev.shrink.transport.ImageReference;
+import dev.shrink.transport.TransportOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code shrink build DEST -- COMMAND}: a FROM-scratch image of an app directory and this machine's interpreter. */
+@Command(name = "build", mixinStandardHelpOptions = true,
+    description = {"Writes a FROM-scratch image of an application directory and an interpreter of this machine, with no engine:",
+        "the machine's files are only read, and only what COMMAND needs is kept (found as minify finds it), plus the app",
+        "directory whole and what --copy names. COMMAND is what the image runs, paths as they are in the image; a script",
+        "(app.py) or a module (-m pkg) is run by --python. The image runs as 65532:65532 unless --user says otherwise."})
+final class BuildCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "DEST", converter = TransportMixin.ReferenceConverter.class,
+      description = "Where to write the image, e.g. docker-archive:app.tar:app:latest.")
+  ImageReference destination;
+
+  @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "1..*",
+      description = "After --: what the image runs, e.g. -- /usr/bin/python3 server.py, -- app.py, -- -m gunicorn app:api.")
+  List<String> command = new ArrayList<>();
+
+  @Option(names = "--app", paramLabel = "DIR[:/app]", description = "The application directory (default: the current one), copied whole to /app "
+      + "(or the image path given), which is the WORKDIR.")
+  String app = ".";
+
+  @Option(names = "--python", paramLabel = "PATH", description = "Interpreter of a script or -m COMMAND: a path on this machine (a virtual "
+      + "environment's bin/python too), or a name found on the image's PATH (default: python3).")
+  String python;
+
+  @Option(names = "--copy", paramLabel = "SRC:DEST", description = "Also put this file or directory of this machine at DEST in the image (repeatable).")
+  List<String> copies = List.of();
+
+  @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Environment of the image (repeatable); nothing else of this machine's "
+      + "environment goes in. PATH has a default.")
+  List<String> env = List.of();
+
+  @Option(names = "--user", paramLabel = "UID[:GID]", description = "Run user of the image (default: 65532:65532).")
+  String user;
+
+  @Option(names = "--exclude", paramLabel = "GLOB", description = "Never keep image paths matching this glob (repeatable), e.g. '/app/tests/**'.")
+  List<String> excludes = List.of();
+
+  @Option(names = "--keep-sources", description = "Keep .py sources (readable tracebacks) instead of sourceless bytecode where there is valid bytecode.")
+  boolean keepSources;
+
+  @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
+  Path report;
+
+  @Mixin
+  TransportMixin transport;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    String[] appParts = split(app, "--app", false);
+    List<Builder.Copy> copyList = new ArrayList<>();
+    for (String c : copies) {
+      String[] parts = split(c, "--copy", true);
+      copyList.add(new Builder.Copy(Path.of(parts[0]), parts[1]));
+    }
+    Map<String, String> envMap = new LinkedHashMap<>();
+    for (String e : env) {
+      int eq = e.indexOf('=');
+      if (eq <= 0) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--env " + e + ": give NAME=VALUE (this machine's environment is never copied)");
+      }
+      envMap.put(e.substring(0, eq), e.substring(eq + 1));
+    }
+    Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, keepSources);
+
+    long start = System.nanoTime();
+    TransportOptions options = transport.destination();
+    Files.createDirectories(options.tempDir());
+    Path work = Files.createTempDirectory(options.tempDir(), "shrink-build-");
+    try {
+      Builder.Built built = Builder.build(buildSpec, Builder.Host.current(), work);
+      Builder.Plan plan = built.plan();
+      Minifier.Result result = built.result();
+      try (Image image = result.image()) {
+        destination.write(image, options);
+      }
+      MinifyReport r = result.report();
+      if (report != null) {
+        Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report-", ".json");
+        Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
+        Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      plan.notes().forEach(n -> System.err.println("note: " + n));
+      r.problems().forEach(p -> System.err.println("warning: " + p));
+      System.err.println("Entrypoint " + Json.MAPPER.writeValueAsString(plan.entrypoint()) + ", WORKDIR " + plan.hostRoot().appDir()
+          + ", user " + r.json().path("user").asString());
+      System.err.printf("%-8s %12s %14s %8s %12s%n", "", "gzip layer", "uncompressed", "files", "file bytes");
+      System.err.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressed()),
+          Sizes.human(r.json().path("after").path("uncompressedLayers").asLong()), r.after().files(), Sizes.human(r.after().fileBytes()));
+      System.err.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
+    } finally {
+      TempFiles.deleteTree(work);
+    }
+    return 0;
+  }
+
+  /** {@code SRC[:/IMAGE/PATH]}: split at the last ':' followed by '/'. */
+  private String[] split(String value, String option, boolean targetRequired) {
+    int colon = value.lastIndexOf(":/");
+    if (colon > 0) {
+      return new String[] {value.substring(0, colon), value.substring(colon + 1)};
+    }
+    if (targetRequired) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + " " + value + ": give SRC:DEST, DEST an absolute path in the image");
+    }
+    return new String[] {value, null};
+  }
+}

@@ -1,0 +1,119 @@
+package dev.shrink.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a build runs and sees, before any analysis: the command rules, the config, the mounts, and the directories refused. */
+class BuildPlanTest {
+  @TempDir Path tmp;
+  Path proj;
+  Path home;
+  Builder.Host host;
+
+  @BeforeEach
+  void project() throws Exception {
+    home = Files.createDirectories(tmp.resolve("home/me"));
+    proj = Files.createDirectories(home.resolve("src/proj"));
+    Files.writeString(proj.resolve("app.py"), "print('hi')\n");
+    Files.createDirectories(proj.resolve("pkg"));
+    Files.writeString(proj.resolve("pkg/__main__.py"), "print('pkg')\n");
+    host = new Builder.Host(Path.of("/"), proj, List.of(home));
+  }
+
+  Builder.Spec spec(String python, List<String> command) {
+    return new Builder.Spec(proj, null, List.of(), Map.of(), null, python, command, List.of(), false);
+  }
+
+  Builder.Plan plan(Builder.Spec spec) throws Exception {
+    return Builder.plan(spec, host, Files.createDirectories(tmp.resolve("work")));
+  }
+
+  @Test
+  void aScriptOrModuleIsRunByThePythonChosen() throws Exception {
+    assertThat(plan(spec(null, List.of("app.py", "--port", "1"))).entrypoint()).containsExactly("python3", "/app/app.py", "--port", "1");
+    assertThat(plan(spec("/usr/bin/python3", List.of("app.py"))).entrypoint()).containsExactly("/usr/bin/python3", "/app/app.py");
+    assertThat(plan(spec("/usr/bin/python3", List.of("-m", "pkg", "x"))).entrypoint()).containsExactly("/usr/bin/python3", "-m", "pkg", "x");
+    assertThat(plan(spec(null, List.of("/usr/bin/python3", "app.py"))).entrypoint()).containsExactly("/usr/bin/python3", "app.py");
+    assertThat(plan(spec(null, List.of("gunicorn", "app:api"))).entrypoint()).containsExactly("gunicorn", "app:api");
+    assertThatThrownBy(() -> plan(spec("/usr/bin/python3", List.of("gunicorn", "app:api"))))
+        .hasMessageContaining("--python chooses the interpreter of a script");
+    assertThatThrownBy(() -> plan(spec(null, List.of("missing.py")))).hasMessageContaining("/app/missing.py is not in the image");
+    assertThatThrownBy(() -> plan(spec(null, List.of()))).hasMessageContaining("no COMMAND");
+  }
+
+  @Test
+  void theConfigHasOnlyTheCommandTheWorkdirAndTheEnvGiven() throws Exception {
+    Map<String, String> env = new java.util.LinkedHashMap<>();
+    env.put("PORT", "9000");
+    env.put("LANG", "C.UTF-8");
+    Builder.Spec s = new Builder.Spec(proj, "/srv/www/app", List.of(), env, null, null,
+        List.of("app.py"), List.of(), false);
+    Builder.Plan p = plan(s);
+    assertThat(p.config().entrypoint()).containsExactly("python3", "/srv/www/app/app.py");
+    assertThat(p.config().cmd()).isEmpty();
+    assertThat(p.config().workingDir()).isEqualTo("/srv/www/app");
+    assertThat(p.config().user()).isEmpty();
+    assertThat(p.config().env()).containsExactly("PATH=" + Builder.DEFAULT_PATH, "PORT=9000", "LANG=C.UTF-8");
+    // /srv/www did not exist: an empty directory of the work dir stands for it; the machine's /srv is untouched
+    assertThat(p.root().isRegularFile("/srv/www/app/pkg/__main__.py")).isTrue();
+    assertThat(Path.of("/srv/www")).doesNotExist();
+    assertThat(p.hostRoot().appDir()).isEqualTo("/srv/www/app");
+    assertThat(p.hostRoot().homes()).contains(home.toString());
+  }
+
+  @Test
+  void copiesAreSeenAtTheirPlaceInTheImage() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("settings.toml"), "debug = false\n");
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(data.resolve("words.txt"), "a\nb\n");
+    Builder.Spec s = new Builder.Spec(proj, null, List.of(new Builder.Copy(conf, "/etc/proj/settings.toml"), new Builder.Copy(data, "/app/data")),
+        Map.of(), null, null, List.of("app.py"), List.of(), false);
+    Builder.Plan p = plan(s);
+    assertThat(new String(p.root().read("/etc/proj/settings.toml"))).isEqualTo("debug = false\n");
+    assertThat(p.root().list("/app")).containsExactly("app.py", "data", "pkg");
+    assertThat(p.root().isRegularFile("/app/data/words.txt")).isTrue();
+    assertThat(p.hostRoot().copies()).containsExactly("/etc/proj/settings.toml", "/app/data");
+    assertThat(Path.of("/etc/proj")).doesNotExist();
+  }
+
+  @Test
+  void theMachinesOwnDirectoriesAreRefusedNamingTheInput() {
+    assertThatThrownBy(() -> plan(new Builder.Spec(Path.of("/"), null, List.of(), Map.of(), null, null, List.of("app.py"), List.of(), false)))
+        .hasMessageStartingWith("--app / is the root directory of this machine");
+    assertThatThrownBy(() -> plan(new Builder.Spec(Path.of("/usr"), null, List.of(), Map.of(), null, null, List.of("app.py"), List.of(), false)))
+        .hasMessageStartingWith("--app /usr is a system directory");
+    assertThatThrownBy(() -> plan(new Builder.Spec(Path.of("/usr/lib"), null, List.of(), Map.of(), null, null, List.of("app.py"), List.of(), false)))
+        .hasMessageStartingWith("--app /usr/lib is a system directory");
+    assertThatThrownBy(() -> plan(new Builder.Spec(Path.of("../.."), null, List.of(), Map.of(), null, null, List.of("app.py"), List.of(), false)))
+        .hasMessageStartingWith("--app ../.. (" + home + ") is a home directory");
+    assertThatThrownBy(() -> plan(new Builder.Spec(home.getParent(), null, List.of(), Map.of(), null, null, List.of("app.py"), List.of(), false)))
+        .hasMessageStartingWith("--app " + home.getParent() + " holds the home directory " + home);
+    assertThatThrownBy(() -> plan(new Builder.Spec(Path.of("nope"), null, List.of(), Map.of(), null, null, List.of("app.py"), List.of(), false)))
+        .hasMessageStartingWith("--app nope: " + proj.resolve("nope") + " does not exist");
+    assertThatThrownBy(() -> plan(new Builder.Spec(proj, "/usr", List.of(), Map.of(), null, null, List.of("app.py"), List.of(), false)))
+        .hasMessageContaining("/usr is a system directory; it would hide");
+    assertThatThrownBy(() -> plan(new Builder.Spec(proj, "/tmp/app", List.of(), Map.of(), null, null, List.of("app.py"), List.of(), false)))
+        .hasMessageContaining("tmpfs");
+    assertThatThrownBy(() -> plan(new Builder.Spec(proj, null, List.of(new Builder.Copy(home, "/opt/x")), Map.of(), null, null,
+        List.of("app.py"), List.of(), false))).hasMessageStartingWith("--copy " + home + " is a home directory");
+  }
+
+  @Test
+  void theCliRefusesTheHomeDirectoryWithExitCode1() {
+    BuildTesting.Run r = BuildTesting.shrink(List.of("build", "oci:" + tmp.resolve("out"), "--app", System.getProperty("user.home"), "--", "app.py"));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("--app " + System.getProperty("user.home"), "home directory");
+    assertThat(tmp.resolve("out")).doesNotExist();
+    BuildTesting.Run env = BuildTesting.shrink(List.of("build", "oci:" + tmp.resolve("out"), "--app", proj.toString(), "--env", "HOME", "--", "app.py"));
+    assertThat(env.code()).isEqualTo(2);
+    assertThat(env.err()).contains("--env HOME: give NAME=VALUE");
+  }
+}
