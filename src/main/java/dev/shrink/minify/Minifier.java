@@ -44,11 +44,27 @@ public final class Minifier {
       "/home", "/proc", "/sys", "/dev", "/run", "/usr/bin", "/usr/lib", "/usr/local", "/usr/share", "/usr/sbin");
   private static final Pattern MODULE_ARG = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)*(:[\\w.()]+)?");
 
-  /** What the user can say; null entrypoint/cmd/user mean "from the image". */
+  /**
+   * What the user can say; null entrypoint/cmd/user mean "from the image". {@code extra} are paths
+   * found elsewhere (a traced run: analyser "probe") that join the static closure; {@code
+   * extraPythonFiles} are Python files (sources, bytecode, extension modules) seen loaded, whose
+   * modules seed the import scanner.
+   */
   public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
-      boolean keepSources, Compression compression, int level) {
+      boolean keepSources, Compression compression, int level, List<Requirement> extra, List<String> extraPythonFiles) {
+    public Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
+        boolean keepSources, Compression compression, int level) {
+      this(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, List.of(), List.of());
+    }
+
     public static Options defaults() {
       return new Options(null, null, null, List.of(), List.of(), false, Compression.GZIP, Compression.GZIP.defaultLevel());
+    }
+
+    /** These options with paths and Python files found by a traced run added. */
+    public Options withExtra(List<Requirement> requirements, List<String> pythonFiles) {
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, List.copyOf(requirements),
+          List.copyOf(pythonFiles));
     }
   }
 
@@ -84,10 +100,11 @@ public final class Minifier {
       String program = run.programs().get(i);
       String real = root.resolve(program).map(RootFs.Resolved::path).orElse(program);
       if (PythonLaunch.isInterpreter(real)) {
-        pycTag = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems);
+        pycTag = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems, options.extraPythonFiles());
         break;
       }
     }
+    files.addAll(options.extra());
     Set<String> elfDone = new HashSet<>();
     resolveElf(root, run.env(), files, elfDone, problems);
     files.addAll(SystemKnowledge.load().apply(root, files.paths(), modules, run.env()));
@@ -133,7 +150,7 @@ public final class Minifier {
 
   /** Returns the interpreter's bytecode tag ("cpython-311"), or null when there was nothing to analyse. */
   private static String analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
-      Set<String> modules, List<String> problems) {
+      Set<String> modules, List<String> problems, List<String> extraPythonFiles) {
     var parsed = PythonLaunch.parse(args, run.workdir());
     if (parsed.isEmpty()) {
       problems.add("python is started without a script or module; nothing to analyse");
@@ -154,7 +171,8 @@ public final class Minifier {
       env.put("PYTHONPATH", run.workdir() + (pythonPath == null || pythonPath.isEmpty() ? "" : ":" + pythonPath));
     }
     PythonLayout layout = PythonLayout.compute(root, interpreter, env, parsed.get().launch());
-    List<String> named = argModules.stream().filter(m -> moduleExists(root, layout, m)).toList();
+    extraPythonFiles.forEach(f -> dev.shrink.python.ModuleNames.of(layout.sysPath(), f).ifPresent(argModules::add));
+    List<String> named = argModules.stream().distinct().filter(m -> moduleExists(root, layout, m)).toList();
     PythonClosure.Result result = PythonClosure.analyse(root, layout, Knowledge.load(), named);
     files.addAll(result.requirements());
     modules.addAll(result.modules());
