@@ -94,7 +94,7 @@ public final class Builder {
   public static Built build(Spec spec, Host host, Path workDir) throws IOException {
     Plan plan = plan(spec, host, workDir);
     Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(),
-        Compression.GZIP, Compression.GZIP.defaultLevel(), plan.hostRoot());
+        Compression.GZIP, Compression.GZIP.defaultLevel()).withHost(plan.hostRoot());
     String name = "build of " + plan.root().host(plan.hostRoot().appDir());
     return new Built(plan, Minifier.minify(plan.root(), plan.config(), name, null, workDir, o));
   }

@@ -5,6 +5,11 @@ import dev.shrink.image.Json;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.minify.Minifier;
 import dev.shrink.minify.MinifyReport;
+import dev.shrink.probe.ContainerRunner;
+import dev.shrink.probe.EngineImage;
+import dev.shrink.probe.HostStrace;
+import dev.shrink.probe.Tracer;
+import dev.shrink.verify.Verifier;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.nio.file.Files;
@@ -52,6 +57,12 @@ final class MinifyCommand implements Callable<Integer> {
   @Mixin
   TransportMixin transport;
 
+  @Mixin
+  ProbeMixin probe;
+
+  @Option(names = "--verify", description = "After writing DEST, run it and SRC with the probes and compare (as 'shrink verify'); exit 1 on a difference.")
+  boolean verify;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -62,10 +73,29 @@ final class MinifyCommand implements Callable<Integer> {
     TransportOptions srcOptions = transport.source();
     Files.createDirectories(srcOptions.tempDir());
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
+    int exit = 0;
     try (Image image = source.read(srcOptions)) {
+      if (probe.any()) {
+        long started = System.nanoTime();
+        try (EngineImage original = EngineImage.of(source, srcOptions)) {
+          ContainerRunner.Settings settings = probe.settings(original.engine(), original.name(), options.entrypoint(), options.cmd());
+          Tracer.Result traced = new Tracer(original.engine(), HostStrace.find(), settings).trace(original.name(), null, probe.probes(), work);
+          options = options.withExtra(traced.requirements(), traced.pythonFiles());
+          System.err.printf("probe: traced %d file calls, %d paths of the image (%d ms)%n", traced.events(), traced.requirements().size(),
+              (System.nanoTime() - started) / 1_000_000);
+        }
+      }
       Minifier.Result result = Minifier.minify(image, work, options);
       try (Image shrunk = result.image()) {
         destination.write(shrunk, transport.destination());
+        if (verify) {
+          try (EngineImage a = EngineImage.of(source, srcOptions);
+              EngineImage b = List.of("containers-storage", "docker-daemon").contains(destination.transport().name())
+                  ? EngineImage.of(destination, transport.destination()) : EngineImage.load(shrunk, transport.destination())) {
+            exit = ProbeMixin.print(Verifier.verify(a.engine(), a.name(), b.engine(), b.name(), probe.probes(), probe.ignorePatterns(),
+                probe.settings()), System.out);
+          }
+        }
       }
       MinifyReport r = result.report();
       if (report != null) {
@@ -78,10 +108,12 @@ final class MinifyCommand implements Callable<Integer> {
       System.err.printf("%-8s %10s %8d %12s%n", "before", Sizes.human(r.before().compressed()), r.before().files(), Sizes.human(r.before().fileBytes()));
       System.err.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressed()), r.after().files(), Sizes.human(r.after().fileBytes()));
       System.err.println("Wrote " + destination);
+      System.err.printf("probe: %d files kept only because a traced run used them%n", r.json().path("files").valueStream()
+          .filter(f -> f.path("reasons").valueStream().allMatch(x -> x.path("analyser").asString("").equals("probe"))).count());
     } finally {
       TempFiles.deleteTree(work);
     }
-    return 0;
+    return exit;
   }
 
   private List<String> json(String value, String option) {

@@ -47,12 +47,15 @@ public final class Minifier {
   /**
    * What the user can say; null entrypoint/cmd/user mean "from the image". {@code host} is null for
    * an image's root, and says what the user named when the root is a machine's own (shrink build).
+   * {@code extra} are paths found elsewhere (a traced run: analyser "probe") that join the static
+   * closure; {@code extraPythonFiles} are Python files (sources, bytecode, extension modules) seen
+   * loaded, whose modules seed the import scanner.
    */
   public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
-      boolean keepSources, Compression compression, int level, HostRoot host) {
+      boolean keepSources, Compression compression, int level, HostRoot host, List<Requirement> extra, List<String> extraPythonFiles) {
     public Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
         boolean keepSources, Compression compression, int level) {
-      this(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, null);
+      this(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, null, List.of(), List.of());
     }
 
     public static Options defaults() {
@@ -60,7 +63,13 @@ public final class Minifier {
     }
 
     public Options withHost(HostRoot value) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, value);
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, value, extra, extraPythonFiles);
+    }
+
+    /** These options with paths and Python files found by a traced run added. */
+    public Options withExtra(List<Requirement> requirements, List<String> pythonFiles) {
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, host, List.copyOf(requirements),
+          List.copyOf(pythonFiles));
     }
   }
 
@@ -106,10 +115,12 @@ public final class Minifier {
       interpreterDirs.add(real);
       if (PythonLaunch.isInterpreter(real)) {
         List<String> appModules = host == null ? List.of() : host.appModules(root);
-        pycTag = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems, appModules, interpreterDirs);
+        pycTag = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems, appModules,
+            options.extraPythonFiles(), interpreterDirs);
         break;
       }
     }
+    files.addAll(options.extra());
     Set<String> elfDone = new HashSet<>();
     resolveElf(root, run.env(), files, elfDone, problems);
     files.addAll(SystemKnowledge.load().apply(root, files.paths(), modules, run.env()));
@@ -159,7 +170,7 @@ public final class Minifier {
 
   /** Returns the interpreter's bytecode tag ("cpython-311"), or null when there was nothing to analyse. */
   private static String analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
-      Set<String> modules, List<String> problems, List<String> appModules, Set<String> interpreterDirs) {
+      Set<String> modules, List<String> problems, List<String> appModules, List<String> extraPythonFiles, Set<String> interpreterDirs) {
     var parsed = PythonLaunch.parse(args, run.workdir());
     if (parsed.isEmpty()) {
       problems.add("python is started without a script or module; nothing to analyse");
@@ -185,7 +196,8 @@ public final class Minifier {
     interpreterDirs.add(layout.execPrefix());
     layout.venvPrefix().ifPresent(interpreterDirs::add);
     interpreterDirs.addAll(layout.sysPath());
-    List<String> named = argModules.stream().filter(m -> moduleExists(root, layout, m)).toList();
+    extraPythonFiles.forEach(f -> dev.shrink.python.ModuleNames.of(layout.sysPath(), f).ifPresent(argModules::add));
+    List<String> named = argModules.stream().distinct().filter(m -> moduleExists(root, layout, m)).toList();
     PythonClosure.Result result = PythonClosure.analyse(root, layout, Knowledge.load(), named);
     files.addAll(result.requirements());
     modules.addAll(result.modules());

@@ -1,0 +1,241 @@
+package dev.shrink.probe;
+
+import dev.shrink.engine.Engine;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Runs an image through a container engine's CLI ({@link Engine}: podman or docker, same
+ * arguments) and exercises it with probes. All HTTP probes share one container (started with the
+ * image's default command, every probed port published on 127.0.0.1); each command probe is a
+ * container of its own. Containers are stopped gracefully (SIGTERM, then a wait) so exit paths run.
+ */
+public final class ContainerRunner {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** How to run: the command line (entrypoint + cmd of the image or of the user), limits. */
+  public record Settings(List<String> entrypoint, List<String> cmd, Duration startup, Duration commandTimeout, Duration stopGrace) {
+    public static Settings of(List<String> entrypoint, List<String> cmd) {
+      return new Settings(entrypoint, cmd, Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(10));
+    }
+
+    /** The image's own entrypoint and cmd, as the engine reports them; {@code entrypoint}/{@code cmd} override when not null. */
+    public static Settings fromEngine(Engine engine, String image, List<String> entrypoint, List<String> cmd, Duration startup,
+        Duration commandTimeout) throws IOException {
+      String out = engine.check(60, "image", "inspect", "--format", "{{json .Config.Entrypoint}}\n{{json .Config.Cmd}}", image).stdout();
+      String[] lines = out.strip().split("\n");
+      List<String> ep = entrypoint != null ? entrypoint : jsonList(lines[0]);
+      List<String> c = cmd != null ? cmd : entrypoint != null ? List.of() : jsonList(lines.length > 1 ? lines[1] : "null");
+      return new Settings(ep, c, startup, commandTimeout, Duration.ofSeconds(10));
+    }
+
+    private static List<String> jsonList(String json) {
+      var node = dev.shrink.image.Json.MAPPER.readTree(json);
+      List<String> out = new ArrayList<>();
+      if (node != null && node.isArray()) {
+        node.forEach(n -> out.add(n.asString()));
+      }
+      return List.copyOf(out);
+    }
+
+    /** The argv a probe runs: the default command, or the entrypoint with the probe's arguments. */
+    List<String> argv(Probe probe) {
+      List<String> argv = new ArrayList<>(entrypoint);
+      argv.addAll(probe instanceof Probe.Cmd c && !c.args().isEmpty() ? c.args() : cmd);
+      return argv;
+    }
+  }
+
+  /** Wraps the argv of a run (for tracing) and adds run options; {@link #NONE} runs the image as it is. */
+  public interface Wrapper {
+    Wrapper NONE = new Wrapper() {};
+
+    default List<String> runOptions() {
+      return List.of();
+    }
+
+    /** The command to start instead of {@code argv}, or null to start the image's own. */
+    default List<String> command(List<String> argv) {
+      return null;
+    }
+
+    /** True when PID 1 of the container is the wrapper, which does not pass SIGTERM on: the stop signals its children. */
+    default boolean signalChildren() {
+      return false;
+    }
+  }
+
+  private final Engine engine;
+  private final Settings settings;
+
+  public ContainerRunner(Engine engine, Settings settings) {
+    this.engine = engine;
+    this.settings = settings;
+  }
+
+  /** Runs every probe against {@code image}; one {@link Outcome} per probe, in order. */
+  public List<Outcome> run(String image, List<Probe> probes, Wrapper wrapper) throws IOException {
+    List<Probe.Http> http = probes.stream().filter(Probe.Http.class::isInstance).map(Probe.Http.class::cast).toList();
+    Map<Probe, Outcome> out = new java.util.LinkedHashMap<>();
+    if (!http.isEmpty()) {
+      for (Outcome o : http(image, http, wrapper)) {
+        out.put(o.probe(), o);
+      }
+    }
+    for (Probe p : probes) {
+      if (p instanceof Probe.Cmd c) {
+        out.put(c, command(image, c, wrapper));
+      }
+    }
+    List<Outcome> result = new ArrayList<>();
+    probes.forEach(p -> result.add(out.get(p)));
+    return result;
+  }
+
+  private List<String> runArgs(String name, String image, Probe probe, Wrapper wrapper, List<String> extra) {
+    List<String> args = new ArrayList<>(List.of("run", "--name", name));
+    args.addAll(extra);
+    args.addAll(wrapper.runOptions());
+    List<String> wrapped = wrapper.command(settings.argv(probe));
+    if (wrapped == null) {
+      // the image as users run it: its own entrypoint, and the probe's arguments as CMD
+      args.add(image);
+      if (probe instanceof Probe.Cmd c) {
+        args.addAll(c.args());
+      }
+      return args;
+    }
+    // exec form: the wrapper is the entrypoint, the rest of its command line is CMD
+    args.add("--entrypoint");
+    args.add(dev.shrink.image.Json.MAPPER.writeValueAsString(List.of(wrapped.get(0))));
+    args.add(image);
+    args.addAll(wrapped.subList(1, wrapped.size()));
+    return args;
+  }
+
+  private Outcome command(String image, Probe.Cmd probe, Wrapper wrapper) throws IOException {
+    String name = "shrink-probe-" + UUID.randomUUID().toString().substring(0, 12);
+    List<String> args = runArgs(name, image, probe, wrapper, List.of());
+    try {
+      Engine.Result r = engine.run(settings.commandTimeout().toSeconds(), args.toArray(String[]::new));
+      return new Outcome(probe, r.exitCode(), r.stdout(), r.stdout() + r.stderr(), null);
+    } catch (Engine.EngineException e) {
+      String logs = engine.run(30, "logs", name).stdout();
+      return new Outcome(probe, -1, "", logs, e.getMessage());
+    } finally {
+      engine.run(30, "rm", "--force", "--time", "0", name);
+    }
+  }
+
+  private List<Outcome> http(String image, List<Probe.Http> probes, Wrapper wrapper) throws IOException {
+    String name = "shrink-probe-" + UUID.randomUUID().toString().substring(0, 12);
+    Set<Integer> ports = new LinkedHashSet<>();
+    probes.forEach(p -> ports.add(p.port()));
+    List<String> publish = new ArrayList<>(List.of("-d"));
+    ports.forEach(p -> publish.addAll(List.of("-p", "127.0.0.1::" + p)));
+    List<String> args = runArgs(name, image, new Probe.Cmd(List.of()), wrapper, publish);
+    engine.check(120, args.toArray(String[]::new));
+    Map<Probe, Outcome> answers = new java.util.LinkedHashMap<>();
+    String logs;
+    try {
+      Map<Integer, Integer> hostPorts = new TreeMap<>();
+      for (int port : ports) {
+        String mapping = engine.check(30, "port", name, port + "/tcp").stdout().strip().split("\n")[0];
+        hostPorts.put(port, Integer.parseInt(mapping.substring(mapping.lastIndexOf(':') + 1)));
+      }
+      for (Probe.Http p : probes) {
+        URI uri = URI.create("http://127.0.0.1:" + hostPorts.get(p.port()) + p.path());
+        answers.put(p, await(name, p, uri));
+      }
+      stop(name, wrapper);
+    } finally {
+      logs = logs(name);
+      engine.run(30, "rm", "--force", "--time", "0", name);
+    }
+    List<Outcome> result = new ArrayList<>();
+    for (Probe.Http p : probes) {
+      Outcome o = answers.getOrDefault(p, new Outcome(p, -1, "", "", "not probed"));
+      result.add(new Outcome(p, o.status(), o.body(), logs, o.error()));
+    }
+    return result;
+  }
+
+  private Outcome await(String name, Probe.Http probe, URI uri) throws IOException {
+    long deadline = System.nanoTime() + settings.startup().toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        return new Outcome(probe, r.statusCode(), r.body(), "", null);
+      } catch (IOException e) {
+        last = e.toString();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      if (!running(name)) {
+        return new Outcome(probe, -1, "", "", "the container stopped before answering " + probe.path());
+      }
+      sleep(200);
+    }
+    return new Outcome(probe, -1, "", "", "no answer on " + probe.path() + " within " + settings.startup().toSeconds() + " s (" + last + ")");
+  }
+
+  /**
+   * SIGTERM, then waits up to the grace time, then the engine's stop (SIGKILL). When a wrapper is
+   * PID 1 (strace blocks fatal signals while it writes to a file), the signal goes to its children
+   * by their host pid instead: this needs the engine's processes visible on this host (podman, or a
+   * local Docker daemon; not a remote one, where the stop falls back to the engine's).
+   */
+  private void stop(String name, Wrapper wrapper) throws IOException {
+    if (!running(name)) {
+      return;
+    }
+    if (wrapper.signalChildren()) {
+      String pid = engine.run(30, "inspect", "--format", "{{.State.Pid}}", name).stdout().strip();
+      try {
+        ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> h.children().forEach(ProcessHandle::destroy));
+      } catch (NumberFormatException e) {
+        // not visible here: the engine's stop below
+      }
+      long deadline = System.nanoTime() + settings.stopGrace().toNanos();
+      while (System.nanoTime() < deadline && running(name)) {
+        sleep(100);
+      }
+    }
+    if (running(name)) {
+      engine.run(settings.stopGrace().toSeconds() + 30, "stop", "--time", String.valueOf(settings.stopGrace().toSeconds()), name);
+    }
+  }
+
+  private boolean running(String name) throws IOException {
+    Engine.Result r = engine.run(30, "inspect", "--format", "{{.State.Running}}", name);
+    return r.ok() && r.stdout().strip().equals("true");
+  }
+
+  private String logs(String name) throws IOException {
+    Engine.Result r = engine.run(30, "logs", name);
+    return r.stdout() + r.stderr();
+  }
+
+  private static void sleep(long ms) throws IOException {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}

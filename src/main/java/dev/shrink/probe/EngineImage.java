@@ -1,0 +1,42 @@
+package dev.shrink.probe;
+
+import dev.shrink.engine.Engine;
+import dev.shrink.image.Image;
+import dev.shrink.transport.ImageReference;
+import dev.shrink.transport.TransportOptions;
+import java.io.IOException;
+import java.util.UUID;
+
+/**
+ * An image a container engine can run: {@code containers-storage:} and {@code docker-daemon:}
+ * images are used where they are; an image of any other transport is loaded into podman under a
+ * temporary name that {@link #close()} removes.
+ */
+public record EngineImage(Engine engine, String name, boolean temporary) implements AutoCloseable {
+  public static EngineImage of(ImageReference ref, TransportOptions options) throws IOException {
+    switch (ref.transport().name()) {
+      case "containers-storage":
+        return new EngineImage(Engine.podman(), ref.spec(), false);
+      case "docker-daemon":
+        return new EngineImage(Engine.docker(), ref.spec(), false);
+      default:
+        try (Image image = ref.read(options)) {
+          return load(image, options);
+        }
+    }
+  }
+
+  /** Loads {@code image} into podman under a temporary name. */
+  public static EngineImage load(Image image, TransportOptions options) throws IOException {
+    String name = "localhost/shrink-probe/tmp:" + UUID.randomUUID().toString().substring(0, 12);
+    ImageReference.parse("containers-storage:" + name).write(image, options);
+    return new EngineImage(Engine.podman(), name, true);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (temporary) {
+      engine.run(60, "rmi", "--force", name);
+    }
+  }
+}

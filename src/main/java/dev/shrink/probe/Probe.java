@@ -1,0 +1,95 @@
+package dev.shrink.probe;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One way of exercising an image: an HTTP GET once it answers, or a run with given arguments. */
+public sealed interface Probe {
+  /** A short label used in reasons and reports: {@code GET /number}, {@code cmd python3 x.py}. */
+  String label();
+
+  /** {@code GET PATH} on container port {@code port}, once the port answers. */
+  record Http(int port, String path) implements Probe {
+    @Override
+    public String label() {
+      return "GET " + path;
+    }
+  }
+
+  /** A run with these arguments replacing the image's CMD (the ENTRYPOINT stays); empty = the default command. */
+  record Cmd(List<String> args) implements Probe {
+    @Override
+    public String label() {
+      return args.isEmpty() ? "cmd (default command)" : "cmd " + String.join(" ", args);
+    }
+  }
+
+  /** Parses {@code PORT:PATH}, e.g. {@code 8000:/number}. */
+  static Http http(String spec) {
+    int colon = spec.indexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("--probe-http must be PORT:PATH, e.g. 8000:/number; got " + spec);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(spec.substring(0, colon));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--probe-http must be PORT:PATH with a numeric port; got " + spec);
+    }
+    String path = spec.substring(colon + 1);
+    if (port < 1 || port > 65535 || !path.startsWith("/")) {
+      throw new IllegalArgumentException("--probe-http must be PORT:PATH with PATH starting with /; got " + spec);
+    }
+    return new Http(port, path);
+  }
+
+  /** Splits {@code ARGS} into words as a shell would for simple quoting ('...', "...", \x); {@code ''} is the default command. */
+  static Cmd cmd(String spec) {
+    List<String> words = new ArrayList<>();
+    StringBuilder word = null;
+    char quote = 0;
+    for (int i = 0; i < spec.length(); i++) {
+      char ch = spec.charAt(i);
+      if (quote != 0) {
+        if (ch == quote) {
+          quote = 0;
+        } else if (ch == '\\' && quote == '"' && i + 1 < spec.length()) {
+          word.append(spec.charAt(++i));
+        } else {
+          word.append(ch);
+        }
+      } else if (Character.isWhitespace(ch)) {
+        if (word != null) {
+          words.add(word.toString());
+          word = null;
+        }
+      } else {
+        if (word == null) {
+          word = new StringBuilder();
+        }
+        if (ch == '\'' || ch == '"') {
+          quote = ch;
+        } else if (ch == '\\' && i + 1 < spec.length()) {
+          word.append(spec.charAt(++i));
+        } else {
+          word.append(ch);
+        }
+      }
+    }
+    if (quote != 0) {
+      throw new IllegalArgumentException("--probe-cmd has an unclosed quote: " + spec);
+    }
+    if (word != null) {
+      words.add(word.toString());
+    }
+    return new Cmd(List.copyOf(words));
+  }
+
+  /** The probes named by the command-line options, HTTP first. */
+  static List<Probe> of(List<String> http, List<String> cmd) {
+    List<Probe> probes = new ArrayList<>();
+    http.forEach(h -> probes.add(http(h)));
+    cmd.forEach(c -> probes.add(cmd(c)));
+    return List.copyOf(probes);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.shrink.probe;
+
+import dev.shrink.closure.Requirement;
+import dev.shrink.engine.Engine;
+import dev.shrink.fs.RootFs;
+import dev.shrink.layer.TempFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs the original image under the host's strace, once per probe, and turns what its processes
+ * opened, executed, stat'ed or read as links into requirements: paths of the image, without what
+ * the engine or the kernel provides and without what the app created while it ran.
+ */
+public final class Tracer {
+  /** Paths that are never files of the image. */
+  private static final List<String> IGNORED_TREES = List.of("/proc", "/sys", "/dev", HostStrace.DIR, "/run/.containerenv", "/run/secrets");
+  /** Files the engine mounts into every container. */
+  private static final Set<String> ENGINE_FILES = Set.of("/etc/hosts", "/etc/resolv.conf", "/etc/hostname", "/.containerenv", "/.dockerenv");
+
+  /**
+   * What the trace found.
+   *
+   * @param requirements image paths with reason {@code probe LABEL: SYSCALL}, each path once
+   * @param outcomes what each traced probe saw (its answers and logs)
+   * @param events how many successful file calls were read
+   */
+  public record Result(List<Requirement> requirements, List<Outcome> outcomes, int events) {
+    /** Traced Python files (sources, bytecode, extension modules) that seed the import scanner. */
+    public List<String> pythonFiles() {
+      return requirements.stream().map(Requirement::path)
+          .filter(p -> p.endsWith(".py") || p.endsWith(".pyc") || (p.endsWith(".so") && p.contains("/python")))
+          .distinct().toList();
+    }
+  }
+
+  private final Engine engine;
+  private final HostStrace strace;
+  private final ContainerRunner.Settings settings;
+
+  public Tracer(Engine engine, HostStrace strace, ContainerRunner.Settings settings) {
+    this.engine = engine;
+    this.strace = strace;
+    this.settings = settings;
+  }
+
+  /** Traces {@code image} (an engine name) once per probe; {@code root} is its unpacked filesystem, or null to keep every path not known to be foreign. */
+  public Result trace(String image, RootFs root, List<Probe> probes, Path workDir) throws IOException {
+    Map<String, Requirement> found = new LinkedHashMap<>();
+    List<Outcome> outcomes = new ArrayList<>();
+    int events = 0;
+    ContainerRunner runner = new ContainerRunner(engine, settings);
+    for (Probe probe : probes) {
+      Path out = Files.createTempDirectory(workDir, "trace-");
+      try {
+        // the app may run as any user: let it write the trace
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        ContainerRunner.Wrapper wrapper = new ContainerRunner.Wrapper() {
+          @Override
+          public List<String> runOptions() {
+            return strace.runOptions(out);
+          }
+
+          @Override
+          public List<String> command(List<String> argv) {
+            return strace.command(argv);
+          }
+
+          @Override
+          public boolean signalChildren() {
+            return true;
+          }
+        };
+        Outcome outcome = runner.run(image, List.of(probe), wrapper).get(0);
+        outcomes.add(outcome);
+        Path trace = out.resolve("trace");
+        if (!Files.isRegularFile(trace)) {
+          throw new IOException("tracing " + probe.label() + " wrote no trace; the container said:\n" + outcome.logs().strip());
+        }
+        List<StraceParser.Event> parsed = StraceParser.parse(Files.readAllLines(trace, StandardCharsets.UTF_8));
+        events += parsed.size();
+        for (StraceParser.Event e : parsed) {
+          for (String path : paths(e)) {
+            if (keep(root, path)) {
+              found.putIfAbsent(path, new Requirement(path, "probe", "probe " + probe.label() + ": " + e.syscall()));
+            }
+          }
+        }
+      } finally {
+        TempFiles.deleteTree(out);
+      }
+    }
+    return new Result(List.copyOf(found.values()), outcomes, events);
+  }
+
+  private static Set<String> paths(StraceParser.Event e) {
+    Set<String> paths = new LinkedHashSet<>();
+    paths.add(e.path());
+    if (e.opened() != null) {
+      paths.add(e.opened());
+    }
+    return paths;
+  }
+
+  /** A traced path that belongs in the output: in the image, not the engine's or the kernel's, not made by the app. */
+  static boolean keep(RootFs root, String path) {
+    if (path.equals("/") || ENGINE_FILES.contains(path)) {
+      return false;
+    }
+    for (String tree : IGNORED_TREES) {
+      if (path.equals(tree) || path.startsWith(tree + "/")) {
+        return false;
+      }
+    }
+    if (root == null) {
+      return true; // the minifier's file set drops what the image does not have
+    }
+    // created at run time (or a mount of the engine's) when the image does not have it
+    return root.resolve(path).isPresent() && Files.exists(root.host(root.resolve(path).get().path()), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+}

@@ -1,0 +1,132 @@
+package dev.shrink.verify;
+
+import dev.shrink.engine.Engine;
+import dev.shrink.probe.ContainerRunner;
+import dev.shrink.probe.Outcome;
+import dev.shrink.probe.Probe;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the original and the shrunk image with the same probes and compares what they answer:
+ * HTTP status and body, a command's exit code and stdout, after the user's normalisers
+ * ({@code --ignore-regex}: every match is replaced by the same placeholder in both). The shrunk
+ * image's output is also searched for the signs of a missing file or module that the original's
+ * output does not show.
+ */
+public final class Verifier {
+  /** Text that says a file or module is missing. */
+  static final List<String> FAILURE_SIGNS = List.of("ModuleNotFoundError", "ImportError", "No such file or directory", "Traceback");
+  private static final List<Pattern> MISSING = List.of(
+      Pattern.compile("No module named '([^']+)'"),
+      Pattern.compile("No such file or directory: '([^']+)'"),
+      Pattern.compile("([^\\s:'\"]+): cannot open shared object file"),
+      Pattern.compile("cannot load library '([^']+)'"),
+      Pattern.compile("exec ([^:\\s]+): no such file or directory"));
+
+  /**
+   * One difference.
+   *
+   * @param probe the probe's label
+   * @param what what differs ("status", "body", "exit code", "stdout", "error in output", "missing")
+   */
+  public record Difference(String probe, String what, String original, String shrunk) {
+    @Override
+    public String toString() {
+      return probe + ": " + what + " differs: original " + shorten(original) + ", shrunk " + shorten(shrunk);
+    }
+  }
+
+  /** The comparison: differences (empty = the shrunk image behaves the same) and names of what looks missing. */
+  public record Report(List<Difference> differences, List<String> missing, List<Outcome> original, List<Outcome> shrunk) {
+    public boolean ok() {
+      return differences.isEmpty();
+    }
+  }
+
+  private Verifier() {}
+
+  public static Report verify(Engine originalEngine, String original, Engine shrunkEngine, String shrunk, List<Probe> probes,
+      List<Pattern> ignore, ContainerRunner.Settings settings) throws IOException {
+    if (probes.isEmpty()) {
+      probes = List.of(new Probe.Cmd(List.of()));
+    }
+    List<Outcome> a = new ContainerRunner(originalEngine, settings).run(original, probes, ContainerRunner.Wrapper.NONE);
+    List<Outcome> b = new ContainerRunner(shrunkEngine, settings).run(shrunk, probes, ContainerRunner.Wrapper.NONE);
+    return compare(a, b, ignore);
+  }
+
+  /** Compares outcomes of the same probes, in the same order. */
+  public static Report compare(List<Outcome> original, List<Outcome> shrunk, List<Pattern> ignore) {
+    List<Difference> diffs = new ArrayList<>();
+    Set<String> missing = new LinkedHashSet<>();
+    Set<String> logsSeen = new LinkedHashSet<>();
+    for (int i = 0; i < original.size(); i++) {
+      Outcome a = original.get(i);
+      Outcome b = shrunk.get(i);
+      String label = a.probe().label();
+      boolean http = a.probe() instanceof Probe.Http;
+      if (b.error() != null && a.error() == null) {
+        diffs.add(new Difference(label, "run", "ran", b.error()));
+      }
+      if (a.status() != b.status()) {
+        diffs.add(new Difference(label, http ? "status" : "exit code", String.valueOf(a.status()), String.valueOf(b.status())));
+      }
+      String bodyA = normalise(a.body(), ignore);
+      String bodyB = normalise(b.body(), ignore);
+      if (!bodyA.equals(bodyB)) {
+        diffs.add(new Difference(label, http ? "body" : "stdout", bodyA, bodyB));
+      }
+      if (logsSeen.add(b.logs())) {
+        for (String sign : FAILURE_SIGNS) {
+          if (b.logs().contains(sign) && !a.logs().contains(sign)) {
+            diffs.add(new Difference(label, "error in output", "no " + sign, excerpt(b.logs(), sign)));
+          }
+        }
+        missing.addAll(missingNames(b.logs()));
+      }
+    }
+    missing.removeAll(missingNames(String.join("\n", original.stream().map(Outcome::logs).toList())));
+    for (String m : missing) {
+      diffs.add(new Difference("output", "missing", "present", m));
+    }
+    return new Report(List.copyOf(diffs), List.copyOf(missing), original, shrunk);
+  }
+
+  /** Files, modules and libraries the output says are missing. */
+  public static List<String> missingNames(String logs) {
+    Set<String> names = new LinkedHashSet<>();
+    for (Pattern p : MISSING) {
+      Matcher m = p.matcher(logs);
+      while (m.find()) {
+        names.add(m.group(1));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  static String normalise(String text, List<Pattern> ignore) {
+    String out = text == null ? "" : text;
+    for (Pattern p : ignore) {
+      out = p.matcher(out).replaceAll("<ignored>");
+    }
+    return out;
+  }
+
+  private static String excerpt(String logs, String sign) {
+    int at = logs.indexOf(sign);
+    int start = logs.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+    int end = logs.indexOf('\n', at);
+    return logs.substring(start, end < 0 ? logs.length() : end).strip();
+  }
+
+  private static String shorten(String s) {
+    String one = s.replace("\n", "\\n");
+    return one.length() > 200 ? "'" + one.substring(0, 200) + "...'" : "'" + one + "'";
+  }
+}

@@ -1,0 +1,88 @@
+package dev.shrink.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shrink.cli.Main;
+import dev.shrink.image.Json;
+import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.Podman;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** Traced runs of real fixture images under podman find what static analysis cannot. */
+class ProbeFixturesTest {
+  @TempDir Path tmp;
+
+  /** Runs the CLI; returns exit code and what it printed on stdout. */
+  record Run(int exit, String out) {}
+
+  static Run shrink(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      int exit = Main.run(args);
+      return new Run(exit, buffer.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(old);
+      System.out.print(buffer.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  static List<String> kept(JsonNode report) {
+    return report.path("files").valueStream().map(f -> f.path("path").asString()).toList();
+  }
+
+  JsonNode minify(String fixture, String tag, String... options) throws Exception {
+    Path report = tmp.resolve(tag + ".json");
+    List<String> args = new ArrayList<>(List.of("minify", "containers-storage:" + Fixtures.image(fixture),
+        "containers-storage:localhost/shrink-test/" + fixture + ":" + tag, "--report", report.toString()));
+    args.addAll(List.of(options));
+    Run r = shrink(args.toArray(String[]::new));
+    assertThat(r.exit()).as("shrink %s\n%s", args, r.out()).isZero();
+    return Json.MAPPER.readTree(Files.readAllBytes(report));
+  }
+
+  @Test
+  void dynamicAppFailsWithStaticAnalysisAloneAndRunsAfterATracedRun() throws Exception {
+    String fat = Fixtures.image("dynamic");
+    JsonNode staticReport = minify("dynamic", "static");
+    Run verify = shrink("verify", "containers-storage:" + fat, "containers-storage:localhost/shrink-test/dynamic:static");
+    assertThat(verify.exit()).isEqualTo(1);
+    assertThat(verify.out()).contains("missing in the shrunk image: colorsys");
+
+    JsonNode traced = minify("dynamic", "probe", "--probe-cmd", "", "--verify");
+    List<String> added = new ArrayList<>(kept(traced));
+    added.removeAll(kept(staticReport));
+    System.err.println("dynamic: the trace added " + added.size() + " files: " + added);
+    assertThat(added).contains("/usr/lib/python3.11/colorsys.pyc", "/usr/share/common-licenses/Apache-2.0", "/usr/lib/x86_64-linux-gnu/libzstd.so.1.5.4");
+    assertThat(traced.path("files").values()).anySatisfy(f -> {
+      assertThat(f.path("path").asString()).isEqualTo("/usr/share/common-licenses/Apache-2.0");
+      assertThat(f.path("reasons").get(0).path("reason").asString()).isEqualTo("probe cmd (default command): openat");
+    });
+    Podman.Result run = Podman.run("run", "--rm", "--read-only", "localhost/shrink-test/dynamic:probe");
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    assertThat(run.stdout()).isEqualTo(Fixtures.expected("dynamic", "default"));
+  }
+
+  @Test
+  void falconTracedOverHttpStillAnswers() throws Exception {
+    JsonNode staticReport = minify("falcon", "static");
+    long started = System.nanoTime();
+    JsonNode traced = minify("falcon", "probe", "--probe-http", "8000:/number", "--verify", "--ignore-regex", "\"number\": \\d+");
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    List<String> added = new ArrayList<>(kept(traced));
+    added.removeAll(kept(staticReport));
+    System.err.println("falcon: minify with probe and verify took " + ms + " ms; the trace added " + added.size() + " files: " + added);
+    assertThat(traced.path("files").values()).anySatisfy(f ->
+        assertThat(f.path("reasons").valueStream().map(r -> r.path("reason").asString()).toList()).contains("probe GET /number: openat"));
+  }
+}
