@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -38,11 +39,14 @@ final class BuildTesting {
   }
 
   /**
-   * A fresh directory under target/build-tests: not under /tmp, where podman --read-only mounts a
-   * tmpfs, so a virtual environment made there is still visible in the container.
+   * A fresh directory under target/build-tests, or under /var/cache/shrink-tests when the project
+   * itself lies where engines mount a tmpfs (a checkout under /tmp): a virtual environment made
+   * there must still be visible in a container run with --read-only.
    */
   static Path workArea(String name) throws IOException {
-    Path base = Files.createDirectories(projectDir().resolve("target/build-tests"));
+    Path project = projectDir();
+    boolean hidden = Stream.of("/tmp", "/var/tmp", "/run", "/dev/shm").anyMatch(t -> project.startsWith(t));
+    Path base = Files.createDirectories(hidden ? Path.of("/var/cache/shrink-tests") : project.resolve("target/build-tests"));
     return Files.createTempDirectory(base, name + "-");
   }
 
