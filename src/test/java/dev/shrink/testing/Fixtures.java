@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Fixtures {
   /** Every fixture, in fixtures/apps. */
   public static final List<String> NAMES =
-      List.of("falcon", "flask", "pygmentize", "yaml-sqlite", "numpy", "stdlib-apps", "dynamic");
+      List.of("falcon", "flask", "pygmentize", "yaml-sqlite", "numpy", "stdlib-apps", "dynamic", "pyorg");
 
   /** A cold build of one fixture takes about a minute with the base rootfs, seconds without. */
   static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
