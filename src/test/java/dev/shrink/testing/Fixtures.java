@@ -1,5 +1,7 @@
 package dev.shrink.testing;
 
+import dev.shrink.cli.Main;
+import dev.shrink.fs.RootFs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +66,15 @@ public final class Fixtures {
       }
       return image;
     }
+  }
+
+  /** The fixture image's root filesystem, unpacked by {@code shrink unpack} into the new directory {@code dir}. */
+  public static RootFs unpack(String name, Path dir) {
+    String image = image(name);
+    if (Main.run("unpack", "containers-storage:" + image, dir.toString()) != 0) {
+      throw new IllegalStateException("shrink unpack " + image + " " + dir + " failed");
+    }
+    return new RootFs(dir);
   }
 
   /** Runs fixtures/build.sh NAME now, whatever was built before, and returns the image name. */
