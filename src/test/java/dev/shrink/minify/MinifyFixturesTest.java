@@ -132,6 +132,26 @@ class MinifyFixturesTest {
         assertThat(f.path("path").asString()).startsWith("/etc/alternatives/libblas.so.3"));
   }
 
+  /**
+   * A python.org-style CPython under /usr/local: libpython comes through the launcher's ELF closure
+   * (RUNPATH $ORIGIN/../lib), the standard library and site-packages from /usr/local/lib/python3.11.
+   */
+  @Test
+  void pythonOrgLayoutWithASharedLibpythonRunsLikeTheOriginal() throws Exception {
+    Shrunk s = minify("pyorg", "min");
+    assertThat(run(s.image())).isEqualTo(run(Fixtures.image("pyorg"))).isEqualTo(Fixtures.expected("pyorg", "default"));
+    assertThat(s.report().path("files").values()).anySatisfy(f -> {
+      assertThat(f.path("path").asString()).isEqualTo("/usr/local/lib/libpython3.11.so.1.0");
+      assertThat(f.path("reasons").values()).anySatisfy(r -> {
+        assertThat(r.path("analyser").asString()).isEqualTo("elf");
+        assertThat(r.path("reason").asString()).isEqualTo("NEEDED libpython3.11.so.1.0 by /usr/local/bin/python3.11");
+      });
+    });
+    List<String> kept = s.report().path("files").values().stream().map(f -> f.path("path").asString()).toList();
+    assertThat(kept).contains("/usr/local/lib/python3.11/site-packages/tally-1.2.0.dist-info/METADATA",
+        "/usr/local/lib/python3.11/numbers.pyc").noneMatch(p -> p.startsWith("/usr/lib/python3"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"tls", "tz", "subproc", "multi"})
   void stdlibAppRunsLikeTheOriginal(String script) throws Exception {

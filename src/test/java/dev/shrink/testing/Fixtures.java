@@ -1,5 +1,7 @@
 package dev.shrink.testing;
 
+import dev.shrink.cli.Main;
+import dev.shrink.fs.RootFs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Fixtures {
   /** Every fixture, in fixtures/apps. */
   public static final List<String> NAMES =
-      List.of("falcon", "flask", "pygmentize", "yaml-sqlite", "numpy", "stdlib-apps", "dynamic");
+      List.of("falcon", "flask", "pygmentize", "yaml-sqlite", "numpy", "stdlib-apps", "dynamic", "pyorg");
 
   /** A cold build of one fixture takes about a minute with the base rootfs, seconds without. */
   static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
@@ -64,6 +66,15 @@ public final class Fixtures {
       }
       return image;
     }
+  }
+
+  /** The fixture image's root filesystem, unpacked by {@code shrink unpack} into the new directory {@code dir}. */
+  public static RootFs unpack(String name, Path dir) {
+    String image = image(name);
+    if (Main.run("unpack", "containers-storage:" + image, dir.toString()) != 0) {
+      throw new IllegalStateException("shrink unpack " + image + " " + dir + " failed");
+    }
+    return new RootFs(dir);
   }
 
   /** Runs fixtures/build.sh NAME now, whatever was built before, and returns the image name. */
