@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,9 +29,6 @@ import java.util.concurrent.TimeUnit;
  * binds its ports on this machine.
  */
 public final class HostProcessTracer {
-  /** Files changed this close before a run started count as changed by it (file system clocks are coarse). */
-  private static final Duration CLOCK_SLACK = Duration.ofSeconds(1);
-
   private final HostStrace strace;
   private final ContainerRunner.Settings settings;
 
@@ -59,7 +55,8 @@ public final class HostProcessTracer {
     for (Probe probe : probes) {
       Path dir = Files.createTempDirectory(workDir, "host-trace-");
       try {
-        Instant started = Instant.now().minus(CLOCK_SLACK);
+        // file times come from a coarser clock, a few ms behind: a program writes later than that after its start
+        Instant started = Instant.now();
         List<String> argv = settings.argv(probe).stream().map(a -> toHost(view, a)).toList();
         Outcome outcome = run(probe, argv, view.host(workdir), env, dir);
         outcomes.add(outcome);
