@@ -1,11 +1,19 @@
 package dev.shrink.build;
 
+import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.Json;
 import dev.shrink.layer.Compression;
 import dev.shrink.minify.HostRoot;
 import dev.shrink.minify.Minifier;
+import dev.shrink.probe.ContainerRunner;
+import dev.shrink.probe.HostProcessTracer;
+import dev.shrink.probe.HostStrace;
+import dev.shrink.probe.Probe;
+import dev.shrink.probe.Tracer;
+import dev.shrink.python.ImportRef;
+import dev.shrink.python.ImportScanner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,11 +100,71 @@ public final class Builder {
 
   /** Builds: plans, then minifies the view; the layer is written under {@code workDir}. */
   public static Built build(Spec spec, Host host, Path workDir) throws IOException {
-    Plan plan = plan(spec, host, workDir);
+    return build(plan(spec, host, workDir), spec, workDir, null);
+  }
+
+  /**
+   * Minifies the plan's view; what a traced run used ({@link #trace}, or null) joins the static
+   * closure as minify's probe does, and the host guard ({@link HostRoot}) still refuses private files.
+   */
+  public static Built build(Plan plan, Spec spec, Path workDir, Tracer.Result traced) throws IOException {
     Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(),
         Compression.GZIP, Compression.GZIP.defaultLevel()).withHost(plan.hostRoot());
+    if (traced != null) {
+      o = o.withExtra(traced.requirements(), traced.pythonFiles());
+    }
     String name = "build of " + plan.root().host(plan.hostRoot().appDir());
     return new Built(plan, Minifier.minify(plan.root(), plan.config(), name, null, workDir, o));
+  }
+
+  /**
+   * Runs the plan's command on this machine under its strace, once per probe, with no container
+   * and no sandbox (see {@link HostProcessTracer}): image paths under the app directory and the
+   * copies are run from where they are here, the current directory is the app directory, and the
+   * environment is the image's (PATH and --env) and PYTHONDONTWRITEBYTECODE=1 (unless --env sets
+   * it), so that the run leaves no bytecode in the app directory. {@code limits} gives the time limits.
+   * Traced {@code .pth} files are left to the Python analysis (kept when they add a directory the
+   * program uses), and so are the modules beside them that their import lines load: site.py reads
+   * every one of this machine's, and runs its start-up hooks ({@code distutils-precedence.pth}
+   * loads setuptools' {@code _distutils_hack}), which the program itself does not need.
+   */
+  public static Tracer.Result trace(Plan plan, List<Probe> probes, ContainerRunner.Settings limits, Path workDir) throws IOException {
+    Map<String, String> env = new LinkedHashMap<>(plan.config().envMap());
+    env.putIfAbsent("PYTHONDONTWRITEBYTECODE", "1");
+    ContainerRunner.Settings settings = new ContainerRunner.Settings(plan.entrypoint(), List.of(), limits.startup(), limits.commandTimeout(),
+        limits.stopGrace());
+    Tracer.Result traced = new HostProcessTracer(HostStrace.find(), settings).trace(plan.root(), plan.hostRoot().appDir(), env, probes, workDir);
+    Set<String> hooks = new LinkedHashSet<>();
+    for (Requirement r : traced.requirements()) {
+      if (r.path().endsWith(".pth")) {
+        hooks.add(r.path());
+        hooks.addAll(pthModules(plan.root(), r.path()));
+      }
+    }
+    List<Requirement> kept = traced.requirements().stream().filter(r -> hooks.stream().noneMatch(h -> (r.path() + "/").startsWith(h))).toList();
+    return new Tracer.Result(kept, traced.outcomes(), traced.events());
+  }
+
+  /**
+   * Path prefixes of the modules a .pth file's import lines load from beside it: the package
+   * {@code DIR/NAME}, the module {@code DIR/NAME.py} or {@code .pyc}, and its cached bytecode.
+   */
+  private static List<String> pthModules(RootFs root, String pth) {
+    List<String> out = new ArrayList<>();
+    String dir = RootFs.parent(pth);
+    try {
+      for (String line : new String(root.read(pth), StandardCharsets.UTF_8).split("\n")) {
+        if (line.startsWith("import ") || line.startsWith("import\t")) {
+          for (ImportRef ref : ImportScanner.scan(line)) {
+            String name = ref.module().split("\\.")[0];
+            out.addAll(List.of(dir + "/" + name + "/", dir + "/" + name + ".py", dir + "/__pycache__/" + name + "."));
+          }
+        }
+      }
+    } catch (IOException e) {
+      // unreadable: nothing of it is left out
+    }
+    return out;
   }
 
   /**

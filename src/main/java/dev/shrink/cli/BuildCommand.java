@@ -1,13 +1,20 @@
 package dev.shrink.cli;
 
 import dev.shrink.build.Builder;
+import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
 import dev.shrink.image.Json;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.minify.Minifier;
 import dev.shrink.minify.MinifyReport;
+import dev.shrink.probe.ContainerRunner;
+import dev.shrink.probe.EngineImage;
+import dev.shrink.probe.Outcome;
+import dev.shrink.probe.Probe;
+import dev.shrink.probe.Tracer;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
+import dev.shrink.verify.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,8 +34,19 @@ import picocli.CommandLine.Parameters;
     description = {"Writes a FROM-scratch image of an application directory and an interpreter of this machine, with no engine:",
         "the machine's files are only read, and only what COMMAND needs is kept (found as minify finds it), plus the app",
         "directory whole and what --copy names. COMMAND is what the image runs, paths as they are in the image; a script",
-        "(app.py) or a module (-m pkg) is run by --python. The image runs as 65532:65532 unless --user says otherwise."})
+        "(app.py) or a module (-m pkg) is run by --python. The image runs as 65532:65532 unless --user says otherwise.",
+        "",
+        "Probes (--probe-http, --probe-cmd) run COMMAND here, on this machine, under its strace, with NO container and NO",
+        "sandbox: the program really runs, as the user running shrink and with that user's rights, in the app directory,",
+        "with only PATH and the --env values in its environment. --probe-http PORT:PATH asks 127.0.0.1:PORT of this machine",
+        "(the program binds it here); --probe-cmd ARGS runs COMMAND ARGS, as 'podman run IMAGE ARGS' runs the image. What",
+        "the runs used joins the image (private files of this machine stay out). --verify then runs the image under podman",
+        "(docker for a docker-daemon: DEST) with the same probes and compares its answers with this machine's run.",
+        "Exit codes: 0 done, 1 failed or a verified difference, 2 bad usage, 3 --verify without the engine (nothing written)."})
 final class BuildCommand implements Callable<Integer> {
+  /** Exit code of --verify when the engine to run the image is missing. */
+  static final int NO_ENGINE = 3;
+
   @Parameters(index = "0", paramLabel = "DEST", converter = TransportMixin.ReferenceConverter.class,
       description = "Where to write the image, e.g. docker-archive:app.tar:app:latest.")
   ImageReference destination;
@@ -67,6 +85,13 @@ final class BuildCommand implements Callable<Integer> {
   @Mixin
   TransportMixin transport;
 
+  @Mixin
+  ProbeMixin probe;
+
+  @Option(names = "--verify", description = "After writing DEST, run it under podman with the probes (the default command when none is given) "
+      + "and compare with the traced run on this machine; exit 1 on a difference, 3 when podman (docker for docker-daemon:) is missing.")
+  boolean verify;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -88,16 +113,40 @@ final class BuildCommand implements Callable<Integer> {
     }
     Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, keepSources);
 
+    Engine engine = ProbeMixin.engineFor(destination);
+    if (verify && !engine.present()) {
+      System.err.println("shrink: error: --verify runs the built image under " + engine.command() + ", which is not installed (not found on "
+          + "PATH); nothing was written. Install it, or build without --verify");
+      return NO_ENGINE;
+    }
+    List<Probe> probes = probe.probes();
+    if (verify && probes.isEmpty()) {
+      probes = List.of(new Probe.Cmd(List.of()));
+    }
+
     long start = System.nanoTime();
     TransportOptions options = transport.destination();
     Files.createDirectories(options.tempDir());
     Path work = Files.createTempDirectory(options.tempDir(), "shrink-build-");
+    int exit = 0;
     try {
-      Builder.Built built = Builder.build(buildSpec, Builder.Host.current(), work);
-      Builder.Plan plan = built.plan();
-      Minifier.Result result = built.result();
+      Builder.Plan plan = Builder.plan(buildSpec, Builder.Host.current(), work);
+      Tracer.Result traced = null;
+      if (!probes.isEmpty()) {
+        long traceStart = System.nanoTime();
+        traced = Builder.trace(plan, probes, probe.settings(), work);
+        System.err.printf("probe: ran COMMAND on this machine under strace: %d file calls, %d paths (%d ms)%n", traced.events(),
+            traced.requirements().size(), (System.nanoTime() - traceStart) / 1_000_000);
+      }
+      Minifier.Result result = Builder.build(plan, buildSpec, work, traced).result();
       try (Image image = result.image()) {
         destination.write(image, options);
+        if (verify) {
+          try (EngineImage built = ProbeMixin.runnable(destination, image, options)) {
+            List<Outcome> shrunk = new ContainerRunner(built.engine(), probe.settings()).run(built.name(), probes, ContainerRunner.Wrapper.NONE);
+            exit = ProbeMixin.print(Verifier.compare(traced.outcomes(), shrunk, probe.ignorePatterns()), System.out);
+          }
+        }
       }
       MinifyReport r = result.report();
       if (report != null) {
@@ -112,11 +161,14 @@ final class BuildCommand implements Callable<Integer> {
       System.err.printf("%-8s %12s %14s %8s %12s%n", "", "gzip layer", "uncompressed", "files", "file bytes");
       System.err.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressed()),
           Sizes.human(r.json().path("after").path("uncompressedLayers").asLong()), r.after().files(), Sizes.human(r.after().fileBytes()));
+      if (traced != null) {
+        System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
+      }
       System.err.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
     } finally {
       TempFiles.deleteTree(work);
     }
-    return 0;
+    return exit;
   }
 
   /** {@code SRC[:/IMAGE/PATH]}: split at the last ':' followed by '/'. */

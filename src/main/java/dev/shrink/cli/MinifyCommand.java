@@ -90,8 +90,7 @@ final class MinifyCommand implements Callable<Integer> {
         destination.write(shrunk, transport.destination());
         if (verify) {
           try (EngineImage a = EngineImage.of(source, srcOptions);
-              EngineImage b = List.of("containers-storage", "docker-daemon").contains(destination.transport().name())
-                  ? EngineImage.of(destination, transport.destination()) : EngineImage.load(shrunk, transport.destination())) {
+              EngineImage b = ProbeMixin.runnable(destination, shrunk, transport.destination())) {
             exit = ProbeMixin.print(Verifier.verify(a.engine(), a.name(), b.engine(), b.name(), probe.probes(), probe.ignorePatterns(),
                 probe.settings()), System.out);
           }
@@ -108,8 +107,7 @@ final class MinifyCommand implements Callable<Integer> {
       System.err.printf("%-8s %10s %8d %12s%n", "before", Sizes.human(r.before().compressed()), r.before().files(), Sizes.human(r.before().fileBytes()));
       System.err.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressed()), r.after().files(), Sizes.human(r.after().fileBytes()));
       System.err.println("Wrote " + destination);
-      System.err.printf("probe: %d files kept only because a traced run used them%n", r.json().path("files").valueStream()
-          .filter(f -> f.path("reasons").valueStream().allMatch(x -> x.path("analyser").asString("").equals("probe"))).count());
+      System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
     } finally {
       TempFiles.deleteTree(work);
     }

@@ -1,9 +1,14 @@
 package dev.shrink.cli;
 
 import dev.shrink.engine.Engine;
+import dev.shrink.image.Image;
+import dev.shrink.minify.MinifyReport;
 import dev.shrink.probe.ContainerRunner;
+import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
+import dev.shrink.transport.ImageReference;
+import dev.shrink.transport.TransportOptions;
 import dev.shrink.verify.Verifier;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,6 +50,23 @@ final class ProbeMixin {
 
   ContainerRunner.Settings settings(Engine engine, String image, List<String> entrypoint, List<String> cmdOverride) throws IOException {
     return ContainerRunner.Settings.fromEngine(engine, image, entrypoint, cmdOverride, Duration.ofSeconds(timeout), Duration.ofSeconds(2L * timeout));
+  }
+
+  /** The engine {@link #runnable} runs DEST with: docker for a {@code docker-daemon:} DEST, else podman. */
+  static Engine engineFor(ImageReference destination) {
+    return destination.transport().name().equals("docker-daemon") ? Engine.docker() : Engine.podman();
+  }
+
+  /** The written image as an engine runs it: DEST itself when it is an engine's storage, else {@code written} loaded into podman. */
+  static EngineImage runnable(ImageReference destination, Image written, TransportOptions options) throws IOException {
+    return List.of("containers-storage", "docker-daemon").contains(destination.transport().name())
+        ? EngineImage.of(destination, options) : EngineImage.load(written, options);
+  }
+
+  /** How many kept files are there only because a traced run used them. */
+  static long probeOnly(MinifyReport report) {
+    return report.json().path("files").valueStream()
+        .filter(f -> f.path("reasons").valueStream().allMatch(x -> x.path("analyser").asString("").equals("probe"))).count();
   }
 
   /** Prints a verification report; returns the exit code (0 same, 1 differences). */

@@ -172,7 +172,17 @@ public final class ContainerRunner {
   }
 
   private Outcome await(String name, Probe.Http probe, URI uri) throws IOException {
-    long deadline = System.nanoTime() + settings.startup().toNanos();
+    return await(probe, uri, settings.startup(), () -> running(name), "the container");
+  }
+
+  /** Whether what serves a probe still runs. */
+  interface Alive {
+    boolean get() throws IOException;
+  }
+
+  /** GETs {@code uri} until it answers, until {@code what} (the server) is no longer alive, or for {@code startup} at most. */
+  static Outcome await(Probe.Http probe, URI uri, Duration startup, Alive alive, String what) throws IOException {
+    long deadline = System.nanoTime() + startup.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
       try {
@@ -185,12 +195,12 @@ public final class ContainerRunner {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
       }
-      if (!running(name)) {
-        return new Outcome(probe, -1, "", "", "the container stopped before answering " + probe.path());
+      if (!alive.get()) {
+        return new Outcome(probe, -1, "", "", what + " stopped before answering " + probe.path());
       }
       sleep(200);
     }
-    return new Outcome(probe, -1, "", "", "no answer on " + probe.path() + " within " + settings.startup().toSeconds() + " s (" + last + ")");
+    return new Outcome(probe, -1, "", "", "no answer on " + probe.path() + " within " + startup.toSeconds() + " s (" + last + ")");
   }
 
   /**
@@ -230,7 +240,7 @@ public final class ContainerRunner {
     return r.stdout() + r.stderr();
   }
 
-  private static void sleep(long ms) throws IOException {
+  static void sleep(long ms) throws IOException {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

@@ -77,10 +77,22 @@ public final class HostStrace {
 
   /** The command that runs {@code argv} under strace inside the container. */
   public List<String> command(List<String> argv) {
-    List<String> cmd = new ArrayList<>(List.of(DIR + "/ld.so", "--library-path", DIR + "/lib", DIR + "/strace",
-        "-f", "-qq", "-y", "--seccomp-bpf", "-e", "trace=" + CALLS, "-o", OUT + "/trace", "--"));
+    List<String> cmd = new ArrayList<>(List.of(DIR + "/ld.so", "--library-path", DIR + "/lib", DIR + "/strace"));
+    cmd.addAll(options(OUT + "/trace"));
     cmd.addAll(argv);
     return cmd;
+  }
+
+  /** The command that runs {@code argv} under strace on this machine, no container, writing the trace to {@code trace}. */
+  public List<String> hostCommand(Path trace, List<String> argv) {
+    List<String> cmd = new ArrayList<>(List.of(strace));
+    cmd.addAll(options(trace.toAbsolutePath().toString()));
+    cmd.addAll(argv);
+    return cmd;
+  }
+
+  private static List<String> options(String trace) {
+    return List.of("-f", "-qq", "-y", "--seccomp-bpf", "-e", "trace=" + CALLS, "-o", trace, "--");
   }
 
   public String binary() {

@@ -102,7 +102,7 @@ public final class Tracer {
     return new Result(List.copyOf(found.values()), outcomes, events);
   }
 
-  private static Set<String> paths(StraceParser.Event e) {
+  static Set<String> paths(StraceParser.Event e) {
     Set<String> paths = new LinkedHashSet<>();
     paths.add(e.path());
     if (e.opened() != null) {

@@ -3,10 +3,14 @@ package dev.shrink.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,5 +119,34 @@ class BuildPlanTest {
     BuildTesting.Run env = BuildTesting.shrink(List.of("build", "oci:" + tmp.resolve("out"), "--app", proj.toString(), "--env", "HOME", "--", "app.py"));
     assertThat(env.code()).isEqualTo(2);
     assertThat(env.err()).contains("--env HOME: give NAME=VALUE");
+  }
+
+  @Test
+  void verifyWithoutAnEngineIsExitCode3AndWritesNothing() throws Exception {
+    Path out = tmp.resolve("out.tar");
+    Path emptyBin = Files.createDirectories(tmp.resolve("bin"));
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), "dev.shrink.cli.Main", "build",
+        "docker-archive:" + out, "--app", proj.toString(), "--verify", "--", "/usr/bin/python3", "app.py").redirectErrorStream(true);
+    pb.environment().put("PATH", emptyBin.toString());
+    Process p = pb.start();
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(said).isEqualTo(3);
+    assertThat(said).contains("--verify runs the built image under podman, which is not installed", "nothing was written");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void aProbePortSomethingElseAnswersOnIsRefused() throws Exception {
+    Path out = tmp.resolve("out.tar");
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = busy.getLocalPort();
+      BuildTesting.Run r = BuildTesting.shrink(List.of("build", "docker-archive:" + out, "--app", proj.toString(), "--probe-http", port + ":/",
+          "--", "/usr/bin/python3", "app.py"));
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).contains("--probe-http " + port + ":/: something on this machine already listens on 127.0.0.1:" + port);
+    }
+    assertThat(out).doesNotExist();
   }
 }

@@ -56,28 +56,44 @@ final class BuildTesting {
     }
   }
 
-  record Run(int code, String err) {}
+  record Run(int code, String out, String err) {}
 
-  /** {@code shrink ARGS...} in this JVM, with stderr captured. */
+  /** {@code shrink ARGS...} in this JVM, with stdout and stderr captured. */
   static synchronized Run shrink(List<String> args) {
+    PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = Main.run(args.toArray(String[]::new));
-      return new Run(code, err.toString(StandardCharsets.UTF_8));
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
+      System.setOut(oldOut);
       System.setErr(oldErr);
     }
   }
 
   /** Builds and returns shrink's stderr; fails unless shrink exits 0. */
   static String build(List<String> args) {
+    return buildRun(args).err();
+  }
+
+  /** Builds and returns what shrink printed; fails unless shrink exits 0. */
+  static Run buildRun(List<String> args) {
     List<String> all = new ArrayList<>(List.of("build"));
     all.addAll(args);
     Run r = shrink(all);
-    assertThat(r.code()).as("shrink %s\n%s", all, r.err()).isZero();
-    return r.err();
+    assertThat(r.code()).as("shrink %s\n%s%s", all, r.out(), r.err()).isZero();
+    return r;
+  }
+
+  /** A TCP port of 127.0.0.1 that nothing listens on now. */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   /** {@code python3 -m venv [OPTIONS] DIR} with Debian's interpreter. */
