@@ -3,7 +3,6 @@ package dev.shrink.build;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.Json;
-import dev.shrink.layer.Compression;
 import dev.shrink.minify.HostRoot;
 import dev.shrink.minify.Minifier;
 import java.io.IOException;
@@ -90,11 +89,11 @@ public final class Builder {
   /** The plan and the image made from it (its layer lives in the work directory) with the report. */
   public record Built(Plan plan, Minifier.Result result) {}
 
-  /** Builds: plans, then minifies the view; the layer is written under {@code workDir}. */
-  public static Built build(Spec spec, Host host, Path workDir) throws IOException {
+  /** Builds: plans, then minifies the view; the layers are written under {@code workDir} as {@code output} says. */
+  public static Built build(Spec spec, Minifier.Output output, Host host, Path workDir) throws IOException {
     Plan plan = plan(spec, host, workDir);
-    Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(),
-        Compression.GZIP, Compression.GZIP.defaultLevel()).withHost(plan.hostRoot());
+    Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(), output)
+        .withHost(plan.hostRoot());
     String name = "build of " + plan.root().host(plan.hostRoot().appDir());
     return new Built(plan, Minifier.minify(plan.root(), plan.config(), name, null, workDir, o));
   }

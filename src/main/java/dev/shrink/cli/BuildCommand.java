@@ -67,6 +67,9 @@ final class BuildCommand implements Callable<Integer> {
   @Mixin
   TransportMixin transport;
 
+  @Mixin
+  OutputMixin output;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -90,10 +93,11 @@ final class BuildCommand implements Callable<Integer> {
 
     long start = System.nanoTime();
     TransportOptions options = transport.destination();
+    Minifier.Output layers = output.output(spec, options.format());
     Files.createDirectories(options.tempDir());
     Path work = Files.createTempDirectory(options.tempDir(), "shrink-build-");
     try {
-      Builder.Built built = Builder.build(buildSpec, Builder.Host.current(), work);
+      Builder.Built built = Builder.build(buildSpec, layers, Builder.Host.current(), work);
       Builder.Plan plan = built.plan();
       Minifier.Result result = built.result();
       try (Image image = result.image()) {
@@ -109,9 +113,10 @@ final class BuildCommand implements Callable<Integer> {
       r.problems().forEach(p -> System.err.println("warning: " + p));
       System.err.println("Entrypoint " + Json.MAPPER.writeValueAsString(plan.entrypoint()) + ", WORKDIR " + plan.hostRoot().appDir()
           + ", user " + r.json().path("user").asString());
-      System.err.printf("%-8s %12s %14s %8s %12s%n", "", "gzip layer", "uncompressed", "files", "file bytes");
+      System.err.printf("%-8s %12s %14s %8s %12s%n", "", "layers", "uncompressed", "files", "file bytes");
       System.err.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressed()),
           Sizes.human(r.json().path("after").path("uncompressedLayers").asLong()), r.after().files(), Sizes.human(r.after().fileBytes()));
+      OutputMixin.printLayers(r, System.err);
       System.err.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
     } finally {
       TempFiles.deleteTree(work);
