@@ -37,7 +37,7 @@ class MinifyFixturesTest {
 
   Shrunk minifyAs(String expectedUser, String fixture, String tag, String... options) throws Exception {
     String fat = Fixtures.image(fixture);
-    String small = "localhost/shrink-test/" + fixture + ":" + tag;
+    String small = Podman.testImage(fixture, tag);
     Path report = tmp.resolve(tag + "-report.json");
     List<String> args = new ArrayList<>(List.of("minify", "containers-storage:" + fat, "containers-storage:" + small, "--report", report.toString()));
     args.addAll(List.of(options));
