@@ -4,7 +4,6 @@ import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.Json;
-import dev.shrink.layer.Compression;
 import dev.shrink.minify.HostRoot;
 import dev.shrink.minify.Minifier;
 import dev.shrink.probe.ContainerRunner;
@@ -98,18 +97,18 @@ public final class Builder {
   /** The plan and the image made from it (its layer lives in the work directory) with the report. */
   public record Built(Plan plan, Minifier.Result result) {}
 
-  /** Builds: plans, then minifies the view; the layer is written under {@code workDir}. */
-  public static Built build(Spec spec, Host host, Path workDir) throws IOException {
-    return build(plan(spec, host, workDir), spec, workDir, null);
+  /** Builds: plans, then minifies the view; the layers are written under {@code workDir} as {@code output} says. */
+  public static Built build(Spec spec, Minifier.Output output, Host host, Path workDir) throws IOException {
+    return build(plan(spec, host, workDir), spec, output, workDir, null);
   }
 
   /**
    * Minifies the plan's view; what a traced run used ({@link #trace}, or null) joins the static
    * closure as minify's probe does, and the host guard ({@link HostRoot}) still refuses private files.
    */
-  public static Built build(Plan plan, Spec spec, Path workDir, Tracer.Result traced) throws IOException {
-    Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(),
-        Compression.GZIP, Compression.GZIP.defaultLevel()).withHost(plan.hostRoot());
+  public static Built build(Plan plan, Spec spec, Minifier.Output output, Path workDir, Tracer.Result traced) throws IOException {
+    Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(), output)
+        .withHost(plan.hostRoot());
     if (traced != null) {
       o = o.withExtra(traced.requirements(), traced.pythonFiles());
     }

@@ -88,6 +88,9 @@ final class BuildCommand implements Callable<Integer> {
   @Mixin
   ProbeMixin probe;
 
+  @Mixin
+  OutputMixin output;
+
   @Option(names = "--verify", description = "After writing DEST, run it under podman with the probes (the default command when none is given) "
       + "and compare with the traced run on this machine; exit 1 on a difference, 3 when podman (docker for docker-daemon:) is missing.")
   boolean verify;
@@ -126,6 +129,7 @@ final class BuildCommand implements Callable<Integer> {
 
     long start = System.nanoTime();
     TransportOptions options = transport.destination();
+    Minifier.Output layers = output.output(spec, options.format());
     Files.createDirectories(options.tempDir());
     Path work = Files.createTempDirectory(options.tempDir(), "shrink-build-");
     int exit = 0;
@@ -138,7 +142,7 @@ final class BuildCommand implements Callable<Integer> {
         System.err.printf("probe: ran COMMAND on this machine under strace: %d file calls, %d paths (%d ms)%n", traced.events(),
             traced.requirements().size(), (System.nanoTime() - traceStart) / 1_000_000);
       }
-      Minifier.Result result = Builder.build(plan, buildSpec, work, traced).result();
+      Minifier.Result result = Builder.build(plan, buildSpec, layers, work, traced).result();
       try (Image image = result.image()) {
         destination.write(image, options);
         if (verify) {
@@ -158,9 +162,10 @@ final class BuildCommand implements Callable<Integer> {
       r.problems().forEach(p -> System.err.println("warning: " + p));
       System.err.println("Entrypoint " + Json.MAPPER.writeValueAsString(plan.entrypoint()) + ", WORKDIR " + plan.hostRoot().appDir()
           + ", user " + r.json().path("user").asString());
-      System.err.printf("%-8s %12s %14s %8s %12s%n", "", "gzip layer", "uncompressed", "files", "file bytes");
+      System.err.printf("%-8s %12s %14s %8s %12s%n", "", "layers", "uncompressed", "files", "file bytes");
       System.err.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressed()),
           Sizes.human(r.json().path("after").path("uncompressedLayers").asLong()), r.after().files(), Sizes.human(r.after().fileBytes()));
+      OutputMixin.printLayers(r, System.err);
       if (traced != null) {
         System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
       }

@@ -58,6 +58,9 @@ final class MinifyCommand implements Callable<Integer> {
   TransportMixin transport;
 
   @Mixin
+  OutputMixin output;
+
+  @Mixin
   ProbeMixin probe;
 
   @Option(names = "--verify", description = "After writing DEST, run it and SRC with the probes and compare (as 'shrink verify'); exit 1 on a difference.")
@@ -69,7 +72,7 @@ final class MinifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes, keepSources,
-        dev.shrink.layer.Compression.GZIP, dev.shrink.layer.Compression.GZIP.defaultLevel());
+        output.output(spec, transport.destination().format()));
     TransportOptions srcOptions = transport.source();
     Files.createDirectories(srcOptions.tempDir());
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
@@ -106,6 +109,7 @@ final class MinifyCommand implements Callable<Integer> {
       System.err.printf("%-8s %10s %8s %12s%n", "", "layers", "files", "file bytes");
       System.err.printf("%-8s %10s %8d %12s%n", "before", Sizes.human(r.before().compressed()), r.before().files(), Sizes.human(r.before().fileBytes()));
       System.err.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressed()), r.after().files(), Sizes.human(r.after().fileBytes()));
+      OutputMixin.printLayers(r, System.err);
       System.err.println("Wrote " + destination);
       System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
     } finally {

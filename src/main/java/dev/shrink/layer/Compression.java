@@ -71,6 +71,24 @@ public enum Compression {
     };
   }
 
+  /** The level asked for (null: the default), checked against what this compression takes. */
+  public int level(Integer requested) {
+    if (requested == null) {
+      return defaultLevel();
+    }
+    int min = this == ZSTD ? 1 : 0;
+    int max = switch (this) {
+      case GZIP -> 9;
+      case ZSTD -> 22;
+      case NONE -> 0;
+    };
+    if (requested < min || requested > max) {
+      throw new IllegalArgumentException("compression level " + requested + ": " + name().toLowerCase(java.util.Locale.ROOT)
+          + " takes " + min + " to " + max);
+    }
+    return requested;
+  }
+
   private static final class LeveledGzip extends GZIPOutputStream {
     LeveledGzip(OutputStream out, int level) throws IOException {
       super(out, 1 << 16);

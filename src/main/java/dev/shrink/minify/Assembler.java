@@ -21,11 +21,14 @@ final class Assembler {
 
   /**
    * @param extra synthesized files (image path to host file), e.g. /etc/passwd
+   * @param replaced other contents for kept files (image path to host file), with the files' own
+   *     modes, e.g. stripped copies of ELF files
    * @param dirs directories to create with their mode, e.g. /tmp 1777
    * @param readable paths made readable by everyone (files a+r, directories a+rx), for files the
    *     user named on a host, whose modes were made for the host's user and not the image's
    */
-  static List<LayerEntry> entries(FileSet files, Map<String, Path> extra, Map<String, Integer> dirs, Predicate<String> readable)
+  static List<LayerEntry> entries(FileSet files, Map<String, Path> extra, Map<String, Path> replaced, Map<String, Integer> dirs,
+      Predicate<String> readable)
       throws IOException {
     RootFs root = files.root();
     List<LayerEntry> entries = new ArrayList<>();
@@ -47,7 +50,7 @@ final class Assembler {
               Files.getAttribute(host, "unix:ino", LinkOption.NOFOLLOW_LINKS));
           first = inodes.putIfAbsent(inode, path);
         }
-        entries.add(first == null ? LayerEntry.file(path, host, mode, 0, 0) : LayerEntry.hardlink(path, first, mode, 0, 0));
+        entries.add(first == null ? LayerEntry.file(path, replaced.getOrDefault(path, host), mode, 0, 0) : LayerEntry.hardlink(path, first, mode, 0, 0));
       }
     }
     extra.forEach((path, host) -> entries.add(LayerEntry.file(path, host, 0644, 0, 0)));

@@ -51,9 +51,16 @@ public record HostRoot(String appDir, List<String> copies, List<String> homes) {
     homes = homes.stream().map(RootFs::normalize).filter(h -> !h.equals("/")).distinct().toList();
   }
 
+  /** The app directory and the copies: what the user named. */
+  List<String> namedDirs() {
+    List<String> out = new ArrayList<>(copies);
+    out.add(0, appDir);
+    return out;
+  }
+
   /** True when the user named {@code path}: it is in the app directory or a copy. */
   boolean named(String path) {
-    return under(path, appDir) || copies.stream().anyMatch(c -> under(path, c));
+    return namedDirs().stream().anyMatch(d -> under(path, d));
   }
 
   /**
@@ -74,7 +81,7 @@ public record HostRoot(String appDir, List<String> copies, List<String> homes) {
 
   private void walk(RootFs root, String top, String path, boolean app, FileSet files, List<String> outward, String reason) {
     Path host = root.host(path);
-    Requirement r = new Requirement(path, "entrypoint", reason);
+    Requirement r = new Requirement(path, "app", reason);
     if (Files.isSymbolicLink(host)) {
       String target = root.resolve(path).map(RootFs.Resolved::path).orElse(null);
       if (target == null || under(target, top)) {

@@ -2,6 +2,7 @@ package dev.shrink.minify;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.elf.ElfFile;
+import dev.shrink.elf.ElfStrip;
 import dev.shrink.elf.LibraryResolver;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.Image;
@@ -23,11 +24,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -45,6 +48,16 @@ public final class Minifier {
   private static final Pattern MODULE_ARG = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)*(:[\\w.()]+)?");
 
   /**
+   * How the layers are written: their compression and level, and whether ELF files lose their
+   * symbol tables and debug sections ({@code --strip}).
+   */
+  public record Output(Compression compression, int level, boolean strip) {
+    public static Output defaults() {
+      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), false);
+    }
+  }
+
+  /**
    * What the user can say; null entrypoint/cmd/user mean "from the image". {@code host} is null for
    * an image's root, and says what the user named when the root is a machine's own (shrink build).
    * {@code extra} are paths found elsewhere (a traced run: analyser "probe") that join the static
@@ -52,23 +65,23 @@ public final class Minifier {
    * loaded, whose modules seed the import scanner.
    */
   public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
-      boolean keepSources, Compression compression, int level, HostRoot host, List<Requirement> extra, List<String> extraPythonFiles) {
+      boolean keepSources, Output output, HostRoot host, List<Requirement> extra, List<String> extraPythonFiles) {
     public Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
-        boolean keepSources, Compression compression, int level) {
-      this(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, null, List.of(), List.of());
+        boolean keepSources, Output output) {
+      this(entrypoint, cmd, user, includes, excludes, keepSources, output, null, List.of(), List.of());
     }
 
     public static Options defaults() {
-      return new Options(null, null, null, List.of(), List.of(), false, Compression.GZIP, Compression.GZIP.defaultLevel());
+      return new Options(null, null, null, List.of(), List.of(), false, Output.defaults());
     }
 
     public Options withHost(HostRoot value) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, value, extra, extraPythonFiles);
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, value, extra, extraPythonFiles);
     }
 
     /** These options with paths and Python files found by a traced run added. */
     public Options withExtra(List<Requirement> requirements, List<String> pythonFiles) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, host, List.copyOf(requirements),
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, List.copyOf(requirements),
           List.copyOf(pythonFiles));
     }
   }
@@ -153,19 +166,65 @@ public final class Minifier {
     dirs.put("/tmp", 01777);
     kept.addSynthetic(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
 
+    Map<String, String> dropped = Map.of();
+    if (pycTag != null) {
+      Unread.Result unread = Unread.drop(kept, pycTag);
+      kept = unread.kept();
+      dropped = unread.dropped();
+    }
     if (pycTag != null && !options.keepSources()) {
       Sourceless.Result sourceless = Sourceless.apply(kept, pycTag);
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());
     }
-    List<LayerEntry> entries = Assembler.entries(kept, extra, dirs, host == null ? p -> false : host::named);
+    Map<String, Path> stripped = options.output().strip() ? strip(kept, extra, workDir.resolve("stripped")) : Map.of();
+    List<LayerEntry> entries = Assembler.entries(kept, extra, stripped, dirs, host == null ? p -> false : host::named);
+    List<String> appDirs = host == null ? appDirs(run.workdir()) : host.namedDirs();
+    Map<LayerSplit.Part, List<LayerEntry>> parts = new LayerSplit(appDirs).split(entries);
     long epoch = LayerWriter.sourceDateEpoch();
-    Path layers = Files.createDirectories(workDir.resolve("layers"));
-    LayerWriter.Blob blob = new LayerWriter(options.compression(), options.level(), epoch).write(entries, layers.resolve("layer.tar"));
-    ObjectNode outConfig = outputConfig(config, run, user, epoch, host == null ? "shrink minify" : "shrink build");
-    Image image = ScratchImage.of(name + " (minified)", outConfig, List.of(blob), null);
-    MinifyReport report = MinifyReport.of(name, before, image, blob.uncompressedSize(), kept, extra, problems, user);
+    Path layerDir = Files.createDirectories(workDir.resolve("layers"));
+    LayerWriter writer = new LayerWriter(options.output().compression(), options.output().level(), epoch);
+    List<LayerWriter.Blob> blobs = new ArrayList<>();
+    List<MinifyReport.Layer> layers = new ArrayList<>();
+    for (Map.Entry<LayerSplit.Part, List<LayerEntry>> part : parts.entrySet()) {
+      LayerWriter.Blob blob = writer.write(part.getValue(), layerDir.resolve(part.getKey().label() + ".tar"));
+      blobs.add(blob);
+      layers.add(MinifyReport.Layer.of(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
+    }
+    ObjectNode outConfig = outputConfig(config, run, user, epoch, host == null ? "shrink minify" : "shrink build", parts.keySet());
+    Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
+    Map<String, Path> contents = new HashMap<>(extra);
+    contents.putAll(stripped);
+    MinifyReport report = MinifyReport.of(name, before, image, layers, kept, contents, dropped, stripped.keySet(), problems, user);
     return new Result(image, report);
+  }
+
+  /** The application directory of an image: the WORKDIR, unless it is a system directory. */
+  private static List<String> appDirs(String workdir) {
+    String dir = RootFs.normalize(workdir);
+    return dir.equals("/") || SYSTEM_DIRS.contains(dir) ? List.of() : List.of(dir);
+  }
+
+  /**
+   * Stripped copies (in {@code dir}) of the kept ELF files that carry a symbol table or debug
+   * sections, by image path; files shrink writes itself ({@code extra}) are not ELF.
+   */
+  private static Map<String, Path> strip(FileSet kept, Map<String, Path> extra, Path dir) throws IOException {
+    Map<String, Path> out = new HashMap<>();
+    for (String path : kept.paths()) {
+      Path host = kept.root().host(path);
+      if (extra.containsKey(path) || !Files.isRegularFile(host, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      Optional<ElfFile> elf = ElfFile.parse(host);
+      if (elf.isPresent() && (elf.get().hasSymtab() || elf.get().hasDebugInfo())) {
+        Path target = Files.createDirectories(dir).resolve(out.size() + "-" + host.getFileName());
+        if (ElfStrip.strip(host, target)) {
+          out.put(path, target);
+        }
+      }
+    }
+    return out;
   }
 
   /** Returns the interpreter's bytecode tag ("cpython-311"), or null when there was nothing to analyse. */
@@ -241,12 +300,12 @@ public final class Minifier {
 
   /** The application directory is the user's own: kept whole, unless it is a system directory. */
   private static void appDirectory(RootFs root, String workdir, FileSet files) {
-    String dir = RootFs.normalize(workdir);
-    if (dir.equals("/") || SYSTEM_DIRS.contains(dir) || !root.isDirectory(dir)) {
-      return;
-    }
-    for (String path : root.glob(dir + "/**")) {
-      files.add(new Requirement(path, "entrypoint", "application directory (WORKDIR " + dir + ")"));
+    for (String dir : appDirs(workdir)) {
+      if (root.isDirectory(dir)) {
+        for (String path : root.glob(dir + "/**")) {
+          files.add(new Requirement(path, "app", "application directory (WORKDIR " + dir + ")"));
+        }
+      }
     }
   }
 
@@ -286,7 +345,8 @@ public final class Minifier {
     return files.without(drop);
   }
 
-  private static ObjectNode outputConfig(ImageConfig source, RunCommand run, Essentials user, long epoch, String createdBy) {
+  private static ObjectNode outputConfig(ImageConfig source, RunCommand run, Essentials user, long epoch, String createdBy,
+      Collection<LayerSplit.Part> parts) {
     ObjectNode doc = source.copy();
     ObjectNode c = doc.has("config") && doc.get("config").isObject() ? (ObjectNode) doc.get("config") : doc.putObject("config");
     c.put("User", user.configUser());
@@ -306,10 +366,12 @@ public final class Minifier {
     c.remove("Healthcheck");
     doc.remove("history");
     ArrayNode history = doc.putArray("history");
-    ObjectNode h = history.addObject();
-    h.put("created", java.time.Instant.ofEpochSecond(epoch).toString());
-    h.put("created_by", createdBy);
-    h.put("comment", "FROM scratch: only the files the command needs");
+    for (LayerSplit.Part part : parts) {
+      ObjectNode h = history.addObject();
+      h.put("created", java.time.Instant.ofEpochSecond(epoch).toString());
+      h.put("created_by", createdBy + " (" + part.label() + " layer)");
+      h.put("comment", "FROM scratch: only the files the command needs; " + part.description());
+    }
     doc.put("created", java.time.Instant.ofEpochSecond(epoch).toString());
     return doc;
   }

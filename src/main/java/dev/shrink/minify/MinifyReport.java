@@ -4,6 +4,8 @@ import dev.shrink.closure.Requirement;
 import dev.shrink.image.Descriptor;
 import dev.shrink.image.Image;
 import dev.shrink.image.Json;
+import dev.shrink.layer.LayerEntry;
+import dev.shrink.layer.LayerWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,17 +13,32 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Why each file of the shrunk image is there, and the sizes before and after. */
-public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<String> problems) {
+/** Why each file of the shrunk image is there, the sizes before and after, and each layer. */
+public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Layer> layers, List<String> problems) {
   /** Sizes of an image: its layer blobs as stored, and the regular files in its filesystem. */
   public record Sizes(long compressed, long files, long fileBytes) {}
 
-  static MinifyReport of(String source, Sizes before, Image shrunk, long uncompressedLayers, FileSet kept, Map<String, Path> extra,
-      List<String> problems, Essentials user) {
+  /** One layer of the output: its part (runtime, dependencies, app), digest and sizes. */
+  public record Layer(String name, String description, String digest, long compressed, long uncompressed, long files) {
+    static Layer of(String name, String description, LayerWriter.Blob blob, List<LayerEntry> entries) {
+      long files = entries.stream().filter(e -> e.type() == LayerEntry.Type.FILE).count();
+      return new Layer(name, description, blob.descriptor().digest(), blob.descriptor().size(), blob.uncompressedSize(), files);
+    }
+  }
+
+  /**
+   * @param contents where the bytes of a kept path come from when not from the root (files shrink
+   *     wrote, moved bytecode, stripped ELF files)
+   * @param dropped paths left out as never read, with why
+   * @param stripped paths whose ELF symbol tables and debug sections were removed
+   */
+  static MinifyReport of(String source, Sizes before, Image shrunk, List<Layer> layers, FileSet kept, Map<String, Path> contents,
+      Map<String, String> dropped, Set<String> stripped, List<String> problems, Essentials user) {
     ObjectNode json = Json.object();
     json.put("source", source);
     json.put("user", user.configUser() + " (" + user.userName() + ")");
@@ -30,7 +47,7 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Stri
     long bytes = 0;
     for (Map.Entry<String, List<Requirement>> e : kept.reasons().entrySet()) {
       String path = e.getKey();
-      Path host = extra.getOrDefault(path, kept.root().host(path));
+      Path host = contents.getOrDefault(path, kept.root().host(path));
       ObjectNode f = files.addObject();
       f.put("path", path);
       String type = Files.isSymbolicLink(host) ? "symlink" : Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS) ? "directory" : "file";
@@ -38,6 +55,9 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Stri
       if (type.equals("file")) {
         long size = size(host);
         f.put("size", size);
+        if (stripped.contains(path)) {
+          f.put("strippedFrom", size(kept.root().host(path)));
+        }
         count++;
         bytes += size;
       }
@@ -49,11 +69,16 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Stri
       json.set("before", sizes(before));
     }
     ObjectNode a = sizes(after);
-    a.put("uncompressedLayers", uncompressedLayers);
+    a.put("uncompressedLayers", layers.stream().mapToLong(Layer::uncompressed).sum());
+    ArrayNode l = a.putArray("layers");
+    layers.forEach(x -> l.addObject().put("name", x.name()).put("description", x.description()).put("digest", x.digest())
+        .put("compressed", x.compressed()).put("uncompressed", x.uncompressed()).put("files", x.files()));
     json.set("after", a);
+    ArrayNode d = json.putArray("dropped");
+    dropped.forEach((path, why) -> d.addObject().put("path", path).put("reason", why));
     ArrayNode p = json.putArray("problems");
     problems.forEach(p::add);
-    return new MinifyReport(json, before, after, List.copyOf(problems));
+    return new MinifyReport(json, before, after, List.copyOf(layers), List.copyOf(problems));
   }
 
   private static ObjectNode sizes(Sizes s) {

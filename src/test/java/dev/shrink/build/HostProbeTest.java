@@ -6,6 +6,7 @@ import dev.shrink.build.BuildTesting.Blob;
 import dev.shrink.closure.Requirement;
 import dev.shrink.image.Image;
 import dev.shrink.layer.TempFiles;
+import dev.shrink.minify.Minifier;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.Tracer;
@@ -168,7 +169,7 @@ class HostProbeTest {
     assertThat(ran).doesNotContain("HOME", "CONTAINERS_CONF").contains("'PATH'", "'PYTHONDONTWRITEBYTECODE'");
     assertThat(traced.requirements()).extracting(Requirement::path).contains(credentials.toString(), notes.toString());
 
-    Builder.Built built = Builder.build(plan, spec, buildDir, traced);
+    Builder.Built built = Builder.build(plan, spec, Minifier.Output.defaults(), buildDir, traced);
     assertThat(built.result().report().problems()).anyMatch(p -> p.startsWith("not taken from this machine: " + credentials))
         .anyMatch(p -> p.startsWith("not taken from this machine: " + notes));
     Path archive = work.resolve("reader.tar");

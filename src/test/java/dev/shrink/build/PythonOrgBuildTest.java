@@ -3,6 +3,7 @@ package dev.shrink.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.image.Image;
+import dev.shrink.minify.Minifier;
 import dev.shrink.testing.Fixtures;
 import dev.shrink.testing.Podman;
 import dev.shrink.transport.ImageReference;
@@ -46,7 +47,7 @@ class PythonOrgBuildTest {
     Builder.Spec spec = new Builder.Spec(proj, null, List.of(), Map.of(), null, machine + "/usr/local/bin/python3",
         List.of("main.py"), List.of(), false);
 
-    Builder.Built built = Builder.build(spec, host, Files.createDirectories(work.resolve("build")));
+    Builder.Built built = Builder.build(spec, Minifier.Output.defaults(), host, Files.createDirectories(work.resolve("build")));
 
     assertThat(built.result().report().problems()).isEmpty();
     assertThat(built.plan().entrypoint()).containsExactly("/usr/local/bin/python3", "/app/main.py");

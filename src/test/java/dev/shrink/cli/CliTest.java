@@ -94,4 +94,21 @@ class CliTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(Files.readString(dir.resolve("precious.txt"))).isEqualTo("mine");
   }
+
+  @Test
+  void zstdWithADockerManifestAndBadLevelsAreBadUsageWritingNothing() {
+    String src = "docker-archive:" + tmp.resolve("missing.tar");
+    String dest = "docker-archive:" + tmp.resolve("out.tar");
+    Run docker = run("minify", src, dest, "--compression", "zstd", "--format", "docker");
+    assertThat(docker.code()).isEqualTo(2);
+    assertThat(docker.err()).contains("--compression zstd needs an OCI manifest").contains("Docker v2 schema 2 has no zstd layer type");
+    Run level = run("minify", src, dest, "--compression", "zstd", "--compression-level", "30");
+    assertThat(level.code()).isEqualTo(2);
+    assertThat(level.err()).contains("--compression-level 30: compression level 30: zstd takes 1 to 22");
+    assertThat(run("minify", src, dest, "--compression-level", "10").err()).contains("gzip takes 0 to 9");
+    Run unknown = run("build", dest, "--compression", "lz4", "--", "app.py");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err()).contains("'lz4' is not gzip or zstd");
+    assertThat(tmp.resolve("out.tar")).doesNotExist();
+  }
 }

@@ -68,6 +68,15 @@ public final class Podman {
         : Processes.projectDir().resolve("fixtures/containers.conf");
   }
 
+  /**
+   * {@code localhost/shrink-test-CHECKOUT/NAME:TAG}, CHECKOUT the project directory's name: tests
+   * of two checkouts running at once on one machine do not overwrite each other's images.
+   */
+  public static String testImage(String name, String tag) {
+    String checkout = Processes.projectDir().getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    return "localhost/shrink-test-" + checkout + "/" + name + ":" + tag;
+  }
+
   /** The environment for programs that call podman themselves (fixtures/build.sh). */
   static Map<String, String> environment() {
     return Map.of("CONTAINERS_CONF", containersConf().toString());

@@ -1,0 +1,58 @@
+package dev.shrink.cli;
+
+import dev.shrink.image.ManifestFormat;
+import dev.shrink.layer.Compression;
+import dev.shrink.minify.Minifier;
+import dev.shrink.minify.MinifyReport;
+import java.io.PrintStream;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** How minify and build write their layers: compression and level, --strip; and how the layers are shown. */
+final class OutputMixin {
+  @Option(names = "--compression", paramLabel = "gzip|zstd", defaultValue = "gzip", converter = CompressionConverter.class,
+      description = "Layer compression (default: ${DEFAULT-VALUE}). zstd layers are smaller and need an OCI manifest (not --format docker) "
+          + "and an engine that pulls them (podman 4, Docker 23+, containerd 1.5+).")
+  Compression compression;
+
+  @Option(names = "--compression-level", paramLabel = "N",
+      description = "Compression level: gzip 0-9 (default 6), zstd 1-22 (default 3; 19 for the smallest layers).")
+  Integer level;
+
+  @Option(names = "--strip", description = "Remove symbol tables and debug sections from ELF files that still carry them "
+      + "(never anything the loader maps).")
+  boolean strip;
+
+  /** The layer settings; refuses a level out of range and zstd with a Docker v2 manifest. */
+  Minifier.Output output(CommandLine.Model.CommandSpec spec, ManifestFormat format) {
+    if (compression == Compression.ZSTD && format == ManifestFormat.DOCKER) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--compression zstd needs an OCI manifest: Docker v2 schema 2 has no zstd layer type (drop --format docker)");
+    }
+    try {
+      return new Minifier.Output(compression, compression.level(level), strip);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--compression-level " + level + ": " + e.getMessage());
+    }
+  }
+
+  /** One line per layer of the output: its part, compressed and uncompressed size, files. */
+  static void printLayers(MinifyReport report, PrintStream out) {
+    for (MinifyReport.Layer l : report.layers()) {
+      out.printf("  %-13s %10s %14s %8d  %s%n", l.name(), Sizes.human(l.compressed()), Sizes.human(l.uncompressed()), l.files(),
+          l.digest().substring(0, 19));
+    }
+  }
+
+  static final class CompressionConverter implements CommandLine.ITypeConverter<Compression> {
+    @Override
+    public Compression convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "gzip" -> Compression.GZIP;
+        case "zstd" -> Compression.ZSTD;
+        default -> throw new CommandLine.TypeConversionException("'" + value + "' is not gzip or zstd");
+      };
+    }
+  }
+}
