@@ -21,6 +21,19 @@ final class ProbeMixin {
   @Option(names = "--probe-cmd", paramLabel = "ARGS", description = "Run the image with these arguments ('' = its default command) (repeatable).")
   List<String> cmd = new ArrayList<>();
 
+  @Option(names = "--probe-script", paramLabel = "PORT:FILE", description = {"Once container port PORT answers HTTP, run FILE (an executable",
+      "on this machine, e.g. the app's API tests) with the container's URL as its first argument and in SHRINK_URL;",
+      "exit 0 means the image passed (repeatable)."})
+  List<String> scripts = new ArrayList<>();
+
+  /** The engines images can be run with. */
+  enum EngineName { auto, podman, docker }
+
+  @Option(names = "--engine", paramLabel = "podman|docker", defaultValue = "auto",
+      description = {"Engine that runs images of transports other than containers-storage: (podman) and docker-daemon: (docker);",
+          "default (auto): podman if installed, else docker."})
+  EngineName engine;
+
   @Option(names = "--probe-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for an HTTP answer (default ${DEFAULT-VALUE}); a command probe gets twice this.")
   int timeout;
 
@@ -28,11 +41,15 @@ final class ProbeMixin {
   List<String> ignore = new ArrayList<>();
 
   List<Probe> probes() {
-    return Probe.of(http, cmd);
+    return Probe.of(http, cmd, scripts);
   }
 
   boolean any() {
-    return !http.isEmpty() || !cmd.isEmpty();
+    return !http.isEmpty() || !cmd.isEmpty() || !scripts.isEmpty();
+  }
+
+  Engine engine() throws IOException {
+    return Engine.of(engine.name());
   }
 
   List<Pattern> ignorePatterns() {
