@@ -50,7 +50,7 @@ class VerifyTest {
       String[] fixed = shrink("minify", "containers-storage:" + fat, "containers-storage:" + repaired, "--probe-cmd", "",
           "--exclude", "/usr/share/common-licenses/Apache-2.0", "--verify", "--report", report.toString());
       assertThat(fixed[0]).as(fixed[1]).isEqualTo("0");
-      assertThat(fixed[1]).contains("repair: round 1 added").contains("/usr/share/common-licenses/Apache-2.0  (probe cmd (default command): openat ENOENT)")
+      assertThat(fixed[1]).contains("repair: round 1 added").contains("repair:   /usr/share/common-licenses/Apache-2.0  (probe cmd (default command): ")
           .contains("verify: the shrunk image answers like the original");
       JsonNode json = Json.MAPPER.readTree(Files.readAllBytes(report));
       assertThat(json.path("files").values()).anySatisfy(f -> {
