@@ -70,6 +70,30 @@ class VerifyTest {
   }
 
   @Test
+  void aProbeScriptGetsTheContainersUrlAndItsExitCodeIsTheVerdict(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path script = tmp.resolve("api-test");
+    Files.writeString(script, """
+        #!/usr/bin/python3
+        import os, sys, urllib.request
+        assert sys.argv[1] == os.environ["SHRINK_URL"], sys.argv
+        body = urllib.request.urlopen(sys.argv[1] + "/number").read().decode()
+        print("answer:", body)
+        sys.exit(0 if '"number"' in body else 3)
+        """);
+    Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    String fat = "containers-storage:" + Fixtures.image("falcon");
+    String[] same = shrink("verify", fat, fat, "--probe-script", "8000:" + script);
+    assertThat(same[0]).as(same[1]).isEqualTo("0");
+    assertThat(same[1]).contains("probe script " + script + ": exit code 0");
+
+    // 0 on the original and non-zero on the shrunk image is a difference, with the script's output
+    Probe p = new Probe.Script(8000, script.toString());
+    Verifier.Report r = Verifier.compare(List.of(new Outcome(p, 0, "ok\n", "", null)), List.of(new Outcome(p, 3, "answer: 500\n", "", null)), List.of());
+    assertThat(r.differences()).extracting(Verifier.Difference::what).containsExactly("exit code", "script output");
+    assertThat(shrink("verify", fat, fat, "--probe-script", "8000:" + tmp.resolve("absent"))[0]).isEqualTo("1");
+  }
+
+  @Test
   void ignoreRegexNormalisesBothSides() {
     Probe p = new Probe.Http(8000, "/number");
     Outcome a = new Outcome(p, 200, "{\"number\": 17}", "", null);
