@@ -116,8 +116,8 @@ final class BuildCommand implements Callable<Integer> {
     }
     Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, keepSources);
 
-    Engine engine = ProbeMixin.engineFor(destination);
-    if (verify && !engine.present()) {
+    Engine engine = verify ? probe.engineFor(destination) : null;
+    if (engine != null && !engine.present()) {
       System.err.println("shrink: error: --verify runs the built image under " + engine.command() + ", which is not installed (not found on "
           + "PATH); nothing was written. Install it, or build without --verify");
       return NO_ENGINE;
@@ -146,7 +146,7 @@ final class BuildCommand implements Callable<Integer> {
       try (Image image = result.image()) {
         destination.write(image, options);
         if (verify) {
-          try (EngineImage built = ProbeMixin.runnable(destination, image, options)) {
+          try (EngineImage built = ProbeMixin.runnable(destination, image, options, engine)) {
             List<Outcome> shrunk = new ContainerRunner(built.engine(), probe.settings()).run(built.name(), probes, ContainerRunner.Wrapper.NONE);
             exit = ProbeMixin.print(Verifier.compare(traced.outcomes(), shrunk, probe.ignorePatterns()), System.out);
           }

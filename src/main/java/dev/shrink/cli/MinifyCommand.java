@@ -1,5 +1,6 @@
 package dev.shrink.cli;
 
+import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
 import dev.shrink.image.Json;
 import dev.shrink.layer.TempFiles;
@@ -9,7 +10,7 @@ import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.HostStrace;
 import dev.shrink.probe.Tracer;
-import dev.shrink.verify.Verifier;
+import dev.shrink.repair.Repair;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.nio.file.Files;
@@ -63,8 +64,14 @@ final class MinifyCommand implements Callable<Integer> {
   @Mixin
   ProbeMixin probe;
 
-  @Option(names = "--verify", description = "After writing DEST, run it and SRC with the probes and compare (as 'shrink verify'); exit 1 on a difference.")
+  @Option(names = "--verify", description = {"After writing DEST, run it and SRC with the probes and compare (as 'shrink verify'); when they differ,",
+      "repair (see --repair-rounds); exit 1 when they still differ."})
   boolean verify;
+
+  @Option(names = "--repair-rounds", paramLabel = "N", defaultValue = "3", description = {"With --verify, when DEST does not behave like SRC: trace DEST with the same probes,",
+      "add what it looked for and did not find that SRC has (and modules and files its output names as missing),",
+      "rebuild DEST and verify again, at most N times (default ${DEFAULT-VALUE}; 0 = no repair)."})
+  int repairRounds;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -73,33 +80,43 @@ final class MinifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes, keepSources,
         output.output(spec, transport.destination().format()));
+    if (repairRounds < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--repair-rounds must be 0 or more; got " + repairRounds);
+    }
     TransportOptions srcOptions = transport.source();
     Files.createDirectories(srcOptions.tempDir());
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
     int exit = 0;
     try (Image image = source.read(srcOptions)) {
-      if (probe.any()) {
-        long started = System.nanoTime();
-        try (EngineImage original = EngineImage.of(source, srcOptions)) {
+      Engine engine = probe.any() || verify ? probe.engine() : null;
+      MinifyReport r;
+      try (EngineImage original = engine == null ? null : EngineImage.of(source, srcOptions, engine)) {
+        if (probe.any()) {
+          long started = System.nanoTime();
           ContainerRunner.Settings settings = probe.settings(original.engine(), original.name(), options.entrypoint(), options.cmd());
           Tracer.Result traced = new Tracer(original.engine(), HostStrace.find(), settings).trace(original.name(), null, probe.probes(), work);
           options = options.withExtra(traced.requirements(), traced.pythonFiles());
           System.err.printf("probe: traced %d file calls, %d paths of the image (%d ms)%n", traced.events(), traced.requirements().size(),
               (System.nanoTime() - started) / 1_000_000);
         }
-      }
-      Minifier.Result result = Minifier.minify(image, work, options);
-      try (Image shrunk = result.image()) {
-        destination.write(shrunk, transport.destination());
+        Minifier.Source unpacked = Minifier.unpack(image, work);
         if (verify) {
-          try (EngineImage a = EngineImage.of(source, srcOptions);
-              EngineImage b = ProbeMixin.runnable(destination, shrunk, transport.destination())) {
-            exit = ProbeMixin.print(Verifier.verify(a.engine(), a.name(), b.engine(), b.name(), probe.probes(), probe.ignorePatterns(),
-                probe.settings()), System.out);
+          Repair.Result repaired = new Repair(original, probe.probes(), probe.ignorePatterns(), probe.settings(), MinifyCommand::print)
+              .run(unpacked, work, options, repairRounds, shrunk -> publish(shrunk, engine));
+          r = repaired.report();
+          r.json().set("repair", repaired.json());
+          if (!repaired.ok()) {
+            System.out.println("repair: stopped: " + repaired.stopped());
+            exit = 1;
           }
+        } else {
+          Minifier.Result result = Minifier.minify(unpacked, work, options);
+          try (Image shrunk = result.image()) {
+            destination.write(shrunk, transport.destination());
+          }
+          r = result.report();
         }
       }
-      MinifyReport r = result.report();
       if (report != null) {
         Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report-", ".json");
         Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
@@ -116,6 +133,21 @@ final class MinifyCommand implements Callable<Integer> {
       TempFiles.deleteTree(work);
     }
     return exit;
+  }
+
+  /** Writes a build to DEST and returns it as an engine can run it: where it is, or loaded under a temporary name. */
+  private EngineImage publish(Image shrunk, Engine engine) throws java.io.IOException {
+    destination.write(shrunk, transport.destination());
+    return ProbeMixin.runnable(destination, shrunk, transport.destination(), engine);
+  }
+
+  /** Tells one verification round: what a repair added before it, and how the image answered. */
+  private static void print(Repair.Round round) {
+    if (round.number() > 0) {
+      System.out.printf("repair: round %d added %d paths of the original:%n", round.number(), round.added().size());
+      round.added().forEach(a -> System.out.println("repair:   " + a.path() + "  (" + a.reason() + ")"));
+    }
+    ProbeMixin.print(round.report(), System.out);
   }
 
   private List<String> json(String value, String option) {

@@ -26,6 +26,19 @@ final class ProbeMixin {
   @Option(names = "--probe-cmd", paramLabel = "ARGS", description = "Run the image with these arguments ('' = its default command) (repeatable).")
   List<String> cmd = new ArrayList<>();
 
+  @Option(names = "--probe-script", paramLabel = "PORT:FILE", description = {"Once container port PORT answers HTTP, run FILE (an executable",
+      "on this machine, e.g. the app's API tests) with the container's URL as its first argument and in SHRINK_URL;",
+      "exit 0 means the image passed (repeatable)."})
+  List<String> scripts = new ArrayList<>();
+
+  /** The engines images can be run with. */
+  enum EngineName { auto, podman, docker }
+
+  @Option(names = "--engine", paramLabel = "podman|docker", defaultValue = "auto",
+      description = {"Engine that runs images of transports other than containers-storage: (podman) and docker-daemon: (docker);",
+          "default (auto): podman if installed, else docker."})
+  EngineName engine;
+
   @Option(names = "--probe-timeout", paramLabel = "SECONDS", defaultValue = "60", description = "How long to wait for an HTTP answer (default ${DEFAULT-VALUE}); a command probe gets twice this.")
   int timeout;
 
@@ -33,11 +46,15 @@ final class ProbeMixin {
   List<String> ignore = new ArrayList<>();
 
   List<Probe> probes() {
-    return Probe.of(http, cmd);
+    return Probe.of(http, cmd, scripts);
   }
 
   boolean any() {
-    return !http.isEmpty() || !cmd.isEmpty();
+    return !http.isEmpty() || !cmd.isEmpty() || !scripts.isEmpty();
+  }
+
+  Engine engine() throws IOException {
+    return Engine.of(engine.name());
   }
 
   List<Pattern> ignorePatterns() {
@@ -52,15 +69,29 @@ final class ProbeMixin {
     return ContainerRunner.Settings.fromEngine(engine, image, entrypoint, cmdOverride, Duration.ofSeconds(timeout), Duration.ofSeconds(2L * timeout));
   }
 
-  /** The engine {@link #runnable} runs DEST with: docker for a {@code docker-daemon:} DEST, else podman. */
-  static Engine engineFor(ImageReference destination) {
-    return destination.transport().name().equals("docker-daemon") ? Engine.docker() : Engine.podman();
+  /**
+   * The engine DEST runs in: podman for {@code containers-storage:}, docker for {@code
+   * docker-daemon:}, else {@code --engine}; podman when auto-detection finds neither (the caller
+   * reports that it is missing).
+   */
+  Engine engineFor(ImageReference destination) throws IOException {
+    return switch (destination.transport().name()) {
+      case "containers-storage" -> Engine.podman();
+      case "docker-daemon" -> Engine.docker();
+      default -> {
+        try {
+          yield engine();
+        } catch (Engine.EngineException e) {
+          yield Engine.podman();
+        }
+      }
+    };
   }
 
-  /** The written image as an engine runs it: DEST itself when it is an engine's storage, else {@code written} loaded into podman. */
-  static EngineImage runnable(ImageReference destination, Image written, TransportOptions options) throws IOException {
+  /** The written image as an engine runs it: DEST itself when it is an engine's storage, else {@code written} loaded into {@code engine}. */
+  static EngineImage runnable(ImageReference destination, Image written, TransportOptions options, Engine engine) throws IOException {
     return List.of("containers-storage", "docker-daemon").contains(destination.transport().name())
-        ? EngineImage.of(destination, options) : EngineImage.load(written, options);
+        ? EngineImage.of(destination, options, engine) : EngineImage.load(written, options, engine);
   }
 
   /** How many kept files are there only because a traced run used them. */

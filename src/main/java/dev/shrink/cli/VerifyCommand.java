@@ -30,7 +30,8 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var options = transport.source();
     Files.createDirectories(options.tempDir());
-    try (EngineImage a = EngineImage.of(original, options); EngineImage b = EngineImage.of(shrunk, options)) {
+    var engine = probe.engine();
+    try (EngineImage a = EngineImage.of(original, options, engine); EngineImage b = EngineImage.of(shrunk, options, engine)) {
       Verifier.Report report = Verifier.verify(a.engine(), a.name(), b.engine(), b.name(), probe.probes(), probe.ignorePatterns(), probe.settings());
       return ProbeMixin.print(report, System.out);
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +25,28 @@ public final class Engine {
 
   public static Engine docker() {
     return new Engine("docker");
+  }
+
+  /** {@code podman} or {@code docker} by name; null or {@code auto}: {@link #detect()}. */
+  public static Engine of(String name) throws IOException {
+    if (name == null || name.equals("auto")) {
+      return detect();
+    }
+    return switch (name) {
+      case "podman" -> podman();
+      case "docker" -> docker();
+      default -> throw new IllegalArgumentException("--engine must be podman, docker or auto; got " + name);
+    };
+  }
+
+  /** The engine on PATH, podman first (it needs no daemon), then docker. */
+  public static Engine detect() throws IOException {
+    for (Engine e : List.of(podman(), docker())) {
+      if (e.present()) {
+        return e;
+      }
+    }
+    throw new EngineException("running images needs podman or docker on PATH; neither was found");
   }
 
   public String command() {
@@ -56,7 +79,17 @@ public final class Engine {
     List<String> cmd = new ArrayList<>();
     cmd.add(command);
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    return exec(cmd, Map.of(), timeoutSeconds);
+  }
+
+  /**
+   * Runs any program with these extra environment variables, no input, and waits (at most
+   * {@code timeoutSeconds}; then it is killed and an {@link EngineException} says so).
+   */
+  public static Result exec(List<String> cmd, Map<String, String> env, long timeoutSeconds) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().putAll(env);
+    Process p = pb.start();
     CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
     CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
     try {

@@ -45,6 +45,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Minifier {
   private static final Set<String> SYSTEM_DIRS = Set.of("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/var", "/tmp", "/root",
       "/home", "/proc", "/sys", "/dev", "/run", "/usr/bin", "/usr/lib", "/usr/local", "/usr/share", "/usr/sbin");
+  /** The analyser of paths a self-repair added (see {@code dev.shrink.repair}); no --exclude drops them. */
+  public static final String REPAIR = "repair";
   private static final Pattern MODULE_ARG = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)*(:[\\w.()]+)?");
 
   /**
@@ -86,17 +88,33 @@ public final class Minifier {
     }
   }
 
-  /** The shrunk image (its layer lives in the work directory) and the report of how it was made. */
-  public record Result(Image image, MinifyReport report) {}
+  /**
+   * The shrunk image (its layer lives in the work directory), the report of how it was made, and
+   * the Python layout the analysis computed (null when the command runs no Python).
+   */
+  public record Result(Image image, MinifyReport report, PythonLayout python) {}
+
+  /** An image unpacked for {@link #minify(Source, Path, Options)}: its root, config, name and sizes. */
+  public record Source(RootFs root, ImageConfig config, String name, MinifyReport.Sizes before) {}
 
   private Minifier() {}
 
   /** Minifies an image: unpacks it into {@code workDir} and keeps what its command needs. */
   public static Result minify(Image source, Path workDir, Options options) throws IOException {
+    return minify(unpack(source, workDir), workDir, options);
+  }
+
+  /** Unpacks an image into {@code workDir/rootfs}, to be minified once or more (a repair rebuilds). */
+  public static Source unpack(Image source, Path workDir) throws IOException {
     RootFs root = LayerApplier.unpack(source, workDir.resolve("rootfs"));
     long[] files = MinifyReport.countFiles(root.dir());
     MinifyReport.Sizes before = new MinifyReport.Sizes(source.layers().stream().mapToLong(d -> d.size()).sum(), files[0], files[1]);
-    return minify(root, source.config(), source.name(), before, workDir, options);
+    return new Source(root, source.config(), source.name(), before);
+  }
+
+  /** Minifies an unpacked image; {@code workDir} gets this build's layer and written files. */
+  public static Result minify(Source source, Path workDir, Options options) throws IOException {
+    return minify(source.root(), source.config(), source.name(), source.before(), workDir, options);
   }
 
   /**
@@ -120,7 +138,7 @@ public final class Minifier {
 
     Set<String> modules = new TreeSet<>();
     Set<String> interpreterDirs = new TreeSet<>();
-    String pycTag = null;
+    PythonLayout python = null;
     for (int i = 0; i < run.programs().size(); i++) {
       String program = run.programs().get(i);
       String real = root.resolve(program).map(RootFs.Resolved::path).orElse(program);
@@ -128,8 +146,8 @@ public final class Minifier {
       interpreterDirs.add(real);
       if (PythonLaunch.isInterpreter(real)) {
         List<String> appModules = host == null ? List.of() : host.appModules(root);
-        pycTag = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems, appModules,
-            options.extraPythonFiles(), interpreterDirs);
+        python = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems, appModules,
+            options, interpreterDirs);
         break;
       }
     }
@@ -150,7 +168,7 @@ public final class Minifier {
     }
     FileSet guarded = host == null ? files : host.guard(files, interpreterDirs, problems);
     List<PathMatcher> excludes = options.excludes().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
-    FileSet kept = exclude(guarded, excludes);
+    FileSet kept = exclude(guarded, excludes, problems);
     if (host != null) {
       host.check(kept, outward, problems);
     }
@@ -166,6 +184,7 @@ public final class Minifier {
     dirs.put("/tmp", 01777);
     kept.addSynthetic(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
 
+    String pycTag = python == null ? null : "cpython-" + python.versionNoDot();
     Map<String, String> dropped = Map.of();
     if (pycTag != null) {
       Unread.Result unread = Unread.drop(kept, pycTag);
@@ -196,7 +215,7 @@ public final class Minifier {
     Map<String, Path> contents = new HashMap<>(extra);
     contents.putAll(stripped);
     MinifyReport report = MinifyReport.of(name, before, image, layers, kept, contents, dropped, stripped.keySet(), problems, user);
-    return new Result(image, report);
+    return new Result(image, report, python);
   }
 
   /** The application directory of an image: the WORKDIR, unless it is a system directory. */
@@ -227,9 +246,13 @@ public final class Minifier {
     return out;
   }
 
-  /** Returns the interpreter's bytecode tag ("cpython-311"), or null when there was nothing to analyse. */
-  private static String analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
-      Set<String> modules, List<String> problems, List<String> appModules, List<String> extraPythonFiles, Set<String> interpreterDirs) {
+  /**
+   * Returns the interpreter's layout, or null when there was nothing to analyse. Python files of
+   * {@code options.extraPythonFiles()} seed the import scanner with the reason of their requirement
+   * in {@code options.extra()}.
+   */
+  private static PythonLayout analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
+      Set<String> modules, List<String> problems, List<String> appModules, Options options, Set<String> interpreterDirs) {
     var parsed = PythonLaunch.parse(args, run.workdir());
     if (parsed.isEmpty()) {
       problems.add("python is started without a script or module; nothing to analyse");
@@ -255,14 +278,19 @@ public final class Minifier {
     interpreterDirs.add(layout.execPrefix());
     layout.venvPrefix().ifPresent(interpreterDirs::add);
     interpreterDirs.addAll(layout.sysPath());
-    extraPythonFiles.forEach(f -> dev.shrink.python.ModuleNames.of(layout.sysPath(), f).ifPresent(argModules::add));
+    Map<String, Requirement> seen = new LinkedHashMap<>();
+    for (String f : options.extraPythonFiles()) {
+      Requirement by = options.extra().stream().filter(r -> r.path().equals(f)).findFirst()
+          .orElse(new Requirement(f, "probe", "seen loaded"));
+      dev.shrink.python.ModuleNames.of(layout.sysPath(), f).filter(m -> moduleExists(root, layout, m)).ifPresent(m -> seen.putIfAbsent(m, by));
+    }
     List<String> named = argModules.stream().distinct().filter(m -> moduleExists(root, layout, m)).toList();
-    PythonClosure.Result result = PythonClosure.analyse(root, layout, Knowledge.load(), named);
+    PythonClosure.Result result = PythonClosure.analyse(root, layout, Knowledge.load(), named, seen);
     files.addAll(result.requirements());
     modules.addAll(result.modules());
     result.missing().forEach(m -> problems.add("python: no module " + m.module() + " for " + m.statement() + " (" + m.importer() + ":" + m.line() + ")"));
     namedByApp(root, run, files, result);
-    return "cpython-" + layout.versionNoDot();
+    return layout;
   }
 
   private static boolean moduleExists(RootFs root, PythonLayout layout, String module) {
@@ -332,14 +360,22 @@ public final class Minifier {
     }
   }
 
-  private static FileSet exclude(FileSet files, List<PathMatcher> excludes) {
+  /**
+   * Drops the paths matching an exclude glob, except those a repair added: a failed verification
+   * proved the image needs them, which outweighs the wish to leave them out (a warning says so).
+   */
+  private static FileSet exclude(FileSet files, List<PathMatcher> excludes, List<String> problems) {
     if (excludes.isEmpty()) {
       return files;
     }
     Set<String> drop = new HashSet<>();
-    for (String path : files.paths()) {
-      if (excludes.stream().anyMatch(m -> m.matches(Path.of(path)))) {
-        drop.add(path);
+    for (Map.Entry<String, List<Requirement>> e : files.reasons().entrySet()) {
+      if (excludes.stream().anyMatch(m -> m.matches(Path.of(e.getKey())))) {
+        if (e.getValue().stream().anyMatch(r -> r.analyser().equals(REPAIR))) {
+          problems.add("kept " + e.getKey() + " although an --exclude matches it: the shrunk image failed without it (repair)");
+        } else {
+          drop.add(e.getKey());
+        }
       }
     }
     return files.without(drop);

@@ -54,8 +54,10 @@ final class Sourceless {
     java.util.Set<String> drop = new java.util.HashSet<>(sourceOf.values());
     drop.addAll(sourceOf.keySet());
     FileSet out = files.without(drop);
-    sourceOf.forEach((pyc, source) -> out.addSynthetic(
-        new Requirement(source + "c", "python", "sourceless bytecode of " + source + ": " + all.get(source).get(0).reason())));
+    sourceOf.forEach((pyc, source) -> {
+      Requirement why = all.get(source).get(0);
+      out.addSynthetic(new Requirement(source + "c", why.analyser(), "sourceless bytecode of " + source + ": " + why.reason()));
+    });
     return new Result(out, moved);
   }
 

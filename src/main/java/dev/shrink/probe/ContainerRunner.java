@@ -17,9 +17,9 @@ import java.util.UUID;
 
 /**
  * Runs an image through a container engine's CLI ({@link Engine}: podman or docker, same
- * arguments) and exercises it with probes. All HTTP probes share one container (started with the
- * image's default command, every probed port published on 127.0.0.1); each command probe is a
- * container of its own. Containers are stopped gracefully (SIGTERM, then a wait) so exit paths run.
+ * arguments) and exercises it with probes. All HTTP and script probes share one container (started
+ * with the image's default command, every probed port published on 127.0.0.1); each command probe
+ * is a container of its own. Containers are stopped gracefully (SIGTERM, then a wait) so exit paths run.
  */
 public final class ContainerRunner {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -86,7 +86,7 @@ public final class ContainerRunner {
 
   /** Runs every probe against {@code image}; one {@link Outcome} per probe, in order. */
   public List<Outcome> run(String image, List<Probe> probes, Wrapper wrapper) throws IOException {
-    List<Probe.Http> http = probes.stream().filter(Probe.Http.class::isInstance).map(Probe.Http.class::cast).toList();
+    List<Probe> http = probes.stream().filter(p -> !(p instanceof Probe.Cmd)).toList();
     Map<Probe, Outcome> out = new java.util.LinkedHashMap<>();
     if (!http.isEmpty()) {
       for (Outcome o : http(image, http, wrapper)) {
@@ -138,10 +138,10 @@ public final class ContainerRunner {
     }
   }
 
-  private List<Outcome> http(String image, List<Probe.Http> probes, Wrapper wrapper) throws IOException {
+  private List<Outcome> http(String image, List<Probe> probes, Wrapper wrapper) throws IOException {
     String name = "shrink-probe-" + UUID.randomUUID().toString().substring(0, 12);
     Set<Integer> ports = new LinkedHashSet<>();
-    probes.forEach(p -> ports.add(p.port()));
+    probes.forEach(p -> ports.add(p instanceof Probe.Http h ? h.port() : ((Probe.Script) p).port()));
     List<String> publish = new ArrayList<>(List.of("-d"));
     ports.forEach(p -> publish.addAll(List.of("-p", "127.0.0.1::" + p)));
     List<String> args = runArgs(name, image, new Probe.Cmd(List.of()), wrapper, publish);
@@ -154,9 +154,15 @@ public final class ContainerRunner {
         String mapping = engine.check(30, "port", name, port + "/tcp").stdout().strip().split("\n")[0];
         hostPorts.put(port, Integer.parseInt(mapping.substring(mapping.lastIndexOf(':') + 1)));
       }
-      for (Probe.Http p : probes) {
-        URI uri = URI.create("http://127.0.0.1:" + hostPorts.get(p.port()) + p.path());
-        answers.put(p, await(name, p, uri));
+      for (Probe p : probes) {
+        if (p instanceof Probe.Http h) {
+          answers.put(p, await(name, h, URI.create("http://127.0.0.1:" + hostPorts.get(h.port()) + h.path())));
+        } else {
+          Probe.Script s = (Probe.Script) p;
+          String url = "http://127.0.0.1:" + hostPorts.get(s.port());
+          Outcome ready = await(name, p, URI.create(url + "/"));
+          answers.put(p, ready.error() != null ? ready : script(s, url));
+        }
       }
       stop(name, wrapper);
     } finally {
@@ -164,14 +170,14 @@ public final class ContainerRunner {
       engine.run(30, "rm", "--force", "--time", "0", name);
     }
     List<Outcome> result = new ArrayList<>();
-    for (Probe.Http p : probes) {
+    for (Probe p : probes) {
       Outcome o = answers.getOrDefault(p, new Outcome(p, -1, "", "", "not probed"));
       result.add(new Outcome(p, o.status(), o.body(), logs, o.error()));
     }
     return result;
   }
 
-  private Outcome await(String name, Probe.Http probe, URI uri) throws IOException {
+  private Outcome await(String name, Probe probe, URI uri) throws IOException {
     return await(probe, uri, settings.startup(), () -> running(name), "the container");
   }
 
@@ -180,8 +186,11 @@ public final class ContainerRunner {
     boolean get() throws IOException;
   }
 
-  /** GETs {@code uri} until it answers, until {@code what} (the server) is no longer alive, or for {@code startup} at most. */
-  static Outcome await(Probe.Http probe, URI uri, Duration startup, Alive alive, String what) throws IOException {
+  /**
+   * GETs {@code uri} until it answers (any status), until {@code what} (the server) is no longer
+   * alive, or for {@code startup} at most.
+   */
+  static Outcome await(Probe probe, URI uri, Duration startup, Alive alive, String what) throws IOException {
     long deadline = System.nanoTime() + startup.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
@@ -196,11 +205,22 @@ public final class ContainerRunner {
         throw new IOException("interrupted", e);
       }
       if (!alive.get()) {
-        return new Outcome(probe, -1, "", "", what + " stopped before answering " + probe.path());
+        return new Outcome(probe, -1, "", "", what + " stopped before answering " + uri.getPath());
       }
       sleep(200);
     }
-    return new Outcome(probe, -1, "", "", "no answer on " + probe.path() + " within " + startup.toSeconds() + " s (" + last + ")");
+    return new Outcome(probe, -1, "", "", "no answer on " + uri.getPath() + " within " + startup.toSeconds() + " s (" + last + ")");
+  }
+
+  /** Runs the user's script on this machine with the container's URL; its exit code and its output (stdout, stderr) are the outcome. */
+  private Outcome script(Probe.Script probe, String url) throws IOException {
+    List<String> cmd = List.of(java.nio.file.Path.of(probe.file()).toAbsolutePath().toString(), url);
+    try {
+      Engine.Result r = Engine.exec(cmd, Map.of("SHRINK_URL", url), settings.commandTimeout().toSeconds());
+      return new Outcome(probe, r.exitCode(), r.stdout() + r.stderr(), "", null);
+    } catch (Engine.EngineException e) {
+      return new Outcome(probe, -1, "", "", e.getMessage());
+    }
   }
 
   /**

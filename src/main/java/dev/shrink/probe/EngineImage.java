@@ -9,11 +9,11 @@ import java.util.UUID;
 
 /**
  * An image a container engine can run: {@code containers-storage:} and {@code docker-daemon:}
- * images are used where they are; an image of any other transport is loaded into podman under a
- * temporary name that {@link #close()} removes.
+ * images are used where they are (podman's, docker's); an image of any other transport is loaded
+ * into the given engine under a temporary name that {@link #close()} removes.
  */
 public record EngineImage(Engine engine, String name, boolean temporary) implements AutoCloseable {
-  public static EngineImage of(ImageReference ref, TransportOptions options) throws IOException {
+  public static EngineImage of(ImageReference ref, TransportOptions options, Engine engine) throws IOException {
     switch (ref.transport().name()) {
       case "containers-storage":
         return new EngineImage(Engine.podman(), ref.spec(), false);
@@ -21,16 +21,17 @@ public record EngineImage(Engine engine, String name, boolean temporary) impleme
         return new EngineImage(Engine.docker(), ref.spec(), false);
       default:
         try (Image image = ref.read(options)) {
-          return load(image, options);
+          return load(image, options, engine);
         }
     }
   }
 
-  /** Loads {@code image} into podman under a temporary name. */
-  public static EngineImage load(Image image, TransportOptions options) throws IOException {
+  /** Loads {@code image} into {@code engine} (podman or docker) under a temporary name. */
+  public static EngineImage load(Image image, TransportOptions options, Engine engine) throws IOException {
     String name = "localhost/shrink-probe/tmp:" + UUID.randomUUID().toString().substring(0, 12);
-    ImageReference.parse("containers-storage:" + name).write(image, options);
-    return new EngineImage(Engine.podman(), name, true);
+    String transport = engine.command().equals("docker") ? "docker-daemon:" : "containers-storage:";
+    ImageReference.parse(transport + name).write(image, options);
+    return new EngineImage(engine, name, true);
   }
 
   @Override

@@ -3,7 +3,10 @@ package dev.shrink.probe;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One way of exercising an image: an HTTP GET once it answers, or a run with given arguments. */
+/**
+ * One way of exercising an image: an HTTP GET once it answers, a run with given arguments, or the
+ * user's own program run against the running container.
+ */
 public sealed interface Probe {
   /** A short label used in reasons and reports: {@code GET /number}, {@code cmd python3 x.py}. */
   String label();
@@ -21,6 +24,18 @@ public sealed interface Probe {
     @Override
     public String label() {
       return args.isEmpty() ? "cmd (default command)" : "cmd " + String.join(" ", args);
+    }
+  }
+
+  /**
+   * The user's program {@code file}, run on this machine once container port {@code port} answers
+   * HTTP, with the container's URL ({@code http://127.0.0.1:HOSTPORT}) as its first argument and in
+   * {@code SHRINK_URL}; its exit code is the outcome (0 = the container passed its checks).
+   */
+  record Script(int port, String file) implements Probe {
+    @Override
+    public String label() {
+      return "script " + file;
     }
   }
 
@@ -85,10 +100,30 @@ public sealed interface Probe {
     return new Cmd(List.copyOf(words));
   }
 
-  /** The probes named by the command-line options, HTTP first. */
-  static List<Probe> of(List<String> http, List<String> cmd) {
+  /** Parses {@code PORT:FILE}, e.g. {@code 8000:tests/api.sh}; FILE must be an executable file. */
+  static Script script(String spec) {
+    int colon = spec.indexOf(':');
+    int port;
+    try {
+      port = colon > 0 ? Integer.parseInt(spec.substring(0, colon)) : -1;
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("--probe-script must be PORT:FILE with a numeric container port, e.g. 8000:tests/api.sh; got " + spec);
+    }
+    String file = spec.substring(colon + 1);
+    if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(file)) || !java.nio.file.Files.isExecutable(java.nio.file.Path.of(file))) {
+      throw new IllegalArgumentException("--probe-script " + spec + ": " + file + " is not an executable file");
+    }
+    return new Script(port, file);
+  }
+
+  /** The probes named by the command-line options: HTTP, then scripts, then commands. */
+  static List<Probe> of(List<String> http, List<String> cmd, List<String> scripts) {
     List<Probe> probes = new ArrayList<>();
     http.forEach(h -> probes.add(http(h)));
+    scripts.forEach(s -> probes.add(script(s)));
     cmd.forEach(c -> probes.add(cmd(c)));
     return List.copyOf(probes);
   }

@@ -31,13 +31,21 @@ public final class StraceParser {
    */
   public record Event(int pid, String syscall, String path, String opened) {}
 
+  private final boolean notFound;
   private final Map<Integer, String> pending = new HashMap<>();
   private final Map<Integer, String> cwd = new HashMap<>();
   private final List<Event> events = new ArrayList<>();
 
-  /** Parses a whole trace. */
+  /** Parses a whole trace: the successful calls. */
   public static List<Event> parse(List<String> lines) {
-    StraceParser p = new StraceParser();
+    StraceParser p = new StraceParser(false);
+    lines.forEach(p::line);
+    return List.copyOf(p.events);
+  }
+
+  /** Parses a whole trace: the calls that failed with {@code ENOENT}, the paths a process looked for and did not find. */
+  public static List<Event> parseNotFound(List<String> lines) {
+    StraceParser p = new StraceParser(true);
     lines.forEach(p::line);
     return List.copyOf(p.events);
   }
@@ -105,7 +113,8 @@ public final class StraceParser {
       return;
     }
     rest = rest.substring(1).strip();
-    if (rest.startsWith("-1") || rest.startsWith("?")) {
+    boolean failed = rest.startsWith("-1") || rest.startsWith("?");
+    if (notFound ? !rest.startsWith("-1 ENOENT") : failed) {
       return;
     }
     String opened = null;
@@ -128,7 +137,7 @@ public final class StraceParser {
       absolute = base + "/" + path;
     }
     absolute = RootFs.normalize(absolute);
-    if (name.equals("chdir")) {
+    if (name.equals("chdir") && !failed) {
       cwd.put(pid, absolute);
     }
     events.add(new Event(pid, name, absolute, opened == null ? null : RootFs.normalize(opened)));
@@ -264,5 +273,7 @@ public final class StraceParser {
     return i + 2;
   }
 
-  private StraceParser() {}
+  private StraceParser(boolean notFound) {
+    this.notFound = notFound;
+  }
 }

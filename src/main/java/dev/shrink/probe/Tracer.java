@@ -37,6 +37,11 @@ public final class Tracer {
   public record Result(List<Requirement> requirements, List<Outcome> outcomes, int events) {
     /** Traced Python files (sources, bytecode, extension modules) that seed the import scanner. */
     public List<String> pythonFiles() {
+      return pythonFiles(requirements);
+    }
+
+    /** The Python files (sources, bytecode, extension modules) among these paths. */
+    public static List<String> pythonFiles(List<Requirement> requirements) {
       return requirements.stream().map(Requirement::path)
           .filter(p -> p.endsWith(".py") || p.endsWith(".pyc") || (p.endsWith(".so") && p.contains("/python")))
           .distinct().toList();
@@ -56,8 +61,49 @@ public final class Tracer {
   /** Traces {@code image} (an engine name) once per probe; {@code root} is its unpacked filesystem, or null to keep every path not known to be foreign. */
   public Result trace(String image, RootFs root, List<Probe> probes, Path workDir) throws IOException {
     Map<String, Requirement> found = new LinkedHashMap<>();
+    int[] events = {0};
+    List<Outcome> outcomes = traceEach(image, probes, workDir, (probe, lines) -> {
+      List<StraceParser.Event> parsed = StraceParser.parse(lines);
+      events[0] += parsed.size();
+      for (StraceParser.Event e : parsed) {
+        for (String path : paths(e)) {
+          if (keep(root, path)) {
+            found.putIfAbsent(path, new Requirement(path, "probe", "probe " + probe.label() + ": " + e.syscall()));
+          }
+        }
+      }
+    });
+    return new Result(List.copyOf(found.values()), outcomes, events[0]);
+  }
+
+  /**
+   * Traces {@code image} once per probe and keeps what its processes looked for and did not find
+   * ({@code ENOENT}) that {@code original} has: what a shrunk image misses. Most failed lookups are
+   * the import system and the loader probing paths that exist nowhere; only those of the original
+   * count. Requirements get {@code analyser} and the reason {@code probe LABEL: SYSCALL ENOENT}.
+   */
+  public Result traceNotFound(String image, RootFs original, List<Probe> probes, Path workDir, String analyser) throws IOException {
+    Map<String, Requirement> found = new LinkedHashMap<>();
+    int[] events = {0};
+    List<Outcome> outcomes = traceEach(image, probes, workDir, (probe, lines) -> {
+      List<StraceParser.Event> parsed = StraceParser.parseNotFound(lines);
+      events[0] += parsed.size();
+      for (StraceParser.Event e : parsed) {
+        if (keep(original, e.path())) {
+          found.putIfAbsent(e.path(), new Requirement(e.path(), analyser, "probe " + probe.label() + ": " + e.syscall() + " ENOENT"));
+        }
+      }
+    });
+    return new Result(List.copyOf(found.values()), outcomes, events[0]);
+  }
+
+  /** What a traced run wrote, one probe at a time. */
+  private interface TraceReader {
+    void read(Probe probe, List<String> lines);
+  }
+
+  private List<Outcome> traceEach(String image, List<Probe> probes, Path workDir, TraceReader reader) throws IOException {
     List<Outcome> outcomes = new ArrayList<>();
-    int events = 0;
     ContainerRunner runner = new ContainerRunner(engine, settings);
     for (Probe probe : probes) {
       Path out = Files.createTempDirectory(workDir, "trace-");
@@ -86,20 +132,12 @@ public final class Tracer {
         if (!Files.isRegularFile(trace)) {
           throw new IOException("tracing " + probe.label() + " wrote no trace; the container said:\n" + outcome.logs().strip());
         }
-        List<StraceParser.Event> parsed = StraceParser.parse(Files.readAllLines(trace, StandardCharsets.UTF_8));
-        events += parsed.size();
-        for (StraceParser.Event e : parsed) {
-          for (String path : paths(e)) {
-            if (keep(root, path)) {
-              found.putIfAbsent(path, new Requirement(path, "probe", "probe " + probe.label() + ": " + e.syscall()));
-            }
-          }
-        }
+        reader.read(probe, Files.readAllLines(trace, StandardCharsets.UTF_8));
       } finally {
         TempFiles.deleteTree(out);
       }
     }
-    return new Result(List.copyOf(found.values()), outcomes, events);
+    return outcomes;
   }
 
   static Set<String> paths(StraceParser.Event e) {

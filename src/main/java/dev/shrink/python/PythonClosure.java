@@ -77,8 +77,18 @@ public final class PythonClosure {
    *     module on gunicorn's command line)
    */
   public static Result analyse(RootFs fs, PythonLayout layout, Knowledge knowledge, Collection<String> extraModules) {
+    return analyse(fs, layout, knowledge, extraModules, Map.of());
+  }
+
+  /**
+   * Like {@link #analyse(RootFs, PythonLayout, Knowledge, Collection)}, with modules seen loaded
+   * elsewhere (a traced run): each is required after the static closure is complete, so a module
+   * that static analysis does not reach is kept with the analyser and reason of its seed.
+   */
+  public static Result analyse(RootFs fs, PythonLayout layout, Knowledge knowledge, Collection<String> extraModules,
+      Map<String, Requirement> seen) {
     PythonClosure c = new PythonClosure(fs, layout, knowledge);
-    c.run(extraModules);
+    c.run(extraModules, seen);
     List<String> modules = new ArrayList<>(new TreeSet<>(c.included.keySet()));
     return new Result(List.copyOf(c.requirements.values()), List.copyOf(c.missing), modules, List.copyOf(c.notes));
   }
@@ -90,7 +100,7 @@ public final class PythonClosure {
     }
   }
 
-  private void run(Collection<String> extraModules) {
+  private void run(Collection<String> extraModules, Map<String, Requirement> seen) {
     addFile(layout.executable(), new Origin("python", "interpreter", null, 0));
     layout.pyvenvCfg().ifPresent(cfg -> addFile(cfg, new Origin("python", "venv configuration read by getpath and site", null, 0)));
     if (fs.isDirectory(layout.platStdlibDir())) {
@@ -102,6 +112,8 @@ public final class PythonClosure {
     for (String m : extraModules) {
       require(m, new Origin("python", "import " + m + " (named on the command line)", null, 0), false);
     }
+    drain();
+    seen.forEach((m, by) -> require(m, new Origin(by.analyser(), by.reason(), null, 0), true));
     drain();
     pthFiles();
     drain();

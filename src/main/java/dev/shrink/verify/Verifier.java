@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Runs the original and the shrunk image with the same probes and compares what they answer:
- * HTTP status and body, a command's exit code and stdout, after the user's normalisers
+ * HTTP status and body, a command's exit code and stdout, a script's exit code, after the user's normalisers
  * ({@code --ignore-regex}: every match is replaced by the same placeholder in both). The shrunk
  * image's output is also searched for the signs of a missing file or module that the original's
  * output does not show.
@@ -22,9 +22,13 @@ import java.util.regex.Pattern;
 public final class Verifier {
   /** Text that says a file or module is missing. */
   static final List<String> FAILURE_SIGNS = List.of("ModuleNotFoundError", "ImportError", "No such file or directory", "Traceback");
+  private static final Pattern NO_MODULE = Pattern.compile("No module named '([^']+)'");
+  private static final Pattern UNKNOWN_ENCODING = Pattern.compile("unknown encoding: ([\\w.-]+)");
+  private static final Pattern NO_FILE = Pattern.compile("No such file or directory: '([^']+)'");
   private static final List<Pattern> MISSING = List.of(
-      Pattern.compile("No module named '([^']+)'"),
-      Pattern.compile("No such file or directory: '([^']+)'"),
+      NO_MODULE,
+      UNKNOWN_ENCODING,
+      NO_FILE,
       Pattern.compile("([^\\s:'\"]+): cannot open shared object file"),
       Pattern.compile("cannot load library '([^']+)'"),
       Pattern.compile("exec ([^:\\s]+): no such file or directory"));
@@ -49,6 +53,17 @@ public final class Verifier {
     }
   }
 
+  /**
+   * The shrunk image runs as users will run it: a read-only root ({@code /tmp} is a tmpfs then)
+   * and the image's own user (no {@code --user}). The original runs as it is.
+   */
+  private static final ContainerRunner.Wrapper AS_USERS_RUN_IT = new ContainerRunner.Wrapper() {
+    @Override
+    public List<String> runOptions() {
+      return List.of("--read-only");
+    }
+  };
+
   private Verifier() {}
 
   public static Report verify(Engine originalEngine, String original, Engine shrunkEngine, String shrunk, List<Probe> probes,
@@ -57,7 +72,7 @@ public final class Verifier {
       probes = List.of(new Probe.Cmd(List.of()));
     }
     List<Outcome> a = new ContainerRunner(originalEngine, settings).run(original, probes, ContainerRunner.Wrapper.NONE);
-    List<Outcome> b = new ContainerRunner(shrunkEngine, settings).run(shrunk, probes, ContainerRunner.Wrapper.NONE);
+    List<Outcome> b = new ContainerRunner(shrunkEngine, settings).run(shrunk, probes, AS_USERS_RUN_IT);
     return compare(a, b, ignore);
   }
 
@@ -79,7 +94,12 @@ public final class Verifier {
       }
       String bodyA = normalise(a.body(), ignore);
       String bodyB = normalise(b.body(), ignore);
-      if (!bodyA.equals(bodyB)) {
+      if (a.probe() instanceof Probe.Script) {
+        // the user's checks judge; their output (timings, ids) is only shown
+        if (a.status() != b.status()) {
+          diffs.add(new Difference(label, "script output", bodyA, bodyB));
+        }
+      } else if (!bodyA.equals(bodyB)) {
         diffs.add(new Difference(label, http ? "body" : "stdout", bodyA, bodyB));
       }
       if (logsSeen.add(b.logs())) {
@@ -96,6 +116,19 @@ public final class Verifier {
       diffs.add(new Difference("output", "missing", "present", m));
     }
     return new Report(List.copyOf(diffs), List.copyOf(missing), original, shrunk);
+  }
+
+  /** Modules the output says are missing: {@code No module named 'X'}, and codecs ({@code unknown encoding: X} is module {@code encodings.X}). */
+  public static List<String> missingModules(String logs) {
+    Set<String> names = new LinkedHashSet<>();
+    NO_MODULE.matcher(logs).results().forEach(m -> names.add(m.group(1)));
+    UNKNOWN_ENCODING.matcher(logs).results().forEach(m -> names.add("encodings." + m.group(1).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.]", "_")));
+    return List.copyOf(names);
+  }
+
+  /** Absolute paths the output says a process could not open ({@code No such file or directory: '/P'}). */
+  public static List<String> missingFiles(String logs) {
+    return NO_FILE.matcher(logs).results().map(m -> m.group(1)).filter(p -> p.startsWith("/")).distinct().toList();
   }
 
   /** Files, modules and libraries the output says are missing. */

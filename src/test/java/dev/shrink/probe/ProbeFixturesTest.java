@@ -74,6 +74,42 @@ class ProbeFixturesTest {
   }
 
   @Test
+  void gunicornWorkerNamedInAConfigFileIsFoundByOneProbe() throws Exception {
+    String fat = Fixtures.image("gunicorn-worker");
+    minify("gunicorn-worker", "static");
+    Run verify = shrink("verify", "containers-storage:" + fat, "containers-storage:localhost/shrink-test/gunicorn-worker:static",
+        "--probe-http", "8000:/number", "--ignore-regex", "\\d+");
+    assertThat(verify.exit()).isEqualTo(1);
+    assertThat(verify.out()).contains("missing in the shrunk image: statistics");
+
+    JsonNode traced = minify("gunicorn-worker", "probe", "--probe-http", "8000:/number", "--ignore-regex", "\\d+", "--verify");
+    // verified at once: no repair round was needed
+    assertThat(traced.path("repair").size()).isEqualTo(1);
+    assertThat(traced.path("repair").get(0).path("verified").asBoolean()).isTrue();
+    // kept only because the traced run loaded it: the probe's reason, not a static one
+    assertThat(traced.path("files").values()).anySatisfy(f -> {
+      assertThat(f.path("path").asString()).isEqualTo("/usr/lib/python3.11/statistics.pyc");
+      assertThat(f.path("reasons").get(0).path("analyser").asString()).isEqualTo("probe");
+      assertThat(f.path("reasons").get(0).path("reason").asString()).contains("probe GET /number: ");
+    });
+  }
+
+  @Test
+  void codecChosenAtRunTimeIsFoundByOneProbe() throws Exception {
+    String fat = Fixtures.image("codec");
+    minify("codec", "static");
+    Run verify = shrink("verify", "containers-storage:" + fat, "containers-storage:localhost/shrink-test/codec:static");
+    assertThat(verify.exit()).isEqualTo(1);
+    assertThat(verify.out()).contains("missing in the shrunk image: koi8_r");
+
+    JsonNode traced = minify("codec", "probe", "--probe-cmd", "", "--verify", "--repair-rounds", "0");
+    assertThat(kept(traced)).contains("/usr/lib/python3.11/encodings/koi8_r.pyc");
+    Podman.Result run = Podman.run("run", "--rm", "--read-only", "localhost/shrink-test/codec:probe");
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    assertThat(run.stdout()).isEqualTo(Fixtures.expected("codec", "default"));
+  }
+
+  @Test
   void falconTracedOverHttpStillAnswers() throws Exception {
     JsonNode staticReport = minify("falcon", "static");
     long started = System.nanoTime();

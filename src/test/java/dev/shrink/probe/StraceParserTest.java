@@ -53,6 +53,20 @@ class StraceParserTest {
   }
 
   @Test
+  void notFoundModeKeepsOnlyTheLookupsThatFailedWithEnoent() throws IOException {
+    List<StraceParser.Event> missing = StraceParser.parseNotFound(resource("dynamic.trace"));
+    assertThat(paths(missing)).contains("/etc/ld.so.preload")
+        .doesNotContain("/usr/bin/python3", "/usr/share/common-licenses/Apache-2.0");
+    // EINVAL, ENOTDIR and successes are not "looked for and not found"
+    assertThat(StraceParser.parseNotFound(List.of(
+        "9     readlink(\"/usr/bin/python3.11\", 0x7ffe87dae560, 4096) = -1 EINVAL (Invalid argument)",
+        "9     newfstatat(AT_FDCWD</app>, \"x/y\", 0x7ffe, 0) = -1 ENOTDIR (Not a directory)",
+        "9     openat(AT_FDCWD</app>, \"plugins.conf\", O_RDONLY|O_CLOEXEC) = 3</app/plugins.conf>",
+        "9     openat(AT_FDCWD</app>, \"data/licence\", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)")))
+        .extracting(StraceParser.Event::path, StraceParser.Event::syscall).containsExactly(org.assertj.core.groups.Tuple.tuple("/app/data/licence", "openat"));
+  }
+
+  @Test
   void unfinishedAndResumedPairsAreJoinedPerPid() throws IOException {
     List<StraceParser.Event> events = StraceParser.parse(resource("multi-excerpt.trace"));
     // 17 execve <unfinished ...> ... 17 <... execve resumed>) = 0, interleaved with pid 9

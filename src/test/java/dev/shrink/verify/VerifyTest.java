@@ -3,15 +3,20 @@ package dev.shrink.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.cli.Main;
+import dev.shrink.image.Json;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.Podman;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 class VerifyTest {
   static String[] shrink(String... args) {
@@ -27,16 +32,65 @@ class VerifyTest {
   }
 
   @Test
-  void verifyNamesTheFileAnExcludeTookAway() {
+  void verifyNamesTheFileAnExcludeTookAwayAndSelfRepairPutsItBack() throws Exception {
     String fat = Fixtures.image("dynamic");
     String broken = "localhost/shrink-test/dynamic:broken";
     String[] minify = shrink("minify", "containers-storage:" + fat, "containers-storage:" + broken, "--probe-cmd", "",
-        "--exclude", "/usr/share/common-licenses/Apache-2.0", "--verify");
+        "--exclude", "/usr/share/common-licenses/Apache-2.0", "--verify", "--repair-rounds", "0");
     assertThat(minify[0]).isEqualTo("1");
-    assertThat(minify[1]).contains("missing in the shrunk image: /usr/share/common-licenses/Apache-2.0");
+    assertThat(minify[1]).contains("missing in the shrunk image: /usr/share/common-licenses/Apache-2.0").contains("repair: stopped: repair is off");
     String[] verify = shrink("verify", "containers-storage:" + fat, "containers-storage:" + broken, "--probe-cmd", "");
     assertThat(verify[0]).isEqualTo("1");
     assertThat(verify[1]).contains("/usr/share/common-licenses/Apache-2.0").contains("exit code differs");
+
+    // the same build, repaired: the shrunk image's trace looked for the licence, which the original has
+    String repaired = "localhost/shrink-test/dynamic:repaired";
+    Path report = Files.createTempFile("repair-", ".json");
+    try {
+      String[] fixed = shrink("minify", "containers-storage:" + fat, "containers-storage:" + repaired, "--probe-cmd", "",
+          "--exclude", "/usr/share/common-licenses/Apache-2.0", "--verify", "--report", report.toString());
+      assertThat(fixed[0]).as(fixed[1]).isEqualTo("0");
+      assertThat(fixed[1]).contains("repair: round 1 added").contains("repair:   /usr/share/common-licenses/Apache-2.0  (probe cmd (default command): ")
+          .contains("verify: the shrunk image answers like the original");
+      JsonNode json = Json.MAPPER.readTree(Files.readAllBytes(report));
+      assertThat(json.path("files").values()).anySatisfy(f -> {
+        assertThat(f.path("path").asString()).isEqualTo("/usr/share/common-licenses/Apache-2.0");
+        assertThat(f.path("reasons").valueStream().map(r -> r.path("analyser").asString()).toList()).contains("repair");
+      });
+      assertThat(json.path("repair").get(0).path("verified").asBoolean()).isFalse();
+      assertThat(json.path("repair").get(1).path("verified").asBoolean()).isTrue();
+      assertThat(json.path("repair").get(1).path("added").valueStream().map(a -> a.path("path").asString()).toList())
+          .contains("/usr/share/common-licenses/Apache-2.0");
+    } finally {
+      Files.delete(report);
+    }
+    Podman.Result run = Podman.run("run", "--rm", "--read-only", repaired);
+    assertThat(run.exitCode()).as("%s", run).isZero();
+    assertThat(run.stdout()).isEqualTo(Fixtures.expected("dynamic", "default"));
+  }
+
+  @Test
+  void aProbeScriptGetsTheContainersUrlAndItsExitCodeIsTheVerdict(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path script = tmp.resolve("api-test");
+    Files.writeString(script, """
+        #!/usr/bin/python3
+        import os, sys, urllib.request
+        assert sys.argv[1] == os.environ["SHRINK_URL"], sys.argv
+        body = urllib.request.urlopen(sys.argv[1] + "/number").read().decode()
+        print("answer:", body)
+        sys.exit(0 if '"number"' in body else 3)
+        """);
+    Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    String fat = "containers-storage:" + Fixtures.image("falcon");
+    String[] same = shrink("verify", fat, fat, "--probe-script", "8000:" + script);
+    assertThat(same[0]).as(same[1]).isEqualTo("0");
+    assertThat(same[1]).contains("probe script " + script + ": exit code 0");
+
+    // 0 on the original and non-zero on the shrunk image is a difference, with the script's output
+    Probe p = new Probe.Script(8000, script.toString());
+    Verifier.Report r = Verifier.compare(List.of(new Outcome(p, 0, "ok\n", "", null)), List.of(new Outcome(p, 3, "answer: 500\n", "", null)), List.of());
+    assertThat(r.differences()).extracting(Verifier.Difference::what).containsExactly("exit code", "script output");
+    assertThat(shrink("verify", fat, fat, "--probe-script", "8000:" + tmp.resolve("absent"))[0]).isEqualTo("1");
   }
 
   @Test
