@@ -1,5 +1,6 @@
 package dev.shrink.cli;
 
+import dev.shrink.bytecode.Compiler;
 import dev.shrink.image.Image;
 import dev.shrink.image.Json;
 import dev.shrink.layer.TempFiles;
@@ -48,8 +49,8 @@ final class MinifyCommand implements Callable<Integer> {
   @Option(names = "--cmd", paramLabel = "JSON", description = "Cmd in exec form, e.g. '[\"--port\", \"8000\"]'.")
   String cmd;
 
-  @Option(names = "--keep-sources", description = "Keep .py sources (readable tracebacks) instead of sourceless bytecode where the image has valid bytecode.")
-  boolean keepSources;
+  @Mixin
+  BytecodeMixin bytecode;
 
   @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
   Path report;
@@ -68,9 +69,11 @@ final class MinifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes, keepSources,
-        dev.shrink.layer.Compression.GZIP, dev.shrink.layer.Compression.GZIP.defaultLevel());
+    int level = bytecode.optimize(spec);
     TransportOptions srcOptions = transport.source();
+    Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
+        bytecode.keepSources, dev.shrink.layer.Compression.GZIP, dev.shrink.layer.Compression.GZIP.defaultLevel())
+        .withBytecode(level, Compiler.inEngine(() -> EngineImage.of(source, srcOptions)));
     Files.createDirectories(srcOptions.tempDir());
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
     int exit = 0;

@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.bytecode.Compiler;
 import dev.shrink.closure.Requirement;
 import dev.shrink.elf.ElfFile;
 import dev.shrink.elf.LibraryResolver;
@@ -52,10 +53,30 @@ public final class Minifier {
    * loaded, whose modules seed the import scanner.
    */
   public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
-      boolean keepSources, Compression compression, int level, HostRoot host, List<Requirement> extra, List<String> extraPythonFiles) {
+      boolean keepSources, Compression compression, int level, HostRoot host, List<Requirement> extra, List<String> extraPythonFiles,
+      int optimize, Compiler compiler) {
+    /**
+     * {@code optimize} is the bytecode's optimisation level (0, 1: no asserts, 2: no docstrings
+     * either); {@code compiler} runs the image's interpreter for modules without valid bytecode, or
+     * is null (their sources are kept).
+     */
+    public Options {
+      checkBytecode(optimize, keepSources);
+    }
+
+    /** Refuses a level other than 0, 1, 2, and optimised bytecode with sources kept (Python would load the sources' bytecode). */
+    public static void checkBytecode(int optimize, boolean keepSources) {
+      if (optimize < 0 || optimize > 2) {
+        throw new IllegalArgumentException("-O" + optimize + ": the optimisation level is 0, 1 or 2");
+      }
+      if (optimize > 0 && keepSources) {
+        throw new IllegalArgumentException("-O" + optimize + " makes sourceless bytecode: it cannot be combined with --keep-sources");
+      }
+    }
+
     public Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
         boolean keepSources, Compression compression, int level) {
-      this(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, null, List.of(), List.of());
+      this(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, null, List.of(), List.of(), 0, null);
     }
 
     public static Options defaults() {
@@ -63,13 +84,20 @@ public final class Minifier {
     }
 
     public Options withHost(HostRoot value) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, value, extra, extraPythonFiles);
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, value, extra, extraPythonFiles,
+          optimize, compiler);
     }
 
     /** These options with paths and Python files found by a traced run added. */
     public Options withExtra(List<Requirement> requirements, List<String> pythonFiles) {
       return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, host, List.copyOf(requirements),
-          List.copyOf(pythonFiles));
+          List.copyOf(pythonFiles), optimize, compiler);
+    }
+
+    /** These options with bytecode at level {@code value} compiled, where needed, by {@code by} (null: nothing compiles). */
+    public Options withBytecode(int value, Compiler by) {
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, compression, level, host, extra, extraPythonFiles,
+          value, by);
     }
   }
 
@@ -107,7 +135,7 @@ public final class Minifier {
 
     Set<String> modules = new TreeSet<>();
     Set<String> interpreterDirs = new TreeSet<>();
-    String pycTag = null;
+    Sourceless.Interpreter python = null;
     for (int i = 0; i < run.programs().size(); i++) {
       String program = run.programs().get(i);
       String real = root.resolve(program).map(RootFs.Resolved::path).orElse(program);
@@ -115,7 +143,7 @@ public final class Minifier {
       interpreterDirs.add(real);
       if (PythonLaunch.isInterpreter(real)) {
         List<String> appModules = host == null ? List.of() : host.appModules(root);
-        pycTag = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems, appModules,
+        python = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems, appModules,
             options.extraPythonFiles(), interpreterDirs);
         break;
       }
@@ -153,8 +181,8 @@ public final class Minifier {
     dirs.put("/tmp", 01777);
     kept.addSynthetic(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
 
-    if (pycTag != null && !options.keepSources()) {
-      Sourceless.Result sourceless = Sourceless.apply(kept, pycTag);
+    if (python != null && !options.keepSources()) {
+      Sourceless.Result sourceless = Sourceless.apply(kept, python, options.optimize(), options.compiler(), workDir.resolve("bytecode"), problems);
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());
     }
@@ -168,8 +196,8 @@ public final class Minifier {
     return new Result(image, report);
   }
 
-  /** Returns the interpreter's bytecode tag ("cpython-311"), or null when there was nothing to analyse. */
-  private static String analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
+  /** Returns the interpreter the command runs, or null when there was nothing to analyse. */
+  private static Sourceless.Interpreter analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
       Set<String> modules, List<String> problems, List<String> appModules, List<String> extraPythonFiles, Set<String> interpreterDirs) {
     var parsed = PythonLaunch.parse(args, run.workdir());
     if (parsed.isEmpty()) {
@@ -178,9 +206,11 @@ public final class Minifier {
     }
     Map<String, String> env = new HashMap<>(run.env());
     List<String> argModules = new ArrayList<>();
+    Set<String> scripts = new HashSet<>();
     for (String arg : parsed.get().programArgs()) {
       String path = PythonLaunch.absolute(arg, run.workdir());
       if (!arg.startsWith("-") && root.isRegularFile(path)) {
+        scripts.add(RootFs.normalize(path));
         files.add(new Requirement(path, "entrypoint", "file named on the command line (" + arg + ")"));
       } else if (MODULE_ARG.matcher(arg).matches()) {
         argModules.add(arg.split(":")[0]);
@@ -203,7 +233,10 @@ public final class Minifier {
     modules.addAll(result.modules());
     result.missing().forEach(m -> problems.add("python: no module " + m.module() + " for " + m.statement() + " (" + m.importer() + ":" + m.line() + ")"));
     namedByApp(root, run, files, result);
-    return "cpython-" + layout.versionNoDot();
+    if (parsed.get().launch().mode() == dev.shrink.python.Launch.Mode.SCRIPT) {
+      scripts.add(parsed.get().launch().scriptPath());
+    }
+    return new Sourceless.Interpreter(interpreter, layout.version(), layout.sysPath(), scripts);
   }
 
   private static boolean moduleExists(RootFs root, PythonLayout layout, String module) {
