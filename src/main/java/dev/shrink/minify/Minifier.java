@@ -127,9 +127,8 @@ public final class Minifier {
     files.addAll(run.requirements());
     HostRoot host = options.host();
     List<String> outward = List.of();
-    if (host == null) {
-      appDirectory(root, run.workdir(), files);
-    } else {
+    String appDir = host == null ? appDirectory(root, run.workdir(), files) : host.appDir();
+    if (host != null) {
       outward = host.keepNamed(root, files);
     }
 
@@ -182,6 +181,10 @@ public final class Minifier {
     kept.addSynthetic(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
 
     if (python != null && !options.keepSources()) {
+      if (appDir != null) {
+        // top-level files of the app are programs a user may start (cli.py, manage.py): their source stays
+        python = python.withScripts(root.glob(appDir + "/*.py"));
+      }
       Sourceless.Result sourceless = Sourceless.apply(kept, python, options.optimize(), options.compiler(), workDir.resolve("bytecode"), problems);
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());
@@ -272,15 +275,16 @@ public final class Minifier {
     }
   }
 
-  /** The application directory is the user's own: kept whole, unless it is a system directory. */
-  private static void appDirectory(RootFs root, String workdir, FileSet files) {
+  /** The application directory is the user's own: kept whole, unless it is a system directory; returns it, or null. */
+  private static String appDirectory(RootFs root, String workdir, FileSet files) {
     String dir = RootFs.normalize(workdir);
     if (dir.equals("/") || SYSTEM_DIRS.contains(dir) || !root.isDirectory(dir)) {
-      return;
+      return null;
     }
     for (String path : root.glob(dir + "/**")) {
       files.add(new Requirement(path, "entrypoint", "application directory (WORKDIR " + dir + ")"));
     }
+    return dir;
   }
 
   /** Adds the library closure of every ELF file kept and not analysed yet. */

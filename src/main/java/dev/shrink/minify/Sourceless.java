@@ -20,8 +20,8 @@ import java.util.Set;
 
 /**
  * Keeps one form of each module: every kept module source {@code pkg/mod.py} (on {@code sys.path},
- * not a script named on the command line) becomes sourceless bytecode beside it,
- * {@code pkg/mod.pyc}, which the import system loads without the source whatever the interpreter's
+ * not a script named on the command line, not a top-level file of the application directory, which
+ * may be a program) becomes sourceless bytecode beside it, {@code pkg/mod.pyc}, which the import system loads without the source whatever the interpreter's
  * {@code -O} flag. The bytecode is the image's own {@code __pycache__} entry for the level when its
  * header has the interpreter's magic number and records the source's mtime and size; otherwise the
  * image's interpreter compiles it. A module nothing could compile keeps its source (with a warning).
@@ -30,7 +30,13 @@ final class Sourceless {
   private Sourceless() {}
 
   /** The interpreter the command runs (an image path), its version ("3.11"), its sys.path, and the scripts it is started with. */
-  record Interpreter(String path, String version, List<String> sysPath, Set<String> scripts) {}
+  record Interpreter(String path, String version, List<String> sysPath, Set<String> scripts) {
+    Interpreter withScripts(List<String> more) {
+      Set<String> all = new HashSet<>(scripts);
+      all.addAll(more);
+      return new Interpreter(path, version, sysPath, all);
+    }
+  }
 
   /** The kept set after the move, and where each bytecode file comes from (the root, or the compiler's output). */
   record Result(FileSet kept, Map<String, Path> moved) {}
@@ -85,6 +91,13 @@ final class Sourceless {
     for (String source : bytecode.keySet()) {
       for (int l = 0; l <= 2; l++) {
         drop.add(cacheOf(source, tag, l));
+      }
+    }
+    // a __pycache__ directory left with nothing in it goes too
+    for (String path : all.keySet()) {
+      String prefix = path + "/";
+      if (path.endsWith("/__pycache__") && all.keySet().stream().noneMatch(p -> p.startsWith(prefix) && !drop.contains(p))) {
+        drop.add(path);
       }
     }
     // the kept entries are copied as they are: re-adding them would follow links again, bringing
