@@ -76,8 +76,8 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--exclude", paramLabel = "GLOB", description = "Never keep image paths matching this glob (repeatable), e.g. '/app/tests/**'.")
   List<String> excludes = List.of();
 
-  @Option(names = "--keep-sources", description = "Keep .py sources (readable tracebacks) instead of sourceless bytecode where there is valid bytecode.")
-  boolean keepSources;
+  @Mixin
+  BytecodeMixin bytecode;
 
   @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
   Path report;
@@ -114,7 +114,8 @@ final class BuildCommand implements Callable<Integer> {
       }
       envMap.put(e.substring(0, eq), e.substring(eq + 1));
     }
-    Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, keepSources);
+    Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, bytecode.keepSources,
+        bytecode.optimize(spec));
 
     Engine engine = verify ? probe.engineFor(destination) : null;
     if (engine != null && !engine.present()) {

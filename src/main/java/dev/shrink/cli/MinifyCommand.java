@@ -1,5 +1,6 @@
 package dev.shrink.cli;
 
+import dev.shrink.bytecode.Compiler;
 import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
 import dev.shrink.image.Json;
@@ -49,8 +50,8 @@ final class MinifyCommand implements Callable<Integer> {
   @Option(names = "--cmd", paramLabel = "JSON", description = "Cmd in exec form, e.g. '[\"--port\", \"8000\"]'.")
   String cmd;
 
-  @Option(names = "--keep-sources", description = "Keep .py sources (readable tracebacks) instead of sourceless bytecode where the image has valid bytecode.")
-  boolean keepSources;
+  @Mixin
+  BytecodeMixin bytecode;
 
   @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
   Path report;
@@ -78,12 +79,14 @@ final class MinifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes, keepSources,
-        output.output(spec, transport.destination().format()));
+    int level = bytecode.optimize(spec);
     if (repairRounds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--repair-rounds must be 0 or more; got " + repairRounds);
     }
     TransportOptions srcOptions = transport.source();
+    Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
+        bytecode.keepSources, output.output(spec, transport.destination().format()))
+        .withBytecode(level, Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))));
     Files.createDirectories(srcOptions.tempDir());
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
     int exit = 0;

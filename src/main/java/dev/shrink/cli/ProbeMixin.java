@@ -70,12 +70,12 @@ final class ProbeMixin {
   }
 
   /**
-   * The engine DEST runs in: podman for {@code containers-storage:}, docker for {@code
+   * The engine an image runs in: podman for {@code containers-storage:}, docker for {@code
    * docker-daemon:}, else {@code --engine}; podman when auto-detection finds neither (the caller
    * reports that it is missing).
    */
-  Engine engineFor(ImageReference destination) throws IOException {
-    return switch (destination.transport().name()) {
+  Engine engineFor(ImageReference image) throws IOException {
+    return switch (image.transport().name()) {
       case "containers-storage" -> Engine.podman();
       case "docker-daemon" -> Engine.docker();
       default -> {

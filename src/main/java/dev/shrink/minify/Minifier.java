@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.bytecode.Compiler;
 import dev.shrink.closure.Requirement;
 import dev.shrink.elf.ElfFile;
 import dev.shrink.elf.ElfStrip;
@@ -67,10 +68,30 @@ public final class Minifier {
    * loaded, whose modules seed the import scanner.
    */
   public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
-      boolean keepSources, Output output, HostRoot host, List<Requirement> extra, List<String> extraPythonFiles) {
+      boolean keepSources, Output output, HostRoot host, List<Requirement> extra, List<String> extraPythonFiles,
+      int optimize, Compiler compiler) {
+    /**
+     * {@code optimize} is the bytecode's optimisation level (0, 1: no asserts, 2: no docstrings
+     * either); {@code compiler} runs the image's interpreter for modules without valid bytecode, or
+     * is null (their sources are kept).
+     */
+    public Options {
+      checkBytecode(optimize, keepSources);
+    }
+
+    /** Refuses a level other than 0, 1, 2, and optimised bytecode with sources kept (Python would load the sources' bytecode). */
+    public static void checkBytecode(int optimize, boolean keepSources) {
+      if (optimize < 0 || optimize > 2) {
+        throw new IllegalArgumentException("-O" + optimize + ": the optimisation level is 0, 1 or 2");
+      }
+      if (optimize > 0 && keepSources) {
+        throw new IllegalArgumentException("-O" + optimize + " makes sourceless bytecode: it cannot be combined with --keep-sources");
+      }
+    }
+
     public Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
         boolean keepSources, Output output) {
-      this(entrypoint, cmd, user, includes, excludes, keepSources, output, null, List.of(), List.of());
+      this(entrypoint, cmd, user, includes, excludes, keepSources, output, null, List.of(), List.of(), 0, null);
     }
 
     public static Options defaults() {
@@ -78,13 +99,18 @@ public final class Minifier {
     }
 
     public Options withHost(HostRoot value) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, value, extra, extraPythonFiles);
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, value, extra, extraPythonFiles, optimize, compiler);
     }
 
     /** These options with paths and Python files found by a traced run added. */
     public Options withExtra(List<Requirement> requirements, List<String> pythonFiles) {
       return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, List.copyOf(requirements),
-          List.copyOf(pythonFiles));
+          List.copyOf(pythonFiles), optimize, compiler);
+    }
+
+    /** These options with bytecode at level {@code value} compiled, where needed, by {@code by} (null: nothing compiles). */
+    public Options withBytecode(int value, Compiler by) {
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, extra, extraPythonFiles, value, by);
     }
   }
 
@@ -130,15 +156,16 @@ public final class Minifier {
     files.addAll(run.requirements());
     HostRoot host = options.host();
     List<String> outward = List.of();
+    List<String> appDirs = host == null ? appDirs(run.workdir()) : host.namedDirs();
     if (host == null) {
-      appDirectory(root, run.workdir(), files);
+      appDirectory(root, appDirs, files);
     } else {
       outward = host.keepNamed(root, files);
     }
 
     Set<String> modules = new TreeSet<>();
     Set<String> interpreterDirs = new TreeSet<>();
-    PythonLayout python = null;
+    PythonRun python = null;
     for (int i = 0; i < run.programs().size(); i++) {
       String program = run.programs().get(i);
       String real = root.resolve(program).map(RootFs.Resolved::path).orElse(program);
@@ -184,21 +211,26 @@ public final class Minifier {
     dirs.put("/tmp", 01777);
     kept.addSynthetic(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
 
-    String pycTag = python == null ? null : "cpython-" + python.versionNoDot();
+    String pycTag = python == null ? null : "cpython-" + python.layout().versionNoDot();
     Map<String, String> dropped = Map.of();
     if (pycTag != null) {
       Unread.Result unread = Unread.drop(kept, pycTag);
       kept = unread.kept();
       dropped = unread.dropped();
     }
-    if (pycTag != null && !options.keepSources()) {
-      Sourceless.Result sourceless = Sourceless.apply(kept, pycTag);
+    if (python != null && !options.keepSources()) {
+      Sourceless.Interpreter interpreter = python.interpreter();
+      for (String dir : appDirs) {
+        // top-level files of the app are programs a user may start (cli.py, manage.py): their source stays
+        interpreter = interpreter.withScripts(root.glob(dir + "/*.py"));
+      }
+      Sourceless.Result sourceless = Sourceless.apply(kept, interpreter, options.optimize(), options.compiler(), workDir.resolve("bytecode"),
+          problems);
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());
     }
     Map<String, Path> stripped = options.output().strip() ? strip(kept, extra, workDir.resolve("stripped")) : Map.of();
     List<LayerEntry> entries = Assembler.entries(kept, extra, stripped, dirs, host == null ? p -> false : host::named);
-    List<String> appDirs = host == null ? appDirs(run.workdir()) : host.namedDirs();
     Map<LayerSplit.Part, List<LayerEntry>> parts = new LayerSplit(appDirs).split(entries);
     long epoch = LayerWriter.sourceDateEpoch();
     Path layerDir = Files.createDirectories(workDir.resolve("layers"));
@@ -215,7 +247,7 @@ public final class Minifier {
     Map<String, Path> contents = new HashMap<>(extra);
     contents.putAll(stripped);
     MinifyReport report = MinifyReport.of(name, before, image, layers, kept, contents, dropped, stripped.keySet(), problems, user);
-    return new Result(image, report, python);
+    return new Result(image, report, python == null ? null : python.layout());
   }
 
   /** The application directory of an image: the WORKDIR, unless it is a system directory. */
@@ -246,12 +278,19 @@ public final class Minifier {
     return out;
   }
 
+  /** What the command's interpreter is, and the scripts it runs (their source stays). */
+  private record PythonRun(String path, PythonLayout layout, Set<String> scripts) {
+    Sourceless.Interpreter interpreter() {
+      return new Sourceless.Interpreter(path, layout.version(), layout.sysPath(), scripts);
+    }
+  }
+
   /**
-   * Returns the interpreter's layout, or null when there was nothing to analyse. Python files of
-   * {@code options.extraPythonFiles()} seed the import scanner with the reason of their requirement
-   * in {@code options.extra()}.
+   * Returns the interpreter the command runs, or null when there was nothing to analyse. Python
+   * files of {@code options.extraPythonFiles()} seed the import scanner with the reason of their
+   * requirement in {@code options.extra()}.
    */
-  private static PythonLayout analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
+  private static PythonRun analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
       Set<String> modules, List<String> problems, List<String> appModules, Options options, Set<String> interpreterDirs) {
     var parsed = PythonLaunch.parse(args, run.workdir());
     if (parsed.isEmpty()) {
@@ -260,9 +299,11 @@ public final class Minifier {
     }
     Map<String, String> env = new HashMap<>(run.env());
     List<String> argModules = new ArrayList<>();
+    Set<String> scripts = new HashSet<>();
     for (String arg : parsed.get().programArgs()) {
       String path = PythonLaunch.absolute(arg, run.workdir());
       if (!arg.startsWith("-") && root.isRegularFile(path)) {
+        scripts.add(RootFs.normalize(path));
         files.add(new Requirement(path, "entrypoint", "file named on the command line (" + arg + ")"));
       } else if (MODULE_ARG.matcher(arg).matches()) {
         argModules.add(arg.split(":")[0]);
@@ -290,7 +331,10 @@ public final class Minifier {
     modules.addAll(result.modules());
     result.missing().forEach(m -> problems.add("python: no module " + m.module() + " for " + m.statement() + " (" + m.importer() + ":" + m.line() + ")"));
     namedByApp(root, run, files, result);
-    return layout;
+    if (parsed.get().launch().mode() == dev.shrink.python.Launch.Mode.SCRIPT) {
+      scripts.add(parsed.get().launch().scriptPath());
+    }
+    return new PythonRun(interpreter, layout, scripts);
   }
 
   private static boolean moduleExists(RootFs root, PythonLayout layout, String module) {
@@ -326,9 +370,9 @@ public final class Minifier {
     }
   }
 
-  /** The application directory is the user's own: kept whole, unless it is a system directory. */
-  private static void appDirectory(RootFs root, String workdir, FileSet files) {
-    for (String dir : appDirs(workdir)) {
+  /** The application directories are the user's own: kept whole. */
+  private static void appDirectory(RootFs root, List<String> appDirs, FileSet files) {
+    for (String dir : appDirs) {
       if (root.isDirectory(dir)) {
         for (String path : root.glob(dir + "/**")) {
           files.add(new Requirement(path, "app", "application directory (WORKDIR " + dir + ")"));

@@ -1,84 +1,122 @@
 package dev.shrink.minify;
 
+import dev.shrink.bytecode.Compiler;
+import dev.shrink.bytecode.Pyc;
 import dev.shrink.closure.Requirement;
+import dev.shrink.fs.RootFs;
+import dev.shrink.python.ModuleNames;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
- * Keeps one form of each module: where a kept {@code pkg/mod.py} has a valid
- * {@code pkg/__pycache__/mod.cpython-XY.pyc} (timestamp-checked, recording the source's mtime and
- * size, as the interpreter checks it), the bytecode moves beside as {@code pkg/mod.pyc} and the
- * source goes; the import system loads such sourceless bytecode directly. A source without valid
- * bytecode stays, and so does every file of {@code --keep-sources}.
+ * Keeps one form of each module: every kept module source {@code pkg/mod.py} (on {@code sys.path},
+ * not a script named on the command line, not a top-level file of the application directory, which
+ * may be a program) becomes sourceless bytecode beside it, {@code pkg/mod.pyc}, which the import system loads without the source whatever the interpreter's
+ * {@code -O} flag. The bytecode is the image's own {@code __pycache__} entry for the level when its
+ * header has the interpreter's magic number and records the source's mtime and size; otherwise the
+ * image's interpreter compiles it. A module nothing could compile keeps its source (with a warning).
  */
 final class Sourceless {
-  private static final Pattern CACHED = Pattern.compile("(.*)/__pycache__/([^/]+)\\.(cpython-\\d+)\\.pyc");
-
   private Sourceless() {}
 
-  /** The kept set after the move, and where each moved bytecode file comes from in the root. */
+  /** The interpreter the command runs (an image path), its version ("3.11"), its sys.path, and the scripts it is started with. */
+  record Interpreter(String path, String version, List<String> sysPath, Set<String> scripts) {
+    Interpreter withScripts(List<String> more) {
+      Set<String> all = new HashSet<>(scripts);
+      all.addAll(more);
+      return new Interpreter(path, version, sysPath, all);
+    }
+  }
+
+  /** The kept set after the move, and where each bytecode file comes from (the root, or the compiler's output). */
   record Result(FileSet kept, Map<String, Path> moved) {}
 
-  /** Plans the move (the root is not touched); {@code tag} is the interpreter's, e.g. "cpython-311". */
-  static Result apply(FileSet files, String tag) throws IOException {
+  /**
+   * Plans the move (the root is not touched) at optimisation level {@code level}; {@code compiler}
+   * is null when there is no way to run the interpreter. Compiled files go under {@code workDir}.
+   */
+  static Result apply(FileSet files, Interpreter python, int level, Compiler compiler, Path workDir, List<String> problems)
+      throws IOException {
+    RootFs root = files.root();
     Map<String, List<Requirement>> all = files.reasons();
-    Map<String, Path> moved = new LinkedHashMap<>();
-    Map<String, String> sourceOf = new HashMap<>();
-    for (String path : all.keySet()) {
-      Matcher m = CACHED.matcher(path);
-      if (!m.matches() || !m.group(3).equals(tag)) {
+    OptionalInt magic = Pyc.magic(python.version());
+    String tag = "cpython-" + python.version().replace(".", "");
+    Map<String, Path> bytecode = new LinkedHashMap<>();
+    Map<String, String> how = new LinkedHashMap<>();
+    List<String> toCompile = new ArrayList<>();
+    for (String source : all.keySet()) {
+      Path src = root.host(source);
+      if (!source.endsWith(".py") || python.scripts().contains(source) || ModuleNames.of(python.sysPath(), source).isEmpty()
+          || !Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
-      String source = m.group(1) + "/" + m.group(2) + ".py";
-      Path src = files.root().host(source);
-      Path pyc = files.root().host(path);
-      if (all.containsKey(source) && Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS) && matches(pyc, src)) {
-        String target = m.group(1) + "/" + m.group(2) + ".pyc";
-        moved.put(target, pyc);
-        sourceOf.put(path, source);
+      String cache = cacheOf(source, tag, level);
+      Path cached = root.host(cache);
+      Optional<Pyc> header = Files.isRegularFile(cached, LinkOption.NOFOLLOW_LINKS) ? Pyc.read(cached) : Optional.empty();
+      if (magic.isPresent() && header.isPresent() && header.get().validFor(magic.getAsInt(), src)) {
+        bytecode.put(source, cached);
+        how.put(source, "the image's " + cache);
+      } else {
+        toCompile.add(source);
+      }
+    }
+    if (!toCompile.isEmpty()) {
+      String what = toCompile.size() + " module sources without valid bytecode (" + toCompile.get(0) + (toCompile.size() > 1 ? ", ..." : "") + ")";
+      if (compiler == null) {
+        problems.add("bytecode: no container engine to compile " + what + " with the image's interpreter: kept as source");
+      } else {
+        try {
+          Compiler.Compiled compiled = compiler.compile(python.path(), toCompile, level, workDir);
+          compiled.pycs().forEach((source, pyc) -> {
+            bytecode.put(source, pyc);
+            how.put(source, "compiled" + (level == 0 ? "" : " at -O" + level) + " by the image's " + python.path());
+          });
+          compiled.errors().forEach(e -> problems.add("bytecode: " + e + ": kept as source"));
+        } catch (IOException e) {
+          problems.add("bytecode: could not compile " + what + " with the image's " + python.path() + ": " + e.getMessage() + "; kept as source");
+        }
+      }
+    }
+    Set<String> drop = new HashSet<>(bytecode.keySet());
+    for (String source : bytecode.keySet()) {
+      for (int l = 0; l <= 2; l++) {
+        drop.add(cacheOf(source, tag, l));
+      }
+    }
+    // a __pycache__ directory left with nothing in it goes too
+    for (String path : all.keySet()) {
+      String prefix = path + "/";
+      if (path.endsWith("/__pycache__") && all.keySet().stream().noneMatch(p -> p.startsWith(prefix) && !drop.contains(p))) {
+        drop.add(path);
       }
     }
     // the kept entries are copied as they are: re-adding them would follow links again, bringing
     // back targets that were left out on purpose (excluded, or not taken from a host)
-    java.util.Set<String> drop = new java.util.HashSet<>(sourceOf.values());
-    drop.addAll(sourceOf.keySet());
     FileSet out = files.without(drop);
-    sourceOf.forEach((pyc, source) -> {
+    Map<String, Path> moved = new LinkedHashMap<>();
+    bytecode.forEach((source, pyc) -> {
+      moved.put(source + "c", pyc);
       Requirement why = all.get(source).get(0);
-      out.addSynthetic(new Requirement(source + "c", why.analyser(), "sourceless bytecode of " + source + ": " + why.reason()));
+      out.addSynthetic(new Requirement(source + "c", why.analyser(),
+          "sourceless bytecode of " + source + " (" + how.get(source) + "): " + why.reason()));
     });
     return new Result(out, moved);
   }
 
-  /** True when a timestamp-based pyc records the source's mtime and size, as CPython checks it. */
-  static boolean matches(Path pyc, Path source) throws IOException {
-    byte[] header;
-    try (InputStream in = Files.newInputStream(pyc)) {
-      header = in.readNBytes(16);
-    }
-    if (header.length < 16 || header[2] != '\r' || header[3] != '\n') {
-      return false;
-    }
-    ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-    int flags = b.getInt(4);
-    if (flags != 0) {
-      return false;
-    }
-    long mtime = b.getInt(8) & 0xffffffffL;
-    long size = b.getInt(12) & 0xffffffffL;
-    long sourceMtime = Files.getLastModifiedTime(source, LinkOption.NOFOLLOW_LINKS).toMillis() / 1000 & 0xffffffffL;
-    long sourceSize = Files.size(source) & 0xffffffffL;
-    return mtime == sourceMtime && size == sourceSize;
+  /** {@code pkg/__pycache__/mod.cpython-311[.opt-N].pyc} of {@code pkg/mod.py}. */
+  static String cacheOf(String source, String tag, int level) {
+    int slash = source.lastIndexOf('/');
+    String stem = source.substring(slash + 1, source.length() - ".py".length());
+    return source.substring(0, slash) + "/__pycache__/" + stem + "." + tag + (level == 0 ? "" : ".opt-" + level) + ".pyc";
   }
 }

@@ -122,7 +122,7 @@ class VenvBuildTest {
         prefix %s base /usr
         """.formatted(venv));
     Map<String, String> kept = BuildTesting.kept(BuildTesting.report(report));
-    assertThat(kept).containsEntry(venv + "/bin/python", "symlink").containsKey(venv + "/lib/python3.11/site-packages/venvonly.py");
+    assertThat(kept).containsEntry(venv + "/bin/python", "symlink").containsKey(venv + "/lib/python3.11/site-packages/venvonly.pyc");
     // the venv is not copied with the app directory: only what the analysis found, at the venv's own place
     assertThat(kept.keySet()).noneMatch(p -> p.startsWith("/app/.venv"));
     assertThat(kept.keySet()).noneMatch(p -> p.startsWith(venv + "/bin/activate"));

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,6 +63,20 @@ class CliTest {
     assertThat(run("copy", "oci:x").code()).isEqualTo(2);
     assertThat(run().code()).isEqualTo(2);
     assertThat(run("copy", "--format", "v1", "oci:a", "oci:b").code()).isEqualTo(2);
+  }
+
+  @Test
+  void optimisedBytecodeIsLevelOneOrTwoAndNeedsNoSources() {
+    Path dest = tmp.resolve("dest.tar");
+    for (String[] args : new String[][] {{"-O3"}, {"--optimize", "2", "--keep-sources"}}) {
+      List<String> argv = new java.util.ArrayList<>(List.of("minify", "docker-archive:" + tmp.resolve("missing.tar"), "docker-archive:" + dest));
+      argv.addAll(List.of(args));
+      Run r = run(argv.toArray(String[]::new));
+      assertThat(r.code()).as("%s", argv).isEqualTo(2);
+      assertThat(r.err()).contains(args[0].startsWith("-O3") ? "-O3: the optimisation level is 0, 1 or 2" : "-O2 makes sourceless bytecode");
+    }
+    assertThat(run("build", "docker-archive:" + dest, "-O2", "--keep-sources", "--", "app.py").code()).isEqualTo(2);
+    assertThat(dest).doesNotExist();
   }
 
   @Test

@@ -62,6 +62,36 @@ class MinifyFixturesTest {
   @Test
   void falconAnswersLikeTheOriginal() throws Exception {
     Shrunk s = minify("falcon", "min");
+    answersLikeTheOriginalFalcon(s);
+    assertThat(s.report().path("after").path("layers").values()).extracting(l -> l.path("name").asString())
+        .containsExactly("runtime", "dependencies", "app");
+    long layerBytes = s.report().path("after").path("compressedLayers").asLong();
+    long fileBytes = s.report().path("after").path("fileBytes").asLong();
+    assertThat(layerBytes).as("gzip layer").isLessThanOrEqualTo(13_000_000L);
+    assertThat(fileBytes).as("files").isLessThanOrEqualTo(35_000_000L);
+    assertThat(s.report().path("files").values()).anySatisfy(f -> {
+      assertThat(f.path("path").asString()).isEqualTo("/usr/lib64/ld-linux-x86-64.so.2");
+      assertThat(f.path("type").asString()).isEqualTo("symlink");
+    });
+  }
+
+  /** At -O2 the image's interpreter compiles every module again: no docstrings, the same answers. */
+  @Test
+  void falconAtO2AnswersLikeTheOriginalWithoutDocstrings() throws Exception {
+    Shrunk s = minify("falcon", "bytecode-o2", "-O2");
+    answersLikeTheOriginalFalcon(s);
+    String doc = "import json, gunicorn.app.base as b; print(json.__doc__ is None, b.BaseApplication.__doc__ is None, json.__file__)";
+    assertThat(Podman.run("run", "--rm", "--entrypoint", "python3", Fixtures.image("falcon"), "-c", doc).orThrow().stdout())
+        .isEqualTo("False False /usr/lib/python3.11/json/__init__.py\n");
+    assertThat(Podman.run("run", "--rm", "--read-only", "--entrypoint", "python3", s.image(), "-c", doc).orThrow().stdout())
+        .isEqualTo("True True /usr/lib/python3.11/json/__init__.pyc\n");
+    assertThat(s.report().path("files").values()).anySatisfy(f -> {
+      assertThat(f.path("path").asString()).isEqualTo("/usr/lib/python3/dist-packages/gunicorn/app/base.pyc");
+      assertThat(f.path("reasons").get(0).path("reason").asString()).contains("compiled at -O2 by the image's /usr/bin/python3");
+    });
+  }
+
+  private static void answersLikeTheOriginalFalcon(Shrunk s) throws Exception {
     try (Container fat = Podman.startDetached(Fixtures.image("falcon"), 8000, "--read-only");
         Container small = Podman.startDetached(s.image(), 8000, "--read-only")) {
       fat.awaitHttp("/number", STARTUP);
@@ -79,16 +109,6 @@ class MinifyFixturesTest {
       assertThat(small.logs()).doesNotContain("Traceback", "Error");
       assertThat(small.stop()).isZero();
     }
-    assertThat(s.report().path("after").path("layers").values()).extracting(l -> l.path("name").asString())
-        .containsExactly("runtime", "dependencies", "app");
-    long layerBytes = s.report().path("after").path("compressedLayers").asLong();
-    long fileBytes = s.report().path("after").path("fileBytes").asLong();
-    assertThat(layerBytes).as("gzip layer").isLessThanOrEqualTo(13_000_000L);
-    assertThat(fileBytes).as("files").isLessThanOrEqualTo(35_000_000L);
-    assertThat(s.report().path("files").values()).anySatisfy(f -> {
-      assertThat(f.path("path").asString()).isEqualTo("/usr/lib64/ld-linux-x86-64.so.2");
-      assertThat(f.path("type").asString()).isEqualTo("symlink");
-    });
   }
 
   @Test
@@ -118,6 +138,15 @@ class MinifyFixturesTest {
       assertThat(f.path("path").asString()).isEqualTo("/usr/lib/python3/dist-packages/pygments/lexers/python.pyc");
       assertThat(f.path("reasons").get(0).path("reason").asString()).contains("pygments.lexers._mapping");
     });
+  }
+
+  @Test
+  void pygmentizeAtO2PrintsTheSameHtml() throws Exception {
+    Shrunk s = minify("pygmentize", "bytecode-o2", "-O2");
+    assertThat(run(s.image())).isEqualTo(Fixtures.expected("pygmentize", "default"));
+    List<String> kept = s.report().path("files").values().stream().map(f -> f.path("path").asString()).toList();
+    assertThat(kept).contains("/app/sample.py", "/usr/lib/python3/dist-packages/pygments/lexers/python.pyc")
+        .noneMatch(p -> p.startsWith("/usr/lib/python3/dist-packages/pygments/") && (p.endsWith(".py") || p.contains("__pycache__")));
   }
 
   @Test

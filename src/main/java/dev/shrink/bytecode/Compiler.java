@@ -1,0 +1,117 @@
+package dev.shrink.bytecode;
+
+import dev.shrink.engine.Engine;
+import dev.shrink.fs.RootFs;
+import dev.shrink.probe.EngineImage;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Compiles Python sources to bytecode with the image's own interpreter (never another Python), all
+ * sources in one run of {@code python -I compile.py}: in a container of the image for {@code
+ * minify}, on this machine for {@code build} (whose interpreter is the image's). Tracebacks name
+ * the sources' image paths.
+ */
+public final class Compiler {
+  private static final long TIMEOUT_SECONDS = 600;
+  private static final String INSIDE = "/.shrink-bytecode";
+
+  /** Opens the image in an engine when it is needed (it may have to be loaded first). */
+  public interface Opener {
+    EngineImage open() throws IOException;
+  }
+
+  /** The compiled bytecode of each source that compiled (image path to a file in the work directory), and the errors of the others. */
+  public record Compiled(Map<String, Path> pycs, List<String> errors) {}
+
+  private final Opener image;
+  private final RootFs host;
+
+  private Compiler(Opener image, RootFs host) {
+    this.image = image;
+    this.host = host;
+  }
+
+  /** Runs the image's interpreter in a container of the image (network off, root read-only, the work directory mounted). */
+  public static Compiler inEngine(Opener image) {
+    return new Compiler(image, null);
+  }
+
+  /** Runs the interpreter of a root that is this machine's own, reading sources through its mounts. */
+  public static Compiler onHost(RootFs root) {
+    return new Compiler(null, root);
+  }
+
+  /**
+   * Compiles {@code sources} (image paths) at optimisation level {@code level} (0, 1 or 2) with
+   * {@code interpreter} (an image path), writing into {@code dir}. A source that does not compile
+   * is in {@link Compiled#errors()}; a run that fails as a whole is an {@link IOException}.
+   */
+  public Compiled compile(String interpreter, List<String> sources, int level, Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("out"));
+    try (InputStream script = Compiler.class.getResourceAsStream("/python/compile.py")) {
+      Files.copy(script, dir.resolve("compile.py"));
+    }
+    String inside = host == null ? INSIDE : dir.toAbsolutePath().toString();
+    StringBuilder jobs = new StringBuilder();
+    Map<String, Path> planned = new LinkedHashMap<>();
+    for (int i = 0; i < sources.size(); i++) {
+      String source = sources.get(i);
+      String read = host == null ? source : host.host(source).toString();
+      jobs.append(read).append('\0').append(source).append('\0').append(inside).append("/out/").append(i).append(".pyc").append('\0');
+      planned.put(source, dir.resolve("out").resolve(i + ".pyc"));
+    }
+    Files.writeString(dir.resolve("jobs"), jobs, StandardCharsets.UTF_8);
+    List<String> args = List.of("-I", inside + "/compile.py", inside + "/jobs", Integer.toString(level));
+    String errors = host == null ? inEngine(interpreter, args, dir) : onHost(interpreter, args, dir);
+    Map<String, Path> pycs = new LinkedHashMap<>();
+    planned.forEach((source, pyc) -> {
+      if (Files.isRegularFile(pyc)) {
+        pycs.put(source, pyc);
+      }
+    });
+    // the engine's own warnings share stderr: an error line starts with the source's image path
+    return new Compiled(pycs, errors.lines().filter(l -> planned.keySet().stream().anyMatch(s -> l.startsWith(s + ": "))).toList());
+  }
+
+  private String inEngine(String interpreter, List<String> args, Path dir) throws IOException {
+    try (EngineImage img = image.open()) {
+      List<String> run = new ArrayList<>(List.of("run", "--rm", "--network", "none", "--read-only", "--user", "0:0",
+          "-v", dir.toAbsolutePath() + ":" + INSIDE, "--entrypoint", interpreter, img.name()));
+      run.addAll(args);
+      return img.engine().check(TIMEOUT_SECONDS, run.toArray(String[]::new)).stderr();
+    }
+  }
+
+  private String onHost(String interpreter, List<String> args, Path dir) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(host.host(interpreter).toString()));
+    cmd.addAll(args);
+    Path log = dir.resolve("log");
+    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(log.toFile()).redirectErrorStream(true).start();
+    try {
+      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(cmd.get(0) + " did not compile the sources in " + TIMEOUT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException(cmd.get(0) + " was interrupted");
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0) {
+      throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): " + out.strip());
+    }
+    return out;
+  }
+}

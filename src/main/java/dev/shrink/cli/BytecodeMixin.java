@@ -1,0 +1,26 @@
+package dev.shrink.cli;
+
+import dev.shrink.minify.Minifier;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The bytecode options shared by {@code minify} and {@code build}. */
+final class BytecodeMixin {
+  @Option(names = "--keep-sources", description = "Keep .py sources (readable tracebacks) instead of sourceless bytecode.")
+  boolean keepSources;
+
+  @Option(names = {"-O", "--optimize"}, paramLabel = "LEVEL", defaultValue = "0",
+      description = "Bytecode optimisation level, as python -O / -OO: 1 drops asserts, 2 docstrings too (-O1, -O2; default ${DEFAULT-VALUE}). "
+          + "Code that reads __doc__ at run time breaks at 2: check with --verify.")
+  int optimize;
+
+  /** The level, checked against the other options. */
+  int optimize(CommandLine.Model.CommandSpec spec) {
+    try {
+      Minifier.Options.checkBytecode(optimize, keepSources);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return optimize;
+  }
+}
