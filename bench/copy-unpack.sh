@@ -3,13 +3,9 @@
 # skopeo copy and umoci unpack of the same image in the same run. Prints a Markdown table.
 # Usage: bench/copy-unpack.sh [FIXTURE]   (default falcon; needs root, podman, skopeo, umoci)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-export CONTAINERS_CONF=${CONTAINERS_CONF:-$here/fixtures/containers.conf}
+source "$(dirname "$0")/common.sh"
 fixture=${1:-falcon}
 image=$("$here/fixtures/build.sh" "$fixture" | tail -n 1)
-"$here/shrink" --version >/dev/null   # build the jar outside the measurement
-work=$(mktemp -d /tmp/shrink-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
 
 measure() { # name, command...
   local name=$1; shift

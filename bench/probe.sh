@@ -3,8 +3,7 @@
 # kept by each, the traced run's own time (as minify reports it: start, probe, stop, parse), and
 # how many paths the trace added beyond static analysis (kept with the probe and not without). Prints a Markdown table. Usage: bench/probe.sh [FIXTURE...] (default: all below)
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-export CONTAINERS_CONF=${CONTAINERS_CONF:-$here/fixtures/containers.conf}
+source "$(dirname "$0")/common.sh"
 # the probe each fixture is exercised with
 declare -A probe=(
   [falcon]="--probe-http 8000:/number"
@@ -18,9 +17,6 @@ declare -A probe=(
 )
 fixtures=("$@")
 [ ${#fixtures[@]} -gt 0 ] || fixtures=(falcon flask pygmentize yaml-sqlite numpy dynamic gunicorn-worker codec)
-"$here/shrink" --version >/dev/null   # build the jar outside the measurement
-work=$(mktemp -d /tmp/shrink-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
 
 echo "| fixture | probe | static: wall s, files | with probe: wall s, files | traced run s | paths added by the trace |"
 echo "|---|---|---|---|---|---|"
