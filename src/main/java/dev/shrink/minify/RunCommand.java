@@ -92,7 +92,7 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
       }
       if (SHELL_SPECIAL.matcher(script).find()) {
         throw new IllegalArgumentException(what + " is a shell command (" + form.get(2) + ") and the output image has no shell; give it in exec form, "
-            + "e.g. --" + what.toLowerCase().replace("entrypoint", "entrypoint") + " '[\"program\", \"arg\"]'");
+            + "e.g. --" + what.toLowerCase() + " '[\"program\", \"arg\"]'");
       }
       return List.of(script.split("\\s+"));
     }
