@@ -80,6 +80,15 @@ class CliTest {
   }
 
   @Test
+  void buildRefusesAProbeScript() {
+    Path dest = tmp.resolve("dest.tar");
+    Run r = run("build", "docker-archive:" + dest, "--probe-script", "8000:test.sh", "--", "app.py");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--probe-script is for minify and verify");
+    assertThat(dest).doesNotExist();
+  }
+
+  @Test
   void missingSourceFailsWithItsNameAndWritesNothing() {
     Path dest = tmp.resolve("dest.tar");
     Run r = run("copy", "docker-archive:" + tmp.resolve("missing.tar"), "docker-archive:" + dest);
