@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Issue 6's benchmark. For each fixture, in one run: the fat image (raw, gzip); the shrunk image
-# (raw, gzip 6, zstd 19) at -O0 and -O2 and the files kept by default; the trace-only floor (the files a traced probe run used plus
-# the ELF interpreter, bytecode sourceless; gzip -6 and zstd -19); minify wall time and peak RSS;
-# cold start (podman run until the first answer, or until exit for a command) fat vs shrunk,
-# median of 5; resident memory of the running app (HTTP apps: VmRSS of every process of the
-# container after the first answer). Prints Markdown tables.
+# Issue 6's benchmark. For each fixture, in one run: the fat image (raw, gzip); the shrunk image at
+# each setting below (raw and compressed, and whether `shrink verify` passes against the fat image
+# with the fixture's probe); the trace-only floor (the files a traced probe run used plus the ELF
+# interpreter, bytecode sourceless; gzip -6 and zstd -19); files kept, minify wall time and peak
+# RSS (default setting); cold start (podman run until the first answer, or until exit for a
+# command) fat vs shrunk, median of 5; resident memory of the running app (HTTP apps: VmRSS of
+# every process of the container after the first answer); HTTP apps: requests per second (ab,
+# 3000 requests, 4 at a time, median of 3) fat, default and --pure-python. Prints Markdown tables.
 # Usage: bench/images.sh [FIXTURE...] (default: falcon flask pygmentize yaml-sqlite numpy)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -14,6 +16,11 @@ tag=bench$$
 trap 'rm -rf "$work"; podman rmi -f $(podman images -q --filter reference="localhost/$tag/*") >/dev/null 2>&1 || true' EXIT
 
 declare -A path=([falcon]=/number [flask]=/?name=bench)
+declare -A ignore=([falcon]='[0-9]+') # falcon's /number answers a random number
+# the settings compared: label and minify options (gzip 6 and zstd 19)
+settings=("default|" "-O2|-O2" "zstd-19|--compression zstd --compression-level 19"
+  "zstd-19 -O2|--compression zstd --compression-level 19 -O2" "--pure-python|--pure-python"
+  "--pure-python zstd-19 -O2|--pure-python --compression zstd --compression-level 19 -O2")
 mb() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1e6:.2f}')" "$1"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "$1" "$2"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
@@ -75,8 +82,23 @@ probe_args() {
   if [ -n "${path[$1]:-}" ]; then echo "--probe-http 8000:${path[$1]}"; else echo "--probe-cmd="; fi
 }
 
+# Requests per second of a server image (ab, median of 3 runs of 3000 requests, 4 at a time).
+throughput() {
+  local image=$1 fixture=$2 name=$tag-ab port
+  shift 2
+  [ -n "${path[$fixture]:-}" ] || { echo "n/a"; return; }
+  podman run -d --name "$name" "$@" -p 127.0.0.1::8000 "$image" >/dev/null
+  port=$(podman port "$name" 8000 | sed 's/.*://')
+  until curl -fs -o /dev/null "http://127.0.0.1:$port${path[$fixture]}"; do sleep 0.05; done
+  for _ in 1 2 3; do
+    ab -q -n 3000 -c 4 "http://127.0.0.1:$port${path[$fixture]}" | awk '/^Requests per second/ {print $4}'
+  done | median
+  podman rm -f "$name" >/dev/null
+}
+
 sizes_rows=()
 run_rows=()
+rps_rows=()
 for f in "${fixtures[@]}"; do
   image=$("$here/fixtures/build.sh" "$f" | tail -n 1)
   fat_raw=$(podman image inspect --format '{{.Size}}' "$image")
@@ -88,14 +110,18 @@ for f in "${fixtures[@]}"; do
     --report "$work/$f.json" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
   read -r secs kb < "$work/time"
   files=$(python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['after']['files'])" "$work/$f.json")
-  declare -A size=()
-  for opt in 0 2; do
-    for c in gzip zstd; do
-      level=$([ "$c" = zstd ] && echo 19 || echo 6)
-      "$here/shrink" minify "containers-storage:$image" "oci:$work/$f-$c-O$opt:small" --compression "$c" --compression-level "$level" \
-        --optimize "$opt" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-      read -r size[$c$opt] size[raw$opt] < <(python3 "$here/bench/images.py" sizes "$work/$f-$c-O$opt")
-    done
+  cells=""
+  for setting in "${settings[@]}"; do
+    label=${setting%%|*}
+    dir="$work/$f-$(echo "$label" | tr -c 'a-zA-Z0-9' '-')"
+    # shellcheck disable=SC2086
+    "$here/shrink" minify "containers-storage:$image" "oci:$dir:small" ${setting#*|} >/dev/null 2>"$work/err" \
+      || { cat "$work/err" >&2; exit 1; }
+    read -r compressed raw < <(python3 "$here/bench/images.py" sizes "$dir")
+    # shellcheck disable=SC2046
+    if "$here/shrink" verify "containers-storage:$image" "oci:$dir:small" $(probe_args "$f") ${ignore[$f]:+--ignore-regex "${ignore[$f]}"} \
+      >"$work/verify" 2>&1; then ok=yes; else ok=NO; cat "$work/verify" >&2; fi
+    cells+=" $(mb "$raw") / $(mb "$compressed") $ok |"
   done
   # shellcheck disable=SC2046
   "$here/shrink" minify "containers-storage:$image" "oci:$work/$f-traced:t" --keep-sources --report "$work/$f-traced.json" \
@@ -106,18 +132,29 @@ for f in "${fixtures[@]}"; do
   small_start=$(cold_start "$small" "$f" --read-only)
   fat_rss=$(resident "$image" "$f")
   small_rss=$(resident "$small" "$f" --read-only)
+  if [ -n "${path[$f]:-}" ]; then
+    "$here/shrink" minify "containers-storage:$image" "containers-storage:localhost/$tag/$f:pure" --pure-python >/dev/null 2>&1
+    rps_rows+=("| $f | $(throughput "$image" "$f") | $(throughput "$small" "$f" --read-only) | $(throughput "localhost/$tag/$f:pure" "$f" --read-only) |")
+  fi
 
-  sizes_rows+=("| $f | $(mb "$fat_raw") | $(mb "$fat_gz") | $(mb "${size[raw0]}") | $(mb "${size[gzip0]}") | $(mb "${size[zstd0]}") | $(mb "${size[raw2]}") | $(mb "${size[gzip2]}") | $(mb "${size[zstd2]}") | $(mb "$floor_raw") | $(mb "$floor_gz") | $(mb "$floor_zst") | $(ratio "${size[gzip0]}" "$fat_gz") |")
+  sizes_rows+=("| $f | $(mb "$fat_raw") / $(mb "$fat_gz") |$cells $(mb "$floor_raw") / $(mb "$floor_gz") / $(mb "$floor_zst") |")
   run_rows+=("| $f | $files | $secs | $((kb / 1024)) | $fat_start | $small_start | $(ratio "$small_start" "$fat_start") | $fat_rss | $small_rss |")
 done
 
-echo "Sizes in MB (10^6 bytes). raw = uncompressed layer tars; gzip level 6 (the default), zstd level 19 (--compression zstd"
-echo "--compression-level 19); floor = trace-only files + ELF interpreter, sourceless, one tar."
+echo "Sizes in MB (10^6 bytes), raw (uncompressed layer tars) / compressed (gzip level 6, the default, or zstd level 19), and"
+echo "whether shrink verify passed; floor = trace-only files + ELF interpreter, sourceless, one tar: raw / gzip-6 / zstd-19."
 echo
-echo "| fixture | fat raw | fat gzip | -O0 raw | -O0 gzip | -O0 zstd | -O2 raw | -O2 gzip | -O2 zstd | floor raw | floor gzip | floor zstd-19 | gzip shrunk/fat |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+header="| fixture | fat |"
+rule="|---|---|"
+for setting in "${settings[@]}"; do header+=" ${setting%%|*} |"; rule+="---|"; done
+echo "$header floor |"
+echo "$rule---|"
 printf '%s\n' "${sizes_rows[@]}"
 echo
 echo "| fixture | files kept | minify wall s | minify peak RSS MB | cold start fat s (median of 5) | cold start shrunk s | shrunk/fat | app RSS fat MB | app RSS shrunk MB |"
 echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${run_rows[@]}"
+echo
+echo "| fixture | requests/s fat | requests/s shrunk (default) | requests/s shrunk --pure-python |"
+echo "|---|---|---|---|"
+printf '%s\n' "${rps_rows[@]}"

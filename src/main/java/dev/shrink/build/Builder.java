@@ -83,10 +83,10 @@ public final class Builder {
    * @param optimize the bytecode's optimisation level (0, 1 or 2), compiled by the interpreter of this machine
    */
   public record Spec(Path appDir, String appPath, List<Copy> copies, Map<String, String> env, String user, String python,
-      List<String> command, List<String> excludes, boolean keepSources, int optimize) {
+      List<String> command, List<String> excludes, boolean keepSources, int optimize, boolean purePython) {
     public Spec(Path appDir, String appPath, List<Copy> copies, Map<String, String> env, String user, String python,
         List<String> command, List<String> excludes, boolean keepSources) {
-      this(appDir, appPath, copies, env, user, python, command, excludes, keepSources, 0);
+      this(appDir, appPath, copies, env, user, python, command, excludes, keepSources, 0, false);
     }
 
     public Spec {
@@ -115,7 +115,7 @@ public final class Builder {
    */
   public static Built build(Plan plan, Spec spec, Minifier.Output output, Path workDir, Tracer.Result traced) throws IOException {
     Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(), output)
-        .withHost(plan.hostRoot()).withBytecode(spec.optimize(), Compiler.onHost(plan.root()));
+        .withHost(plan.hostRoot()).withBytecode(spec.optimize(), Compiler.onHost(plan.root())).withPurePython(spec.purePython());
     if (traced != null) {
       o = o.withExtra(traced.requirements(), traced.pythonFiles());
     }

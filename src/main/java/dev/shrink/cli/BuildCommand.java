@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code shrink build DEST -- COMMAND}: a FROM-scratch image of an app directory and this machine's interpreter. */
 @Command(name = "build", mixinStandardHelpOptions = true,
+    header = "Writes a FROM-scratch image of an app directory and this machine's interpreter.",
     description = {"Writes a FROM-scratch image of an application directory and an interpreter of this machine, with no engine:",
         "the machine's files are only read, and only what COMMAND needs is kept (found as minify finds it), plus the app",
         "directory whole and what --copy names. COMMAND is what the image runs, paths as they are in the image; a script",
@@ -115,7 +116,7 @@ final class BuildCommand implements Callable<Integer> {
       envMap.put(e.substring(0, eq), e.substring(eq + 1));
     }
     Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, bytecode.keepSources,
-        bytecode.optimize(spec));
+        bytecode.optimize(spec), bytecode.purePython);
     if (!probe.scripts.isEmpty()) {
       // the program runs on this machine here, not in a container: a script probe would need its own port handling
       throw new CommandLine.ParameterException(spec.commandLine(), "--probe-script is for minify and verify; build probes with --probe-http "

@@ -4,7 +4,7 @@ import dev.shrink.minify.Minifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** The bytecode options shared by {@code minify} and {@code build}. */
+/** The options shared by {@code minify} and {@code build} on the form each module is kept in. */
 final class BytecodeMixin {
   @Option(names = "--keep-sources", description = "Keep .py sources (readable tracebacks) instead of sourceless bytecode.")
   boolean keepSources;
@@ -13,6 +13,11 @@ final class BytecodeMixin {
       description = "Bytecode optimisation level, as python -O / -OO: 1 drops asserts, 2 docstrings too (-O1, -O2; default ${DEFAULT-VALUE}). "
           + "Code that reads __doc__ at run time breaks at 2: check with --verify.")
   int optimize;
+
+  @Option(names = "--pure-python", description = "Where a compiled module ships with its own Python source beside it (Cython builds "
+      + "of pure-Python packages, like Debian's falcon), keep the source instead: a smaller image that behaves the same and runs "
+      + "that module slower.")
+  boolean purePython;
 
   /** The level, checked against the other options. */
   int optimize(CommandLine.Model.CommandSpec spec) {

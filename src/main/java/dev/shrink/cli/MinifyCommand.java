@@ -26,6 +26,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code shrink minify SRC DEST}: a FROM-scratch image with only what the command needs. */
 @Command(name = "minify", mixinStandardHelpOptions = true,
+    header = "Writes a FROM-scratch image with only the files the image's command needs.",
     description = {"Writes a FROM-scratch image holding only the files SRC's command needs, found by static analysis,",
         "running as a non-root user (65532 unless the image already runs as non-root)."})
 final class MinifyCommand implements Callable<Integer> {
@@ -86,7 +87,8 @@ final class MinifyCommand implements Callable<Integer> {
     TransportOptions srcOptions = transport.source();
     Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
         bytecode.keepSources, output.output(spec, transport.destination().format()))
-        .withBytecode(level, Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))));
+        .withBytecode(level, Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))))
+        .withPurePython(bytecode.purePython);
     Files.createDirectories(srcOptions.tempDir());
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
     int exit = 0;

@@ -13,6 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code shrink unpack SRC DIR}: the image's root filesystem, layers applied safely, in a new directory. */
 @Command(name = "unpack", mixinStandardHelpOptions = true,
+    header = "Unpacks an image into a directory, like umoci unpack or crane export.",
     description = {"Applies the image's layers in order to a new directory (whiteouts honoured; nothing is written",
         "outside DIR; device nodes are skipped), like umoci unpack or crane export."})
 final class UnpackCommand implements Callable<Integer> {

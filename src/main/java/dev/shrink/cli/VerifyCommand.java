@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code shrink verify ORIGINAL SHRUNK}: both images answer the same probes the same way. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
+    header = "Runs an original and a shrunk image with the same probes and compares them.",
     description = {"Runs ORIGINAL and SHRUNK with the same probes (default: each one's own command) and compares",
         "HTTP status and body, exit code and stdout; reports missing files and modules. Exit 1 on a difference."})
 final class VerifyCommand implements Callable<Integer> {

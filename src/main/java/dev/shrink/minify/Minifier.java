@@ -51,12 +51,13 @@ public final class Minifier {
   private static final Pattern MODULE_ARG = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)*(:[\\w.()]+)?");
 
   /**
-   * How the layers are written: their compression and level, and whether ELF files lose their
-   * symbol tables and debug sections ({@code --strip}).
+   * How the layers are written: their compression and level, whether ELF files lose their symbol
+   * tables and debug sections ({@code --strip}), and whether the standard library's bytecode goes
+   * into the interpreter's {@code pythonXY.zip} (see {@link StdlibZip}).
    */
-  public record Output(Compression compression, int level, boolean strip) {
+  public record Output(Compression compression, int level, boolean strip, boolean zipStdlib) {
     public static Output defaults() {
-      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), false);
+      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), false, true);
     }
   }
 
@@ -69,11 +70,12 @@ public final class Minifier {
    */
   public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
       boolean keepSources, Output output, HostRoot host, List<Requirement> extra, List<String> extraPythonFiles,
-      int optimize, Compiler compiler) {
+      int optimize, Compiler compiler, boolean purePython) {
     /**
      * {@code optimize} is the bytecode's optimisation level (0, 1: no asserts, 2: no docstrings
      * either); {@code compiler} runs the image's interpreter for modules without valid bytecode, or
-     * is null (their sources are kept).
+     * is null (their sources are kept); {@code purePython} keeps a compiled module's own source
+     * instead of it where both ship (see {@link PurePython}).
      */
     public Options {
       checkBytecode(optimize, keepSources);
@@ -91,7 +93,7 @@ public final class Minifier {
 
     public Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
         boolean keepSources, Output output) {
-      this(entrypoint, cmd, user, includes, excludes, keepSources, output, null, List.of(), List.of(), 0, null);
+      this(entrypoint, cmd, user, includes, excludes, keepSources, output, null, List.of(), List.of(), 0, null, false);
     }
 
     public static Options defaults() {
@@ -99,18 +101,25 @@ public final class Minifier {
     }
 
     public Options withHost(HostRoot value) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, value, extra, extraPythonFiles, optimize, compiler);
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, value, extra, extraPythonFiles, optimize, compiler, purePython);
     }
 
     /** These options with paths and Python files found by a traced run added. */
     public Options withExtra(List<Requirement> requirements, List<String> pythonFiles) {
       return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, List.copyOf(requirements),
-          List.copyOf(pythonFiles), optimize, compiler);
+          List.copyOf(pythonFiles), optimize, compiler, purePython);
     }
 
     /** These options with bytecode at level {@code value} compiled, where needed, by {@code by} (null: nothing compiles). */
     public Options withBytecode(int value, Compiler by) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, extra, extraPythonFiles, value, by);
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, extra, extraPythonFiles, value, by,
+          purePython);
+    }
+
+    /** These options with compiled modules replaced by their own sources where both ship ({@code --pure-python}). */
+    public Options withPurePython(boolean value) {
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, extra, extraPythonFiles, optimize, compiler,
+          value);
     }
   }
 
@@ -179,6 +188,12 @@ public final class Minifier {
       }
     }
     files.addAll(options.extra());
+    Map<String, String> dropped = new LinkedHashMap<>();
+    if (python != null && options.purePython()) {
+      PurePython.Result pure = PurePython.swap(files, python.layout().sysPath(), "cpython-" + python.layout().versionNoDot());
+      files = pure.kept();
+      pure.swapped().forEach((extension, source) -> dropped.put(extension, "compiled from " + source + ", which is kept instead (--pure-python)"));
+    }
     Set<String> elfDone = new HashSet<>();
     resolveElf(root, run.env(), files, elfDone, problems);
     files.addAll(SystemKnowledge.load().apply(root, files.paths(), modules, run.env()));
@@ -187,7 +202,9 @@ public final class Minifier {
       if (matches.isEmpty()) {
         throw new IllegalArgumentException("--include " + pattern + " matches nothing in " + name);
       }
-      matches.forEach(p -> files.add(new Requirement(p, "include", "--include " + pattern)));
+      for (String p : matches) {
+        files.add(new Requirement(p, "include", "--include " + pattern));
+      }
     }
     resolveElf(root, run.env(), files, elfDone, problems);
     if (!files.contains(run.workdir()) && root.isDirectory(run.workdir())) {
@@ -212,11 +229,10 @@ public final class Minifier {
     kept.addSynthetic(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
 
     String pycTag = python == null ? null : "cpython-" + python.layout().versionNoDot();
-    Map<String, String> dropped = Map.of();
     if (pycTag != null) {
       Unread.Result unread = Unread.drop(kept, pycTag);
       kept = unread.kept();
-      dropped = unread.dropped();
+      dropped.putAll(unread.dropped());
     }
     if (python != null && !options.keepSources()) {
       Sourceless.Interpreter interpreter = python.interpreter();
@@ -229,10 +245,22 @@ public final class Minifier {
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());
     }
+    long epoch = LayerWriter.sourceDateEpoch();
+    Map<String, Map<String, StdlibZip.Member>> archives = Map.of();
+    if (python != null && options.output().zipStdlib()) {
+      PythonLayout layout = python.layout();
+      Optional<StdlibZip.Result> zip = StdlibZip.apply(kept, layout.stdlibZip(), layout.stdlibDir(), extra,
+          workDir.resolve("stdlib").resolve(Path.of(layout.stdlibZip()).getFileName()), epoch);
+      if (zip.isPresent()) {
+        kept = zip.get().kept();
+        archives = Map.of(zip.get().zip(), zip.get().members());
+        extra.keySet().removeAll(zip.get().members().keySet());
+        extra.put(zip.get().zip(), zip.get().file());
+      }
+    }
     Map<String, Path> stripped = options.output().strip() ? strip(kept, extra, workDir.resolve("stripped")) : Map.of();
     List<LayerEntry> entries = Assembler.entries(kept, extra, stripped, dirs, host == null ? p -> false : host::named);
     Map<LayerSplit.Part, List<LayerEntry>> parts = new LayerSplit(appDirs).split(entries);
-    long epoch = LayerWriter.sourceDateEpoch();
     Path layerDir = Files.createDirectories(workDir.resolve("layers"));
     LayerWriter writer = new LayerWriter(options.output().compression(), options.output().level(), epoch);
     List<LayerWriter.Blob> blobs = new ArrayList<>();
@@ -246,7 +274,8 @@ public final class Minifier {
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
     Map<String, Path> contents = new HashMap<>(extra);
     contents.putAll(stripped);
-    MinifyReport report = MinifyReport.of(name, before, image, layers, kept, contents, dropped, stripped.keySet(), problems, user);
+    MinifyReport report = MinifyReport.of(name, before, image, layers, kept, contents, archives, dropped, stripped.keySet(), problems,
+        user);
     return new Result(image, report, python == null ? null : python.layout());
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,21 +35,25 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Laye
   /**
    * @param contents where the bytes of a kept path come from when not from the root (files shrink
    *     wrote, moved bytecode, stripped ELF files)
+   * @param archives the members of zips shrink wrote (the standard library's, see {@link StdlibZip}),
+   *     by the zip's image path: listed among the files with {@code "in": ZIP} and their size
+   *     before deflating, not counted in the sizes (the zip is)
    * @param dropped paths left out as never read, with why
    * @param stripped paths whose ELF symbol tables and debug sections were removed
    */
   static MinifyReport of(String source, Sizes before, Image shrunk, List<Layer> layers, FileSet kept, Map<String, Path> contents,
-      Map<String, String> dropped, Set<String> stripped, List<String> problems, Essentials user) {
+      Map<String, Map<String, StdlibZip.Member>> archives, Map<String, String> dropped, Set<String> stripped, List<String> problems, Essentials user) {
     ObjectNode json = Json.object();
     json.put("source", source);
     json.put("user", user.configUser() + " (" + user.userName() + ")");
-    ArrayNode files = json.putArray("files");
+    Map<String, ObjectNode> byPath = new TreeMap<>();
     long count = 0;
     long bytes = 0;
     for (Map.Entry<String, List<Requirement>> e : kept.reasons().entrySet()) {
       String path = e.getKey();
       Path host = contents.getOrDefault(path, kept.root().host(path));
-      ObjectNode f = files.addObject();
+      ObjectNode f = Json.object();
+      byPath.put(path, f);
       f.put("path", path);
       String type = Files.isSymbolicLink(host) ? "symlink" : Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS) ? "directory" : "file";
       f.put("type", type);
@@ -61,9 +66,14 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Laye
         count++;
         bytes += size;
       }
-      ArrayNode reasons = f.putArray("reasons");
-      e.getValue().forEach(r -> reasons.addObject().put("analyser", r.analyser()).put("reason", r.reason()));
+      reasons(f, e.getValue());
     }
+    archives.forEach((zip, members) -> members.forEach((path, m) -> {
+      ObjectNode f = Json.object().put("path", path).put("type", "file").put("size", m.size()).put("in", zip);
+      reasons(f, m.reasons());
+      byPath.put(path, f);
+    }));
+    json.putArray("files").addAll(byPath.values());
     Sizes after = new Sizes(shrunk.layers().stream().mapToLong(Descriptor::size).sum(), count, bytes);
     if (before != null) {
       json.set("before", sizes(before));
@@ -79,6 +89,11 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Laye
     ArrayNode p = json.putArray("problems");
     problems.forEach(p::add);
     return new MinifyReport(json, before, after, List.copyOf(layers), List.copyOf(problems));
+  }
+
+  private static void reasons(ObjectNode file, List<Requirement> why) {
+    ArrayNode reasons = file.putArray("reasons");
+    why.forEach(r -> reasons.addObject().put("analyser", r.analyser()).put("reason", r.reason()));
   }
 
   private static ObjectNode sizes(Sizes s) {

@@ -38,6 +38,7 @@ public final class PythonLayout {
   private final String venvPrefix;
   private final String pyvenvCfg;
   private final String stdlibDir;
+  private final String stdlibZip;
   private final String platStdlibDir;
   private final boolean debianSite;
   private final List<String> siteDirs;
@@ -55,6 +56,7 @@ public final class PythonLayout {
     this.venvPrefix = b.venvPrefix;
     this.pyvenvCfg = b.pyvenvCfg;
     this.stdlibDir = b.stdlibDir;
+    this.stdlibZip = b.stdlibZip;
     this.platStdlibDir = b.platStdlibDir;
     this.debianSite = b.debianSite;
     this.siteDirs = List.copyOf(b.siteDirs);
@@ -123,6 +125,11 @@ public final class PythonLayout {
     return stdlibDir;
   }
 
+  /** {@code PREFIX/lib/pythonXY.zip}, on sys.path before {@link #stdlibDir()} (it may not exist). */
+  public String stdlibZip() {
+    return stdlibZip;
+  }
+
   /** {@code EXEC_PREFIX/lib/pythonX.Y/lib-dynload}. */
   public String platStdlibDir() {
     return platStdlibDir;
@@ -172,6 +179,7 @@ public final class PythonLayout {
     String venvPrefix;
     String pyvenvCfg;
     String stdlibDir;
+    String stdlibZip;
     String platStdlibDir;
     boolean debianSite;
     final List<String> siteDirs = new ArrayList<>();
@@ -240,7 +248,8 @@ public final class PythonLayout {
           addKnown(absolute(p));
         }
       }
-      addKnown(join(prefix, zipLandmark));
+      stdlibZip = join(prefix, zipLandmark);
+      addKnown(stdlibZip);
       addKnown(stdlibDir);
       addKnown(platStdlibDir);
 

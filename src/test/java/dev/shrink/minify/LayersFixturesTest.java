@@ -91,6 +91,9 @@ class LayersFixturesTest {
       }
     }
     assertThat(report.path("after").path("compressedLayers").asLong()).isPositive();
+    assertThat(report.path("files").values()).as("zstd compresses loose bytecode better: no stdlib zip by default")
+        .noneMatch(f -> f.path("path").asString().endsWith(".zip"))
+        .anyMatch(f -> f.path("path").asString().equals("/usr/lib/python3.11/json/__init__.pyc"));
     String loaded = Podman.run("load", "-i", archive.toString()).orThrow().stdout();
     String image = loaded.substring(loaded.indexOf("Loaded image: ") + "Loaded image: ".length()).strip();
     try (Container small = Podman.startDetached(image, 8000, "--read-only")) {
