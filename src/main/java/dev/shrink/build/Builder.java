@@ -1,6 +1,7 @@
 package dev.shrink.build;
 
 import dev.shrink.bytecode.Compiler;
+import dev.shrink.bytecode.Target;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
@@ -80,13 +81,13 @@ public final class Builder {
    * @param command the COMMAND, paths as they are inside the image (relative ones from the WORKDIR)
    * @param excludes globs of image paths never to keep
    * @param keepSources keep .py sources rather than sourceless bytecode
-   * @param optimize the bytecode's optimisation level (0, 1 or 2), compiled by the interpreter of this machine
+   * @param bytecode the sourceless bytecode to make (level, column positions), compiled by the interpreter of this machine
    */
   public record Spec(Path appDir, String appPath, List<Copy> copies, Map<String, String> env, String user, String python,
-      List<String> command, List<String> excludes, boolean keepSources, int optimize, boolean purePython) {
+      List<String> command, List<String> excludes, boolean keepSources, Target bytecode, boolean purePython) {
     public Spec(Path appDir, String appPath, List<Copy> copies, Map<String, String> env, String user, String python,
         List<String> command, List<String> excludes, boolean keepSources) {
-      this(appDir, appPath, copies, env, user, python, command, excludes, keepSources, 0, false);
+      this(appDir, appPath, copies, env, user, python, command, excludes, keepSources, Target.defaults(), false);
     }
 
     public Spec {
@@ -115,7 +116,7 @@ public final class Builder {
    */
   public static Built build(Plan plan, Spec spec, Minifier.Output output, Path workDir, Tracer.Result traced) throws IOException {
     Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(), output)
-        .withHost(plan.hostRoot()).withBytecode(spec.optimize(), Compiler.onHost(plan.root())).withPurePython(spec.purePython());
+        .withHost(plan.hostRoot()).withBytecode(spec.bytecode(), Compiler.onHost(plan.root())).withPurePython(spec.purePython());
     if (traced != null) {
       o = o.withExtra(traced.requirements(), traced.pythonFiles());
     }

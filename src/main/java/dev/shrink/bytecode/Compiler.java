@@ -52,11 +52,11 @@ public final class Compiler {
   }
 
   /**
-   * Compiles {@code sources} (image paths) at optimisation level {@code level} (0, 1 or 2) with
-   * {@code interpreter} (an image path), writing into {@code dir}. A source that does not compile
-   * is in {@link Compiled#errors()}; a run that fails as a whole is an {@link IOException}.
+   * Compiles {@code sources} (image paths) as {@code target} says with {@code interpreter} (an
+   * image path), writing into {@code dir}. A source that does not compile is in {@link
+   * Compiled#errors()}; a run that fails as a whole is an {@link IOException}.
    */
-  public Compiled compile(String interpreter, List<String> sources, int level, Path dir) throws IOException {
+  public Compiled compile(String interpreter, List<String> sources, Target target, Path dir) throws IOException {
     Files.createDirectories(dir.resolve("out"));
     try (InputStream script = Compiler.class.getResourceAsStream("/python/compile.py")) {
       Files.copy(script, dir.resolve("compile.py"));
@@ -71,7 +71,9 @@ public final class Compiler {
       planned.put(source, dir.resolve("out").resolve(i + ".pyc"));
     }
     Files.writeString(dir.resolve("jobs"), jobs, StandardCharsets.UTF_8);
-    List<String> args = List.of("-I", inside + "/compile.py", inside + "/jobs", Integer.toString(level));
+    // -X options an interpreter does not know are ignored (before 3.11 there are no column positions to leave out)
+    List<String> args = new ArrayList<>(target.columns() ? List.of() : List.of("-X", "no_debug_ranges"));
+    args.addAll(List.of("-I", inside + "/compile.py", inside + "/jobs", Integer.toString(target.optimize())));
     String errors = host == null ? inEngine(interpreter, args, dir) : onHost(interpreter, args, dir);
     Map<String, Path> pycs = new LinkedHashMap<>();
     planned.forEach((source, pyc) -> {

@@ -116,7 +116,7 @@ final class BuildCommand implements Callable<Integer> {
       envMap.put(e.substring(0, eq), e.substring(eq + 1));
     }
     Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, bytecode.keepSources,
-        bytecode.optimize(spec), bytecode.purePython);
+        bytecode.target(spec), bytecode.purePython);
     if (!probe.scripts.isEmpty()) {
       // the program runs on this machine here, not in a container: a script probe would need its own port handling
       throw new CommandLine.ParameterException(spec.commandLine(), "--probe-script is for minify and verify; build probes with --probe-http "

@@ -1,6 +1,7 @@
 package dev.shrink.cli;
 
 import dev.shrink.bytecode.Compiler;
+import dev.shrink.bytecode.Target;
 import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
 import dev.shrink.image.Json;
@@ -80,14 +81,14 @@ final class MinifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int level = bytecode.optimize(spec);
+    Target target = bytecode.target(spec);
     if (repairRounds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--repair-rounds must be 0 or more; got " + repairRounds);
     }
     TransportOptions srcOptions = transport.source();
     Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
         bytecode.keepSources, output.output(spec, transport.destination().format()))
-        .withBytecode(level, Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))))
+        .withBytecode(target, Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))))
         .withPurePython(bytecode.purePython);
     Files.createDirectories(srcOptions.tempDir());
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");

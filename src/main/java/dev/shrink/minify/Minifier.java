@@ -1,6 +1,7 @@
 package dev.shrink.minify;
 
 import dev.shrink.bytecode.Compiler;
+import dev.shrink.bytecode.Target;
 import dev.shrink.closure.Requirement;
 import dev.shrink.elf.ElfFile;
 import dev.shrink.elf.ElfStrip;
@@ -70,22 +71,19 @@ public final class Minifier {
    */
   public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
       boolean keepSources, Output output, HostRoot host, List<Requirement> extra, List<String> extraPythonFiles,
-      int optimize, Compiler compiler, boolean purePython) {
+      Target bytecode, Compiler compiler, boolean purePython) {
     /**
-     * {@code optimize} is the bytecode's optimisation level (0, 1: no asserts, 2: no docstrings
-     * either); {@code compiler} runs the image's interpreter for modules without valid bytecode, or
-     * is null (their sources are kept); {@code purePython} keeps a compiled module's own source
-     * instead of it where both ship (see {@link PurePython}).
+     * {@code bytecode} is the sourceless bytecode to make (optimisation level, column positions);
+     * {@code compiler} runs the image's interpreter to make it, or is null (the image's valid
+     * bytecode is kept as it is, other modules as source); {@code purePython} keeps a compiled
+     * module's own source instead of it where both ship (see {@link PurePython}).
      */
     public Options {
-      checkBytecode(optimize, keepSources);
+      checkBytecode(bytecode.optimize(), keepSources);
     }
 
-    /** Refuses a level other than 0, 1, 2, and optimised bytecode with sources kept (Python would load the sources' bytecode). */
+    /** Refuses optimised bytecode with sources kept (Python would load the sources' bytecode). */
     public static void checkBytecode(int optimize, boolean keepSources) {
-      if (optimize < 0 || optimize > 2) {
-        throw new IllegalArgumentException("-O" + optimize + ": the optimisation level is 0, 1 or 2");
-      }
       if (optimize > 0 && keepSources) {
         throw new IllegalArgumentException("-O" + optimize + " makes sourceless bytecode: it cannot be combined with --keep-sources");
       }
@@ -93,7 +91,7 @@ public final class Minifier {
 
     public Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
         boolean keepSources, Output output) {
-      this(entrypoint, cmd, user, includes, excludes, keepSources, output, null, List.of(), List.of(), 0, null, false);
+      this(entrypoint, cmd, user, includes, excludes, keepSources, output, null, List.of(), List.of(), Target.defaults(), null, false);
     }
 
     public static Options defaults() {
@@ -101,24 +99,24 @@ public final class Minifier {
     }
 
     public Options withHost(HostRoot value) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, value, extra, extraPythonFiles, optimize, compiler, purePython);
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, value, extra, extraPythonFiles, bytecode, compiler, purePython);
     }
 
     /** These options with paths and Python files found by a traced run added. */
     public Options withExtra(List<Requirement> requirements, List<String> pythonFiles) {
       return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, List.copyOf(requirements),
-          List.copyOf(pythonFiles), optimize, compiler, purePython);
+          List.copyOf(pythonFiles), bytecode, compiler, purePython);
     }
 
-    /** These options with bytecode at level {@code value} compiled, where needed, by {@code by} (null: nothing compiles). */
-    public Options withBytecode(int value, Compiler by) {
+    /** These options with bytecode made as {@code value} says by {@code by} (null: nothing compiles). */
+    public Options withBytecode(Target value, Compiler by) {
       return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, extra, extraPythonFiles, value, by,
           purePython);
     }
 
     /** These options with compiled modules replaced by their own sources where both ship ({@code --pure-python}). */
     public Options withPurePython(boolean value) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, extra, extraPythonFiles, optimize, compiler,
+      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, extra, extraPythonFiles, bytecode, compiler,
           value);
     }
   }
@@ -240,7 +238,7 @@ public final class Minifier {
         // top-level files of the app are programs a user may start (cli.py, manage.py): their source stays
         interpreter = interpreter.withScripts(root.glob(dir + "/*.py"));
       }
-      Sourceless.Result sourceless = Sourceless.apply(kept, interpreter, options.optimize(), options.compiler(), workDir.resolve("bytecode"),
+      Sourceless.Result sourceless = Sourceless.apply(kept, interpreter, options.bytecode(), options.compiler(), workDir.resolve("bytecode"),
           problems);
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());

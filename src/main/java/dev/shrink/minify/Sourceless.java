@@ -2,6 +2,7 @@ package dev.shrink.minify;
 
 import dev.shrink.bytecode.Compiler;
 import dev.shrink.bytecode.Pyc;
+import dev.shrink.bytecode.Target;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.python.ModuleNames;
@@ -22,9 +23,11 @@ import java.util.Set;
  * Keeps one form of each module: every kept module source {@code pkg/mod.py} (on {@code sys.path},
  * not a script named on the command line, not a top-level file of the application directory, which
  * may be a program) becomes sourceless bytecode beside it, {@code pkg/mod.pyc}, which the import system loads without the source whatever the interpreter's
- * {@code -O} flag. The bytecode is the image's own {@code __pycache__} entry for the level when its
- * header has the interpreter's magic number and records the source's mtime and size; otherwise the
- * image's interpreter compiles it. A module nothing could compile keeps its source (with a warning).
+ * {@code -O} flag. The image's interpreter compiles it, without column positions where it
+ * has them (see {@link Target}); the image's own {@code __pycache__} entry for the level is taken
+ * instead when its header has the interpreter's magic number and records the source's mtime and
+ * size, and either the target keeps columns or nothing could compile. A module with neither keeps
+ * its source (with a warning).
  */
 final class Sourceless {
   private Sourceless() {}
@@ -42,17 +45,20 @@ final class Sourceless {
   record Result(FileSet kept, Map<String, Path> moved) {}
 
   /**
-   * Plans the move (the root is not touched) at optimisation level {@code level}; {@code compiler}
+   * Plans the move (the root is not touched) of bytecode as {@code target} says; {@code compiler}
    * is null when there is no way to run the interpreter. Compiled files go under {@code workDir}.
    */
-  static Result apply(FileSet files, Interpreter python, int level, Compiler compiler, Path workDir, List<String> problems)
+  static Result apply(FileSet files, Interpreter python, Target target, Compiler compiler, Path workDir, List<String> problems)
       throws IOException {
     RootFs root = files.root();
     Map<String, List<Requirement>> all = files.reasons();
     OptionalInt magic = Pyc.magic(python.version());
     String tag = "cpython-" + python.version().replace(".", "");
+    int level = target.optimize();
+    boolean columnsOut = target.dropsColumnsOf(python.version());
     Map<String, Path> bytecode = new LinkedHashMap<>();
     Map<String, String> how = new LinkedHashMap<>();
+    Map<String, Path> images = new LinkedHashMap<>();
     List<String> toCompile = new ArrayList<>();
     for (String source : all.keySet()) {
       Path src = root.host(source);
@@ -64,29 +70,38 @@ final class Sourceless {
       Path cached = root.host(cache);
       Optional<Pyc> header = Files.isRegularFile(cached, LinkOption.NOFOLLOW_LINKS) ? Pyc.read(cached) : Optional.empty();
       if (magic.isPresent() && header.isPresent() && header.get().validFor(magic.getAsInt(), src)) {
-        bytecode.put(source, cached);
-        how.put(source, "the image's " + cache);
-      } else {
+        images.put(source, cached);
+      }
+      if (columnsOut || !images.containsKey(source)) {
         toCompile.add(source);
       }
     }
+    String by = "compiled" + (level == 0 ? "" : " at -O" + level) + (columnsOut ? " without column positions" : "") + " by the image's "
+        + python.path();
     if (!toCompile.isEmpty()) {
-      String what = toCompile.size() + " module sources without valid bytecode (" + toCompile.get(0) + (toCompile.size() > 1 ? ", ..." : "") + ")";
+      String what = toCompile.size() + " module sources (" + toCompile.get(0) + (toCompile.size() > 1 ? ", ..." : "") + ")";
       if (compiler == null) {
-        problems.add("bytecode: no container engine to compile " + what + " with the image's interpreter: kept as source");
+        problems.add("bytecode: no container engine to compile " + what + " with the image's interpreter: the image's valid bytecode "
+            + "is kept as it is, other modules as source");
       } else {
         try {
-          Compiler.Compiled compiled = compiler.compile(python.path(), toCompile, level, workDir);
+          Compiler.Compiled compiled = compiler.compile(python.path(), toCompile, target, workDir);
           compiled.pycs().forEach((source, pyc) -> {
             bytecode.put(source, pyc);
-            how.put(source, "compiled" + (level == 0 ? "" : " at -O" + level) + " by the image's " + python.path());
+            how.put(source, by);
           });
-          compiled.errors().forEach(e -> problems.add("bytecode: " + e + ": kept as source"));
+          compiled.errors().forEach(e -> problems.add("bytecode: " + e + ": the image's bytecode or the source is kept"));
         } catch (IOException e) {
-          problems.add("bytecode: could not compile " + what + " with the image's " + python.path() + ": " + e.getMessage() + "; kept as source");
+          problems.add("bytecode: could not compile " + what + " with the image's " + python.path() + ": " + e.getMessage()
+              + "; the image's valid bytecode is kept as it is, other modules as source");
         }
       }
     }
+    images.forEach((source, cached) -> {
+      if (bytecode.putIfAbsent(source, cached) == null) {
+        how.put(source, "the image's " + cacheOf(source, tag, level));
+      }
+    });
     Set<String> drop = new HashSet<>(bytecode.keySet());
     for (String source : bytecode.keySet()) {
       for (int l = 0; l <= 2; l++) {

@@ -32,15 +32,20 @@ class CompilerTest {
 
   /** mod.py seen at /srv/app in a view of this machine, compiled at {@code level}; returns a directory holding only mod.pyc. */
   Path sourceless(int level) throws Exception {
+    return sourceless(new Target(level, false));
+  }
+
+  Path sourceless(Target target) throws Exception {
+    int level = target.optimize();
     Path app = Files.createDirectories(tmp.resolve("app"));
     Files.writeString(app.resolve("mod.py"), MOD);
     Files.writeString(app.resolve("broken.py"), "def f(:\n");
     RootFs root = new RootFs(Path.of("/")).withMount("/srv", tmp);
-    Compiler.Compiled c = Compiler.onHost(root).compile(Python3.PATH, List.of("/srv/app/mod.py", "/srv/app/broken.py"), level,
-        tmp.resolve("work-" + level));
+    Compiler.Compiled c = Compiler.onHost(root).compile(Python3.PATH, List.of("/srv/app/mod.py", "/srv/app/broken.py"), target,
+        tmp.resolve("work-" + target));
     assertThat(c.pycs()).containsOnlyKeys("/srv/app/mod.py");
     assertThat(c.errors()).singleElement().asString().startsWith("/srv/app/broken.py: ").contains("SyntaxError");
-    Path dir = Files.createDirectories(tmp.resolve("sourceless-" + level));
+    Path dir = Files.createDirectories(tmp.resolve("sourceless-" + target));
     Files.copy(c.pycs().get("/srv/app/mod.py"), dir.resolve("mod.pyc"));
     return dir;
   }
@@ -79,12 +84,22 @@ class CompilerTest {
     assertThat(load(sourceless(0), "-OO")).contains("\"The module's docstring.\"", "asserts run");
   }
 
+  /** Column positions (PEP 657) are left out unless asked for; line numbers stay either way. */
+  @Test
+  void columnPositionsAreLeftOutUnlessKept() throws Exception {
+    String positions = "import sys; sys.path.insert(0, sys.argv[1]); import mod; "
+        + "print(sorted({(p[2] is None, p[0] is None) for p in mod.fail.__code__.co_positions()}))";
+    // (columns missing, line missing) over every instruction of fail()
+    assertThat(Python3.run("-c", positions, sourceless(new Target(0, false)).toString())).isEqualTo("[(True, False)]\n");
+    assertThat(Python3.run("-c", positions, sourceless(new Target(0, true)).toString())).isEqualTo("[(False, False)]\n");
+  }
+
   @Test
   void theSameSourcesGiveTheSameBytes() throws Exception {
     byte[] once = Files.readAllBytes(sourceless(2).resolve("mod.pyc"));
     Files.writeString(tmp.resolve("app/mod.py"), MOD);
     Path again = tmp.resolve("again");
-    Compiler.Compiled c = Compiler.onHost(new RootFs(Path.of("/")).withMount("/srv", tmp)).compile(Python3.PATH, List.of("/srv/app/mod.py"), 2, again);
+    Compiler.Compiled c = Compiler.onHost(new RootFs(Path.of("/")).withMount("/srv", tmp)).compile(Python3.PATH, List.of("/srv/app/mod.py"), new Target(2, false), again);
     assertThat(Files.readAllBytes(c.pycs().get("/srv/app/mod.py"))).isEqualTo(once);
     assertThat(Pyc.read(c.pycs().get("/srv/app/mod.py")).orElseThrow().hashBased()).as("unchecked-hash header").isTrue();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.bytecode.Compiler;
 import dev.shrink.bytecode.Pyc;
+import dev.shrink.bytecode.Target;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.testing.Fixtures;
@@ -49,7 +50,7 @@ class SourcelessTest {
   @Test
   void staleBytecodeIsCompiledAgainAndValidBytecodeIsTheImages() throws Exception {
     List<String> problems = new ArrayList<>();
-    Sourceless.Result r = Sourceless.apply(files, python, 0, Compiler.onHost(root), tmp.resolve("work"), problems);
+    Sourceless.Result r = Sourceless.apply(files, python, new Target(0, true), Compiler.onHost(root), tmp.resolve("work"), problems);
     assertThat(problems).isEmpty();
     assertThat(r.kept().paths()).contains("/srv/app/fresh.pyc", "/srv/app/stale.pyc", "/srv/app/run.py")
         .doesNotContain("/srv/app/fresh.py", "/srv/app/stale.py", "/srv/app/__pycache__/fresh.cpython-311.pyc",
@@ -68,17 +69,28 @@ class SourcelessTest {
 
   @Test
   void atLevelTwoEveryModuleIsCompiledSinceTheImageHasNoSuchBytecode() throws Exception {
-    Sourceless.Result r = Sourceless.apply(files, python, 2, Compiler.onHost(root), tmp.resolve("work"), new ArrayList<>());
+    Sourceless.Result r = Sourceless.apply(files, python, new Target(2, true), Compiler.onHost(root), tmp.resolve("work"), new ArrayList<>());
     assertThat(r.moved()).containsOnlyKeys("/srv/app/fresh.pyc", "/srv/app/stale.pyc");
     assertThat(r.moved().values()).allSatisfy(pyc -> assertThat(pyc).startsWith(tmp.resolve("work")));
   }
 
+  /** By default (no column positions) even valid image bytecode is compiled again, by the image's interpreter. */
+  @Test
+  void byDefaultEveryModuleIsCompiledWithoutColumnPositions() throws Exception {
+    Sourceless.Result r = Sourceless.apply(files, python, Target.defaults(), Compiler.onHost(root), tmp.resolve("work"), new ArrayList<>());
+    assertThat(r.moved()).containsOnlyKeys("/srv/app/fresh.pyc", "/srv/app/stale.pyc");
+    assertThat(r.moved().values()).allSatisfy(pyc -> assertThat(pyc).startsWith(tmp.resolve("work")));
+    assertThat(r.kept().reasons().get("/srv/app/fresh.pyc").get(0).reason()).contains("compiled without column positions by the image's");
+  }
+
+  /** With nothing to compile, valid image bytecode is kept as it is (columns and all), a stale one's module as source. */
   @Test
   void withNothingToCompileAModuleWithoutValidBytecodeKeepsItsSource() throws Exception {
     List<String> problems = new ArrayList<>();
-    Sourceless.Result r = Sourceless.apply(files, python, 0, null, tmp.resolve("work"), problems);
+    Sourceless.Result r = Sourceless.apply(files, python, Target.defaults(), null, tmp.resolve("work"), problems);
     assertThat(r.kept().paths()).contains("/srv/app/fresh.pyc", "/srv/app/stale.py").doesNotContain("/srv/app/stale.pyc", "/srv/app/fresh.py");
-    assertThat(problems).singleElement().asString().contains("no container engine", "/srv/app/stale.py", "kept as source");
+    assertThat(r.moved().get("/srv/app/fresh.pyc")).isEqualTo(root.host("/srv/app/__pycache__/fresh.cpython-311.pyc"));
+    assertThat(problems).singleElement().asString().contains("no container engine", "image's valid bytecode is kept as it is, other modules as source");
   }
 
   @Test
@@ -88,7 +100,7 @@ class SourcelessTest {
     files.add(new Requirement("/srv/app/__pycache__/fresh.cpython-312.pyc", "entrypoint", "application directory"));
     assertThat(Pyc.read(cache.resolve("fresh.cpython-312.pyc")).orElseThrow().validFor(3495, tmp.resolve("app/fresh.py"))).isTrue();
     Sourceless.Interpreter other = new Sourceless.Interpreter(PYTHON, "3.12", python.sysPath(), python.scripts());
-    Sourceless.Result r = Sourceless.apply(files, other, 0, null, tmp.resolve("work"), new ArrayList<>());
+    Sourceless.Result r = Sourceless.apply(files, other, new Target(0, true), null, tmp.resolve("work"), new ArrayList<>());
     assertThat(r.moved()).isEmpty();
   }
 
