@@ -95,7 +95,7 @@ class MinifyFixturesTest {
         .isEqualTo("True True /usr/lib/python311.zip/json/__init__.pyc\n");
     assertThat(s.report().path("files").values()).anySatisfy(f -> {
       assertThat(f.path("path").asString()).isEqualTo("/usr/lib/python3/dist-packages/gunicorn/app/base.pyc");
-      assertThat(f.path("reasons").get(0).path("reason").asString()).contains("compiled at -O2 by the image's /usr/bin/python3");
+      assertThat(f.path("reasons").get(0).path("reason").asString()).contains("compiled at -O2 without column positions by the image's /usr/bin/python3");
     });
   }
 
