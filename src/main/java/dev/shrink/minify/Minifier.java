@@ -187,8 +187,9 @@ public final class Minifier {
     }
     files.addAll(options.extra());
     Map<String, String> dropped = new LinkedHashMap<>();
+    String pycTag = python == null ? null : "cpython-" + python.layout().versionNoDot();
     if (python != null && options.purePython()) {
-      PurePython.Result pure = PurePython.swap(files, python.layout().sysPath(), "cpython-" + python.layout().versionNoDot());
+      PurePython.Result pure = PurePython.swap(files, python.layout().sysPath(), pycTag);
       files = pure.kept();
       pure.swapped().forEach((extension, source) -> dropped.put(extension, "compiled from " + source + ", which is kept instead (--pure-python)"));
     }
@@ -226,7 +227,6 @@ public final class Minifier {
     dirs.put("/tmp", 01777);
     kept.addSynthetic(Essentials.requirement("/tmp", "writable temp directory (mode 1777) for a read-only root"));
 
-    String pycTag = python == null ? null : "cpython-" + python.layout().versionNoDot();
     if (pycTag != null) {
       Unread.Result unread = Unread.drop(kept, pycTag);
       kept = unread.kept();
@@ -269,6 +269,9 @@ public final class Minifier {
       layers.add(MinifyReport.Layer.of(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
     }
     ObjectNode outConfig = outputConfig(config, run, user, epoch, host == null ? "shrink minify" : "shrink build", parts.keySet());
+    if (python != null && !options.keepSources() && options.bytecode().optimize() > 0) {
+      optimizeEnv(outConfig, options.bytecode().optimize());
+    }
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
     Map<String, Path> contents = new HashMap<>(extra);
     contents.putAll(stripped);
@@ -450,6 +453,24 @@ public final class Minifier {
       }
     }
     return files.without(drop);
+  }
+
+  /**
+   * {@code PYTHONOPTIMIZE=N} in the config's Env (replacing the image's own), so that {@code
+   * sys.flags.optimize} says what the bytecode is: libraries that check it before they use
+   * docstrings (numpy's {@code add_docstring} does) would otherwise fail on -O2 bytecode.
+   */
+  private static void optimizeEnv(ObjectNode config, int level) {
+    ObjectNode c = (ObjectNode) config.get("config");
+    List<String> others = new ArrayList<>();
+    c.path("Env").forEach(e -> {
+      if (!e.asString().startsWith("PYTHONOPTIMIZE=")) {
+        others.add(e.asString());
+      }
+    });
+    ArrayNode env = c.putArray("Env");
+    others.forEach(env::add);
+    env.add("PYTHONOPTIMIZE=" + level);
   }
 
   private static ObjectNode outputConfig(ImageConfig source, RunCommand run, Essentials user, long epoch, String createdBy,

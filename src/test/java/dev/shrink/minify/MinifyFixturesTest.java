@@ -192,6 +192,18 @@ class MinifyFixturesTest {
   }
 
   /**
+   * numpy checks sys.flags.optimize before it attaches docstrings: on -O2 bytecode under a plain
+   * interpreter it fails at import (add_docstring gets None). The -O2 image says PYTHONOPTIMIZE=2.
+   */
+  @Test
+  void numpyAtO2RunsBecauseTheImageSaysItsOptimisationLevel() throws Exception {
+    Shrunk s = minify("numpy", "bytecode-o2", "-O2");
+    assertThat(run(s.image())).isEqualTo(run(Fixtures.image("numpy")));
+    String env = Podman.run("image", "inspect", "--format", "{{json .Config.Env}}", s.image()).orThrow().stdout();
+    assertThat(env).contains("\"PYTHONOPTIMIZE=2\"");
+  }
+
+  /**
    * A python.org-style CPython under /usr/local: libpython comes through the launcher's ELF closure
    * (RUNPATH $ORIGIN/../lib), the standard library and site-packages from /usr/local/lib/python3.11.
    */
