@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Runs the original image under the host's strace, once per probe, and turns what its processes
@@ -60,20 +61,8 @@ public final class Tracer {
 
   /** Traces {@code image} (an engine name) once per probe; {@code root} is its unpacked filesystem, or null to keep every path not known to be foreign. */
   public Result trace(String image, RootFs root, List<Probe> probes, Path workDir) throws IOException {
-    Map<String, Requirement> found = new LinkedHashMap<>();
-    int[] events = {0};
-    List<Outcome> outcomes = traceEach(image, probes, workDir, (probe, lines) -> {
-      List<StraceParser.Event> parsed = StraceParser.parse(lines);
-      events[0] += parsed.size();
-      for (StraceParser.Event e : parsed) {
-        for (String path : paths(e)) {
-          if (keep(root, path)) {
-            found.putIfAbsent(path, new Requirement(path, "probe", "probe " + probe.label() + ": " + e.syscall()));
-          }
-        }
-      }
-    });
-    return new Result(List.copyOf(found.values()), outcomes, events[0]);
+    return traceEach(image, probes, workDir, StraceParser::parse, (probe, e) -> paths(e).stream().filter(path -> keep(root, path))
+        .map(path -> new Requirement(path, "probe", "probe " + probe.label() + ": " + e.syscall())).toList());
   }
 
   /**
@@ -83,26 +72,20 @@ public final class Tracer {
    * count. Requirements get {@code analyser} and the reason {@code probe LABEL: SYSCALL ENOENT}.
    */
   public Result traceNotFound(String image, RootFs original, List<Probe> probes, Path workDir, String analyser) throws IOException {
+    return traceEach(image, probes, workDir, StraceParser::parseNotFound, (probe, e) -> keep(original, e.path())
+        ? List.of(new Requirement(e.path(), analyser, "probe " + probe.label() + ": " + e.syscall() + " ENOENT")) : List.of());
+  }
+
+  /** The requirements one event of a probe's trace gives. */
+  private interface Selector {
+    List<Requirement> select(Probe probe, StraceParser.Event event);
+  }
+
+  /** Runs each probe traced, reads its trace with {@code parser}, and keeps the first requirement {@code selector} gives for each path. */
+  private Result traceEach(String image, List<Probe> probes, Path workDir, Function<List<String>, List<StraceParser.Event>> parser,
+      Selector selector) throws IOException {
     Map<String, Requirement> found = new LinkedHashMap<>();
-    int[] events = {0};
-    List<Outcome> outcomes = traceEach(image, probes, workDir, (probe, lines) -> {
-      List<StraceParser.Event> parsed = StraceParser.parseNotFound(lines);
-      events[0] += parsed.size();
-      for (StraceParser.Event e : parsed) {
-        if (keep(original, e.path())) {
-          found.putIfAbsent(e.path(), new Requirement(e.path(), analyser, "probe " + probe.label() + ": " + e.syscall() + " ENOENT"));
-        }
-      }
-    });
-    return new Result(List.copyOf(found.values()), outcomes, events[0]);
-  }
-
-  /** What a traced run wrote, one probe at a time. */
-  private interface TraceReader {
-    void read(Probe probe, List<String> lines);
-  }
-
-  private List<Outcome> traceEach(String image, List<Probe> probes, Path workDir, TraceReader reader) throws IOException {
+    int events = 0;
     List<Outcome> outcomes = new ArrayList<>();
     ContainerRunner runner = new ContainerRunner(engine, settings);
     for (Probe probe : probes) {
@@ -132,12 +115,16 @@ public final class Tracer {
         if (!Files.isRegularFile(trace)) {
           throw new IOException("tracing " + probe.label() + " wrote no trace; the container said:\n" + outcome.logs().strip());
         }
-        reader.read(probe, Files.readAllLines(trace, StandardCharsets.UTF_8));
+        List<StraceParser.Event> parsed = parser.apply(Files.readAllLines(trace, StandardCharsets.UTF_8));
+        events += parsed.size();
+        for (StraceParser.Event e : parsed) {
+          selector.select(probe, e).forEach(r -> found.putIfAbsent(r.path(), r));
+        }
       } finally {
         TempFiles.deleteTree(out);
       }
     }
-    return outcomes;
+    return new Result(List.copyOf(found.values()), outcomes, events);
   }
 
   static Set<String> paths(StraceParser.Event e) {
