@@ -3,7 +3,6 @@ package dev.shrink.bytecode;
 import dev.shrink.image.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -19,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  * source (hash-based pyc, flags bit 0; bit 1 asks the importer to check it).
  */
 public record Pyc(int magic, int flags, long mtime, long size) {
-  private static final JsonNode MAGIC = load();
+  private static final JsonNode MAGIC = Json.resource("/python/magic.json");
 
   /** The header of a .pyc file, or empty when it is too short or no bytecode file. */
   public static Optional<Pyc> read(Path pyc) throws IOException {
@@ -57,16 +56,5 @@ public record Pyc(int magic, int flags, long mtime, long size) {
     long sourceMtime = Files.getLastModifiedTime(source, LinkOption.NOFOLLOW_LINKS).toMillis() / 1000 & 0xffffffffL;
     long sourceSize = Files.size(source) & 0xffffffffL;
     return mtime == sourceMtime && size == sourceSize;
-  }
-
-  private static JsonNode load() {
-    try (InputStream in = Pyc.class.getResourceAsStream("/python/magic.json")) {
-      if (in == null) {
-        throw new IllegalStateException("resource /python/magic.json is missing");
-      }
-      return Json.MAPPER.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,12 +1,15 @@
 package dev.shrink.image;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The one JSON mapper of the project, and the small conversions image documents need. */
+/** The one JSON mapper of the project, the JSON documents bundled in the jar, and the small conversions image documents need. */
 public final class Json {
   public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -21,6 +24,18 @@ public final class Json {
       return node;
     } catch (tools.jackson.core.JacksonException e) {
       throw new ImageException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** A JSON document bundled in the jar ({@code /python/magic.json}); a missing one is a broken build. */
+  public static JsonNode resource(String name) {
+    try (InputStream in = Json.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + name + " is missing");
+      }
+      return MAPPER.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -1,10 +1,8 @@
 package dev.shrink.python;
 
 import dev.shrink.fs.RootFs;
+import dev.shrink.image.Json;
 import dev.shrink.python.PyModule.Kind;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +23,9 @@ public final class ModuleFinder {
   private static final Map<String, String> ALIASES = Map.of("os.path", "posixpath");
 
   private final RootFs fs;
+  /** Built-in, frozen and foreign module names by Python version (python/modules.json). */
+  private static final JsonNode MODULES = Json.resource("/python/modules.json");
+
   private final List<String> sysPath;
   private final Set<String> builtin;
   private final Set<String> frozen;
@@ -36,7 +37,7 @@ public final class ModuleFinder {
   public ModuleFinder(RootFs fs, PythonLayout layout) {
     this.fs = fs;
     this.sysPath = layout.sysPath();
-    JsonNode versions = modulesData().get("versions");
+    JsonNode versions = MODULES.get("versions");
     JsonNode data = versions.get(layout.version());
     if (data == null) { // nearest known version
       String best = null;
@@ -49,7 +50,7 @@ public final class ModuleFinder {
     }
     this.builtin = strings(data.get("builtin"));
     this.frozen = strings(data.get("frozen"));
-    this.foreign = strings(modulesData().get("foreign"));
+    this.foreign = strings(MODULES.get("foreign"));
     this.taggedExtension = Pattern.compile("\\.cpython-" + layout.versionNoDot() + "[a-z]*(-[A-Za-z0-9_]+)*\\.so");
   }
 
@@ -189,16 +190,5 @@ public final class ModuleFinder {
       out.add(n.asString());
     }
     return out;
-  }
-
-  private static JsonNode modulesData() {
-    try (InputStream in = ModuleFinder.class.getResourceAsStream("/python/modules.json")) {
-      if (in == null) {
-        throw new IllegalStateException("resource /python/modules.json is missing");
-      }
-      return Knowledge.JSON.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -2,11 +2,10 @@ package dev.shrink.python;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
+import dev.shrink.image.Json;
 import dev.shrink.python.PyModule.Kind;
 import dev.shrink.python.PyTokenizer.Token;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -133,7 +132,7 @@ public final class PythonClosure {
   // entry points
 
   private void startup() {
-    JsonNode data = resource("/python/startup.json");
+    JsonNode data = Json.resource("/python/startup.json");
     for (JsonNode m : data.path("modules")) {
       require(m.get("module").asString(), new Origin("python", "interpreter start-up: " + m.get("reason").asString(), null, 0),
           m.path("optional").asBoolean(false));
@@ -742,17 +741,6 @@ public final class PythonClosure {
       return new String(fs.read(path), StandardCharsets.UTF_8);
     } catch (IOException e) {
       return null;
-    }
-  }
-
-  private static JsonNode resource(String name) {
-    try (InputStream in = PythonClosure.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + name + " is missing");
-      }
-      return Knowledge.JSON.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
