@@ -16,6 +16,8 @@ import dev.shrink.layer.LayerEntry;
 import dev.shrink.layer.LayerWriter;
 import dev.shrink.layer.ScratchImage;
 import dev.shrink.python.Knowledge;
+import dev.shrink.python.ModuleFinder;
+import dev.shrink.python.ModuleNames;
 import dev.shrink.python.PythonClosure;
 import dev.shrink.python.PythonLayout;
 import java.io.IOException;
@@ -349,13 +351,14 @@ public final class Minifier {
     interpreterDirs.add(layout.execPrefix());
     layout.venvPrefix().ifPresent(interpreterDirs::add);
     interpreterDirs.addAll(layout.sysPath());
+    ModuleFinder finder = new ModuleFinder(root, layout);
     Map<String, Requirement> seen = new LinkedHashMap<>();
     for (String f : options.extraPythonFiles()) {
       Requirement by = options.extra().stream().filter(r -> r.path().equals(f)).findFirst()
           .orElse(new Requirement(f, "probe", "seen loaded"));
-      dev.shrink.python.ModuleNames.of(layout.sysPath(), f).filter(m -> moduleExists(root, layout, m)).ifPresent(m -> seen.putIfAbsent(m, by));
+      ModuleNames.of(layout.sysPath(), f).filter(m -> finder.find(m).isPresent()).ifPresent(m -> seen.putIfAbsent(m, by));
     }
-    List<String> named = argModules.stream().distinct().filter(m -> moduleExists(root, layout, m)).toList();
+    List<String> named = argModules.stream().distinct().filter(m -> finder.find(m).isPresent()).toList();
     PythonClosure.Result result = PythonClosure.analyse(root, layout, Knowledge.load(), named, seen);
     files.addAll(result.requirements());
     modules.addAll(result.modules());
@@ -365,10 +368,6 @@ public final class Minifier {
       scripts.add(parsed.get().launch().scriptPath());
     }
     return new PythonRun(interpreter, layout, scripts);
-  }
-
-  private static boolean moduleExists(RootFs root, PythonLayout layout, String module) {
-    return new dev.shrink.python.ModuleFinder(root, layout).find(module).isPresent();
   }
 
   /**
