@@ -3,7 +3,6 @@ package dev.shrink.bytecode;
 import dev.shrink.engine.Engine;
 import dev.shrink.fs.RootFs;
 import dev.shrink.probe.EngineImage;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Compiles Python sources to bytecode with the image's own interpreter (never another Python), all
@@ -74,7 +72,7 @@ public final class Compiler {
     // -X options an interpreter does not know are ignored (before 3.11 there are no column positions to leave out)
     List<String> args = new ArrayList<>(target.columns() ? List.of() : List.of("-X", "no_debug_ranges"));
     args.addAll(List.of("-I", inside + "/compile.py", inside + "/jobs", Integer.toString(target.optimize())));
-    String errors = host == null ? inEngine(interpreter, args, dir) : onHost(interpreter, args, dir);
+    String errors = host == null ? inEngine(interpreter, args, dir) : onHost(interpreter, args);
     Map<String, Path> pycs = new LinkedHashMap<>();
     planned.forEach((source, pyc) -> {
       if (Files.isRegularFile(pyc)) {
@@ -94,26 +92,13 @@ public final class Compiler {
     }
   }
 
-  private String onHost(String interpreter, List<String> args, Path dir) throws IOException {
+  private String onHost(String interpreter, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(host.host(interpreter).toString()));
     cmd.addAll(args);
-    Path log = dir.resolve("log");
-    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(log.toFile()).redirectErrorStream(true).start();
-    try {
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(cmd.get(0) + " did not compile the sources in " + TIMEOUT_SECONDS + " s");
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException(cmd.get(0) + " was interrupted");
+    Engine.Result r = Engine.exec(cmd, Map.of(), TIMEOUT_SECONDS);
+    if (!r.ok()) {
+      throw new IOException(String.join(" ", cmd) + " failed (exit " + r.exitCode() + "): " + (r.stdout() + r.stderr()).strip());
     }
-    String out = Files.readString(log, StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): " + out.strip());
-    }
-    return out;
+    return r.stderr();
   }
 }
