@@ -28,8 +28,12 @@ public final class Compiler {
     EngineImage open() throws IOException;
   }
 
-  /** The compiled bytecode of each source that compiled (image path to a file in the work directory), and the errors of the others. */
-  public record Compiled(Map<String, Path> pycs, List<String> errors) {}
+  /**
+   * The compiled bytecode of each source that compiled (image path to a file in the work
+   * directory), the errors of the others, and whether the interpreter imported its frozen
+   * standard-library modules from its executable (3.11+, frozen modules not turned off).
+   */
+  public record Compiled(Map<String, Path> pycs, List<String> errors, boolean frozenModules) {}
 
   private final Opener image;
   private final RootFs host;
@@ -79,8 +83,11 @@ public final class Compiler {
         pycs.put(source, pyc);
       }
     });
+    Path frozen = dir.resolve("frozen");
+    boolean frozenModules = Files.isRegularFile(frozen) && Files.readString(frozen).equals("on");
     // the engine's own warnings share stderr: an error line starts with the source's image path
-    return new Compiled(pycs, errors.lines().filter(l -> planned.keySet().stream().anyMatch(s -> l.startsWith(s + ": "))).toList());
+    return new Compiled(pycs, errors.lines().filter(l -> planned.keySet().stream().anyMatch(s -> l.startsWith(s + ": "))).toList(),
+        frozenModules);
   }
 
   private String inEngine(String interpreter, List<String> args, Path dir) throws IOException {

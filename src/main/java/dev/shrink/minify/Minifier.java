@@ -18,6 +18,7 @@ import dev.shrink.layer.ScratchImage;
 import dev.shrink.python.Knowledge;
 import dev.shrink.python.ModuleFinder;
 import dev.shrink.python.ModuleNames;
+import dev.shrink.python.PyModule;
 import dev.shrink.python.PythonClosure;
 import dev.shrink.python.PythonLayout;
 import java.io.IOException;
@@ -38,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -235,6 +237,7 @@ public final class Minifier {
       dropped.putAll(unread.dropped());
     }
     if (python != null && !options.keepSources()) {
+      Set<String> frozen = python.frozenFiles(kept);
       Sourceless.Interpreter interpreter = python.interpreter();
       for (String dir : appDirs) {
         // top-level files of the app are programs a user may start (cli.py, manage.py): their source stays
@@ -244,6 +247,13 @@ public final class Minifier {
           problems);
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());
+      if (sourceless.frozenModules()) {
+        Set<String> pycs = frozen.stream().map(source -> source + "c").filter(extra::containsKey).collect(Collectors.toCollection(TreeSet::new));
+        kept = kept.without(pycs);
+        extra.keySet().removeAll(pycs);
+        String why = "frozen into " + python.path() + ", which imports it from there (seen: os is frozen in it)";
+        pycs.forEach(pyc -> dropped.put(pyc, why));
+      }
     }
     long epoch = LayerWriter.sourceDateEpoch();
     Map<String, Map<String, StdlibZip.Member>> archives = Map.of();
@@ -310,10 +320,29 @@ public final class Minifier {
     return out;
   }
 
-  /** What the command's interpreter is, and the scripts it runs (their source stays). */
-  private record PythonRun(String path, PythonLayout layout, Set<String> scripts) {
+  /**
+   * What the command's interpreter is, the scripts it runs (their source stays), and the files of
+   * the frozen modules it imports (3.11+: os, site, codecs, ...), empty when the command turns
+   * frozen modules off.
+   */
+  private record PythonRun(String path, PythonLayout layout, Set<String> scripts, Set<String> frozen) {
     Sourceless.Interpreter interpreter() {
       return new Sourceless.Interpreter(path, layout.version(), layout.sysPath(), scripts);
+    }
+
+    /**
+     * The frozen modules' sources that only the import analysis keeps: a file a trace or
+     * --include asked for stays, and so does os, getpath's landmark for the library directory.
+     */
+    Set<String> frozenFiles(FileSet kept) {
+      Set<String> out = new TreeSet<>();
+      for (String file : frozen) {
+        List<Requirement> why = kept.reasons().get(file);
+        if (why != null && !file.equals(layout.stdlibDir() + "/os.py") && why.stream().allMatch(r -> r.analyser().equals("python"))) {
+          out.add(file);
+        }
+      }
+      return out;
     }
   }
 
@@ -367,7 +396,13 @@ public final class Minifier {
     if (parsed.get().launch().mode() == dev.shrink.python.Launch.Mode.SCRIPT) {
       scripts.add(parsed.get().launch().scriptPath());
     }
-    return new PythonRun(interpreter, layout, scripts);
+    Set<String> frozen = new TreeSet<>();
+    if (args.stream().noneMatch(a -> a.endsWith("frozen_modules=off"))) {
+      for (String m : result.modules()) {
+        finder.find(m).filter(pm -> pm.kind() == PyModule.Kind.FROZEN && pm.file() != null).ifPresent(pm -> frozen.add(pm.file()));
+      }
+    }
+    return new PythonRun(interpreter, layout, scripts, frozen);
   }
 
   /**

@@ -41,8 +41,12 @@ final class Sourceless {
     }
   }
 
-  /** The kept set after the move, and where each bytecode file comes from (the root, or the compiler's output). */
-  record Result(FileSet kept, Map<String, Path> moved) {}
+  /**
+   * The kept set after the move, where each bytecode file comes from (the root, or the compiler's
+   * output), and whether the interpreter was seen importing its frozen modules from its executable
+   * (false when it did not run).
+   */
+  record Result(FileSet kept, Map<String, Path> moved, boolean frozenModules) {}
 
   /**
    * Plans the move (the root is not touched) of bytecode as {@code target} says; {@code compiler}
@@ -61,21 +65,26 @@ final class Sourceless {
     Map<String, Path> images = new LinkedHashMap<>();
     List<String> toCompile = new ArrayList<>();
     for (String source : all.keySet()) {
-      Path src = root.host(source);
-      if (!source.endsWith(".py") || python.scripts().contains(source) || ModuleNames.of(python.sysPath(), source).isEmpty()
-          || !Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
+      if (!source.endsWith(".py") || python.scripts().contains(source) || ModuleNames.of(python.sysPath(), source).isEmpty()) {
+        continue;
+      }
+      // a module that is a link (Debian's _sysconfigdata__linux_x86_64-linux-gnu.py) is compiled
+      // from what it leads to, under its own name, like the import system would
+      Optional<Path> src = root.resolve(source).map(r -> root.host(r.path())).filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+      if (src.isEmpty()) {
         continue;
       }
       String cache = cacheOf(source, tag, level);
       Path cached = root.host(cache);
       Optional<Pyc> header = Files.isRegularFile(cached, LinkOption.NOFOLLOW_LINKS) ? Pyc.read(cached) : Optional.empty();
-      if (magic.isPresent() && header.isPresent() && header.get().validFor(magic.getAsInt(), src)) {
+      if (magic.isPresent() && header.isPresent() && header.get().validFor(magic.getAsInt(), src.get())) {
         images.put(source, cached);
       }
       if (columnsOut || !images.containsKey(source)) {
         toCompile.add(source);
       }
     }
+    boolean frozenModules = false;
     String by = "compiled" + (level == 0 ? "" : " at -O" + level) + (columnsOut ? " without column positions" : "") + " by the image's "
         + python.path();
     if (!toCompile.isEmpty()) {
@@ -91,6 +100,7 @@ final class Sourceless {
             how.put(source, by);
           });
           compiled.errors().forEach(e -> problems.add("bytecode: " + e + ": the image's bytecode or the source is kept"));
+          frozenModules = compiled.frozenModules();
         } catch (IOException e) {
           problems.add("bytecode: could not compile " + what + " with the image's " + python.path() + ": " + e.getMessage()
               + "; the image's valid bytecode is kept as it is, other modules as source");
@@ -125,7 +135,7 @@ final class Sourceless {
       out.addSynthetic(new Requirement(source + "c", why.analyser(),
           "sourceless bytecode of " + source + " (" + how.get(source) + "): " + why.reason()));
     });
-    return new Result(out, moved);
+    return new Result(out, moved, frozenModules);
   }
 
   /** {@code pkg/__pycache__/mod.cpython-311[.opt-N].pyc} of {@code pkg/mod.py}. */

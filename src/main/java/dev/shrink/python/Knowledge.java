@@ -28,7 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  * "reason": "..."}]} for import hooks that serve one package's names from another.
  *
  * And {@code "ignores": [{"importer": "pickle", "module": "doctest", "reason": "only pickle._test() uses it"}]}
- * for imports that only serve interactive use, self-tests or tooling.
+ * for imports that only serve interactive use, self-tests or tooling; {@code "unread": [{"package":
+ * "email", "file": "architecture.rst", "reason": "..."}]} for files in a package's directory that
+ * no code reads (package data is kept otherwise).
  *
  * <p>An import is followed when found; a missing one is reported unless {@code optional}; with
  * {@code ifAvailable} it is followed only when that module exists on sys.path. A file path ending
@@ -55,14 +57,18 @@ public final class Knowledge {
 
   /**
    * An import written in {@code importer} that does not need following: it only runs for
-   * interactive use, self-tests or tooling (e.g. pickle's {@code _test()} importing doctest).
+   * interactive use, self-tests or tooling (e.g. pickle's {@code _test()} importing doctest); with
+   * {@code whenAvailable}, only when that other module is there (a fallback of a C accelerator).
    */
-  /** An import not followed; with {@code whenAvailable}, only when that other module is there (a fallback of a C accelerator). */
   public record Ignore(String library, String importer, String module, String whenAvailable, String reason) {}
+
+  /** A file shipped in a package's directory that no code reads (e.g. the email package's design notes). */
+  public record Unread(String library, String pkg, String file, String reason) {}
 
   private final Map<String, List<Rule>> byTrigger = new HashMap<>();
   private final List<Redirect> redirects = new ArrayList<>();
   private final List<Ignore> ignores = new ArrayList<>();
+  private final List<Unread> unread = new ArrayList<>();
 
   private Knowledge(List<Object> items) {
     for (Object o : items) {
@@ -70,6 +76,8 @@ public final class Knowledge {
         byTrigger.computeIfAbsent(r.when(), k -> new ArrayList<>()).add(r);
       } else if (o instanceof Ignore i) {
         ignores.add(i);
+      } else if (o instanceof Unread u) {
+        unread.add(u);
       } else {
         redirects.add((Redirect) o);
       }
@@ -126,6 +134,11 @@ public final class Knowledge {
         .findFirst();
   }
 
+  /** True when no code reads the file {@code file} (a name) of package {@code pkg}'s directory. */
+  public boolean unread(String pkg, String file) {
+    return unread.stream().anyMatch(u -> u.pkg().equals(pkg) && u.file().equals(file));
+  }
+
   /** One alternative name for a redirected module. */
   public record Redirected(String name, Redirect by) {}
 
@@ -148,6 +161,9 @@ public final class Knowledge {
     for (JsonNode i : root.path("ignores")) {
       rules.add(new Ignore(library, required(i, "importer", library), required(i, "module", library),
           i.path("whenAvailable").asString(null), required(i, "reason", library)));
+    }
+    for (JsonNode u : root.path("unread")) {
+      rules.add(new Unread(library, required(u, "package", library), required(u, "file", library), required(u, "reason", library)));
     }
     for (JsonNode r : root.path("redirects")) {
       List<String> to = new ArrayList<>();

@@ -25,6 +25,8 @@ public final class ModuleFinder {
   private final RootFs fs;
   /** Built-in, frozen and foreign module names by Python version (python/modules.json). */
   private static final JsonNode MODULES = Json.resource("/python/modules.json");
+  /** Served by the import system itself whatever the version and flags: no file is ever read. */
+  private static final Set<String> IMPORT_SYSTEM = strings(MODULES.get("import_system").get("modules"));
 
   private final List<String> sysPath;
   private final Set<String> builtin;
@@ -80,6 +82,9 @@ public final class ModuleFinder {
   }
 
   private Optional<PyModule> lookup(String name) {
+    if (IMPORT_SYSTEM.contains(name)) {
+      return Optional.of(new PyModule(name, Kind.BUILTIN, null, false, List.of()));
+    }
     String alias = ALIASES.get(name);
     if (alias != null && !frozen.contains(name)) {
       return find(alias).map(m -> new PyModule(name, m.kind(), m.file(), false, List.of()));

@@ -8,6 +8,11 @@ import java.util.regex.Pattern;
 /** The module a file on {@code sys.path} is imported as: the inverse of the module finder, for files seen loaded. */
 public final class ModuleNames {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_]\\w*");
+  /**
+   * A top-level module file's name may hold a '-': no import statement can name it, importlib can
+   * (Debian's {@code _sysconfigdata__x86_64-linux-gnu}).
+   */
+  private static final Pattern MODULE_FILE = Pattern.compile("[A-Za-z_][\\w-]*");
   private static final Pattern EXTENSION = Pattern.compile("\\.(cpython-\\d+[\\w-]*|abi3)?\\.?so$");
 
   private ModuleNames() {}
@@ -50,8 +55,8 @@ public final class ModuleNames {
       return Optional.empty();
     }
     String[] parts = stem.split("/");
-    for (String part : parts) {
-      if (!IDENTIFIER.matcher(part).matches()) {
+    for (int i = 0; i < parts.length; i++) {
+      if (!(parts.length == 1 ? MODULE_FILE : IDENTIFIER).matcher(parts[i]).matches()) {
         return Optional.empty();
       }
     }

@@ -378,7 +378,7 @@ public final class PythonClosure {
     if (m.file() != null) {
       String what = switch (m.kind()) {
         case EXTENSION -> "extension module " + m.name() + ": " + origin.what();
-        case FROZEN -> "frozen module " + m.name() + ", source kept (getpath landmark, -X frozen_modules=off): " + origin.what();
+        case FROZEN -> "frozen module " + m.name() + " (its file is read with frozen modules off): " + origin.what();
         default -> origin.what();
       };
       Origin o = new Origin(origin.analyser(), what, origin.file(), origin.line());
@@ -504,7 +504,7 @@ public final class PythonClosure {
         }
         continue;
       }
-      if (!fs.isRegularFile(p) || n.equals("py.typed") || isModuleFile(n, packageDir)) {
+      if (!fs.isRegularFile(p) || n.equals("py.typed") || isModuleFile(n, packageDir) || (packageDir && knowledge.unread(pkg, n))) {
         continue;
       }
       addFile(p, new Origin("python", "data file of package " + pkg, null, 0));

@@ -81,6 +81,18 @@ class MinifyFixturesTest {
     String where = "import json, encodings; print(json.__file__, encodings.__file__)";
     assertThat(Podman.run("run", "--rm", "--read-only", "--entrypoint", "python3", s.image(), "-c", where).orThrow().stdout())
         .isEqualTo("/usr/lib/python311.zip/json/__init__.pyc /usr/lib/python311.zip/encodings/__init__.pyc\n");
+    // frozen modules: their bytecode is left out (the interpreter imports them from itself), os
+    // (getpath's landmark) stays, the import system's own modules are not even analysed as files
+    List<String> kept = s.report().path("files").values().stream().map(f -> f.path("path").asString()).toList();
+    assertThat(kept).contains("/usr/lib/python3.11/os.pyc", "/usr/lib/python3.11/email/message.pyc")
+        .doesNotContain("/usr/lib/python3.11/site.pyc", "/usr/lib/python3.11/codecs.pyc", "/usr/lib/python3.11/zipimport.pyc",
+            "/usr/lib/python3.11/importlib/_bootstrap.pyc", "/usr/lib/python3.11/email/architecture.rst");
+    assertThat(s.report().path("dropped").values()).filteredOn(d -> d.path("path").asString().equals("/usr/lib/python3.11/site.pyc"))
+        .singleElement().satisfies(d -> assertThat(d.path("reason").asString()).startsWith("frozen into /usr/bin/python3"));
+    String frozen = "import site, codecs, importlib.util, sysconfig; print(site.__spec__.origin, codecs.__spec__.origin, "
+        + "importlib.util.__spec__.origin, sysconfig.get_config_var('MULTIARCH'))";
+    assertThat(Podman.run("run", "--rm", "--read-only", "--entrypoint", "python3", s.image(), "-c", frozen).orThrow().stdout())
+        .isEqualTo("frozen frozen frozen x86_64-linux-gnu\n");
   }
 
   /** At -O2 the image's interpreter compiles every module again: no docstrings, the same answers. */
@@ -221,6 +233,8 @@ class MinifyFixturesTest {
     List<String> kept = s.report().path("files").values().stream().map(f -> f.path("path").asString()).toList();
     assertThat(kept).contains("/usr/local/lib/python3.11/site-packages/tally-1.2.0.dist-info/METADATA",
         "/usr/local/lib/python3.11/numbers.pyc", "/usr/local/lib/python311.zip").noneMatch(p -> p.startsWith("/usr/lib/python3"));
+    // the fixture's launcher turns frozen modules off (PyConfig.use_frozen_modules = 0): site's bytecode is what runs, and stays
+    assertThat(kept).contains("/usr/local/lib/python3.11/site.pyc", "/usr/local/lib/python3.11/codecs.pyc");
   }
 
   @ParameterizedTest

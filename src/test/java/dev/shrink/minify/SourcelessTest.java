@@ -83,6 +83,30 @@ class SourcelessTest {
     assertThat(r.kept().reasons().get("/srv/app/fresh.pyc").get(0).reason()).contains("compiled without column positions by the image's");
   }
 
+  /**
+   * A module that is a link to another (Debian's _sysconfigdata__linux_x86_64-linux-gnu.py) becomes
+   * bytecode under its own name, as does its target; no link is left dangling. The interpreter
+   * that compiled says it imports its frozen modules (os, site, ...) from itself.
+   */
+  @Test
+  void aLinkedModuleIsCompiledFromItsTargetUnderItsOwnName() throws Exception {
+    Path app = tmp.resolve("app");
+    Files.writeString(app.resolve("_data__x86_64-linux-gnu.py"), "VALUE = 'linked'\n");
+    Files.createSymbolicLink(app.resolve("_data__linux_x86_64-linux-gnu.py"), Path.of("_data__x86_64-linux-gnu.py"));
+    files.add(new Requirement("/srv/app/_data__linux_x86_64-linux-gnu.py", "python", "imported by name"));
+    files.add(new Requirement("/srv/app/_data__x86_64-linux-gnu.py", "python", "target of the link"));
+    Sourceless.Result r = Sourceless.apply(files, python, Target.defaults(), Compiler.onHost(root), tmp.resolve("work"), new ArrayList<>());
+    assertThat(r.kept().paths()).contains("/srv/app/_data__linux_x86_64-linux-gnu.pyc", "/srv/app/_data__x86_64-linux-gnu.pyc")
+        .doesNotContain("/srv/app/_data__linux_x86_64-linux-gnu.py", "/srv/app/_data__x86_64-linux-gnu.py");
+    assertThat(r.frozenModules()).as("Debian's python3.11 imports os frozen").isTrue();
+
+    Path run = Files.createDirectories(tmp.resolve("image"));
+    r.moved().forEach((path, from) -> copy(from, run.resolve(path.substring("/srv/app/".length()))));
+    String code = "import importlib; print(importlib.import_module('_data__linux_x86_64-linux-gnu').VALUE)";
+    Process p = new ProcessBuilder(PYTHON, "-B", "-c", code).directory(run.toFile()).redirectErrorStream(true).start();
+    assertThat(new String(p.getInputStream().readAllBytes())).isEqualTo("linked\n");
+  }
+
   /** With nothing to compile, valid image bytecode is kept as it is (columns and all), a stale one's module as source. */
   @Test
   void withNothingToCompileAModuleWithoutValidBytecodeKeepsItsSource() throws Exception {

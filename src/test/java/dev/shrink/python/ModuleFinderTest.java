@@ -95,7 +95,9 @@ class ModuleFinderTest {
     assertThat(find("_socket").kind()).isEqualTo(Kind.EXTENSION);
     assertThat(find("os")).extracting(PyModule::kind, PyModule::file).containsExactly(Kind.FROZEN, LIB + "/os.py");
     assertThat(find("os.path").kind()).isEqualTo(Kind.FROZEN);
-    assertThat(find("zipimport")).extracting(PyModule::kind, PyModule::file).containsExactly(Kind.FROZEN, null);
+    // the import system's own modules never come from a file, whatever the flags
+    assertThat(find("zipimport")).extracting(PyModule::kind, PyModule::file).containsExactly(Kind.BUILTIN, null);
+    assertThat(find("importlib._bootstrap_external")).extracting(PyModule::kind, PyModule::file).containsExactly(Kind.BUILTIN, null);
     assertThat(finder.isForeignOrMain("nt")).isTrue();
     assertThat(finder.isForeignOrMain("java.lang")).isTrue();
     assertThat(finder.isForeignOrMain("json")).isFalse();

@@ -184,12 +184,15 @@ class PythonClosureTest {
     write(app, "fw/_vendor/__init__.py", "");
     write(app, "fw/_vendor/vendored_lib/__init__.py", "");
     write(app, "fw/_vendor/vendored_lib/deep.py", "");
+    write(app, "fw/template.txt", "read by fw");
+    write(app, "fw/NOTES.rst", "for fw's developers");
     write(app, "etc/fw.conf", "x");
     write(app, "share/fw/a/b.dat", "x");
     String dir = app.toString();
     Knowledge k = Knowledge.of("""
         {"library": "fw",
          "ignores": [{"importer": "fw", "module": "fw.devtools", "reason": "only the debug console"}],
+         "unread": [{"package": "fw", "file": "NOTES.rst", "reason": "developer notes"}],
          "redirects": [{"from": "fw.extern", "to": ["fw._vendor", ""], "reason": "vendor importer"}],
          "rules": [{"when": "fw.core",
                     "imports": [{"module": "fw.workers.default", "reason": "default worker by name"},
@@ -206,7 +209,8 @@ class PythonClosureTest {
 
     assertThat(req).containsKeys(dir + "/fw/workers/default.py", dir + "/etc/fw.conf", dir + "/share/fw/a/b.dat",
         dir + "/fw/_vendor/vendored_lib/__init__.py", dir + "/fw/_vendor/vendored_lib/deep.py");
-    assertThat(req).doesNotContainKeys(dir + "/fw/devtools.py", dir + "/fw/workers/fast.py");
+    assertThat(req).doesNotContainKeys(dir + "/fw/devtools.py", dir + "/fw/workers/fast.py", dir + "/fw/NOTES.rst");
+    assertThat(req.get(dir + "/fw/template.txt").reason()).isEqualTo("data file of package fw");
     assertThat(req.get(dir + "/fw/workers/default.py").analyser()).isEqualTo("knowledge");
     assertThat(req.get(dir + "/fw/workers/default.py").reason()).isEqualTo("fw: default worker by name (when fw.core is used)");
     assertThat(r.missing()).extracting(PythonClosure.Missing::module).containsExactly("fw.workers.required_but_missing");
