@@ -52,21 +52,29 @@ public enum Compression {
   }
 
   /**
-   * A compressing stream; gzip output has a fixed header (no mtime, no name), so the same input
-   * and level always give the same bytes.
+   * A compressing stream; the same input and level always give the same bytes: gzip output has a
+   * fixed header (no mtime, no name), zstd runs multi-threaded on every core, whose output is the
+   * same for any number of threads (but not the same as zstd's single-threaded mode, never used).
    */
   public OutputStream compress(OutputStream out, int level) throws IOException {
     return switch (this) {
       case GZIP -> new LeveledGzip(out, level);
-      case ZSTD -> new ZstdOutputStream(out, level);
+      case ZSTD -> zstd(out, level, Runtime.getRuntime().availableProcessors());
       case NONE -> out;
     };
   }
 
+  static OutputStream zstd(OutputStream out, int level, int threads) throws IOException {
+    ZstdOutputStream z = new ZstdOutputStream(out, level);
+    z.setWorkers(Math.max(1, threads));
+    return z;
+  }
+
+  /** The level minify and build write layers at: zstd's 19 for the smallest layers (3 is much faster and larger). */
   public int defaultLevel() {
     return switch (this) {
       case GZIP -> Deflater.DEFAULT_COMPRESSION;
-      case ZSTD -> 3;
+      case ZSTD -> 19;
       case NONE -> 0;
     };
   }
