@@ -24,6 +24,8 @@ final class BlockWriter {
   private int hclen;
   private final int[] clFreq = new int[Format.CODE_LENGTH_SYMBOLS];
   private final int[] clLens = new int[Format.CODE_LENGTH_SYMBOLS];
+  private int pendingStart;
+  private int pendingLength;
 
   /** Size in bits of a dynamic block for this histogram (end-of-block included), header included. */
   long dynamicBits(int[] histogram) {
@@ -32,25 +34,53 @@ final class BlockWriter {
 
   /**
    * Writes a block of {@code count} items (packed as in {@link Parser#items}) covering
-   * {@code buf[start .. start + rawLength)}, whose histogram is {@code histogram}.
+   * {@code buf[start .. start + rawLength)}, whose histogram is {@code histogram}. Blocks best
+   * stored are held back and joined with the next ones, so that a run of them shares headers; call
+   * {@link #flushStored} after the last block of a piece.
    */
   void write(BitWriter out, byte[] buf, int start, int rawLength, int[] items, int count, int[] histogram, boolean last) {
     long dynamic = dynamicBits(histogram);
     long fixed = 3 + symbolBits(histogram, FIXED_LITLEN_LENS, FIXED_DIST_LENS);
-    long stored = storedBits(out.bitLength(), rawLength);
+    long position = out.bitLength();
+    long stored = pendingLength == 0
+        ? storedBits(position, rawLength)
+        : storedBits(position, pendingLength + rawLength) - storedBits(position, pendingLength);
     if (stored < dynamic && stored < fixed) {
-      writeStored(out, buf, start, rawLength, last);
-    } else if (fixed <= dynamic) {
+      if (pendingLength == 0) {
+        pendingStart = start;
+      }
+      pendingLength += rawLength;
+      if (last) {
+        flushStored(out, buf, true);
+      }
+      return;
+    }
+    flushStored(out, buf, false);
+    if (fixed <= dynamic) {
       out.write(last ? 1 : 0, 1);
       out.write(1, 2);
       writeItems(out, items, count, FIXED_LITLEN_LENS, FIXED_LITLEN_CODES, FIXED_DIST_LENS, FIXED_DIST_CODES);
     } else {
-      out.write(last ? 1 : 0, 1);
-      out.write(2, 2);
-      writeDynamicHeader(out);
-      writeItems(out, items, count, litlenLens, Huffman.reversedCodes(litlenLens, Format.LITLEN_SYMBOLS),
-          distLens, Huffman.reversedCodes(distLens, Format.DIST_SYMBOLS));
+      writeDynamic(out, items, count, histogram, last);
     }
+  }
+
+  /** Writes the stored bytes held back, if any. */
+  void flushStored(BitWriter out, byte[] buf, boolean last) {
+    if (pendingLength > 0) {
+      writeStored(out, buf, pendingStart, pendingLength, last);
+      pendingLength = 0;
+    }
+  }
+
+  /** Writes a block with dynamic Huffman codes built for {@code histogram}, whatever its size. */
+  void writeDynamic(BitWriter out, int[] items, int count, int[] histogram, boolean last) {
+    buildDynamic(histogram);
+    out.write(last ? 1 : 0, 1);
+    out.write(2, 2);
+    writeDynamicHeader(out);
+    writeItems(out, items, count, litlenLens, Huffman.reversedCodes(litlenLens, Format.LITLEN_SYMBOLS),
+        distLens, Huffman.reversedCodes(distLens, Format.DIST_SYMBOLS));
   }
 
   /** Writes {@code buf[start .. start + length)} as stored blocks (one empty block if length is 0). */

@@ -114,6 +114,7 @@ public final class Deflate {
       int to = Math.min(end, from + SEGMENT);
       encodeSegment(out, buf, from, to, last && to == end);
     }
+    writer.flushStored(out, buf, false);
     if (!last && out.bitLength() % 8 != 0) {
       BlockWriter.writeStored(out, buf, end, 0, false);
     }
