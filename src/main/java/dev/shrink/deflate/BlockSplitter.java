@@ -3,14 +3,14 @@ package dev.shrink.deflate;
 import java.util.Arrays;
 
 /**
- * Chooses block boundaries for a segment. A greedy parse (the longest match at each position)
- * gives symbol counts at candidate boundaries every {@code step} positions; a shortest path over
- * the candidates then minimizes the estimated size of the blocks: the entropy of each block's
- * symbols plus an estimate of its header. Blocks are cut where the data changes character, as
- * between the files of a tar archive.
+ * Chooses block boundaries for a segment from a first parse of it: symbol counts at candidate
+ * boundaries along the parse; a shortest path over candidates a step apart, minimizing the
+ * estimated size of the blocks (the entropy of each block's symbols plus an estimate of its
+ * header); then each boundary moved to the best of the finer candidates near it. Blocks are cut
+ * where the data changes character, as between the files of a tar archive.
  */
 final class BlockSplitter {
-  private static final double HEADER_BITS = 80;
+  private static final double HEADER_BITS = 40;
   private static final double HEADER_BITS_PER_SYMBOL = 4;
   private static final double[] FLOG = new double[1 << 16];
 
@@ -20,31 +20,42 @@ final class BlockSplitter {
     }
   }
 
-  private final int step;
+  /** Candidate boundaries per step: the coarse search moves in steps, the refinement in 1/REFINE steps. */
+  private static final int REFINE = 8;
+
+  private final int fineStep;
   private final int maxStepsPerBlock;
-  private int[] prefix = new int[0];
+  /** Fine candidate boundaries (positions), and the greedy symbol counts before each. */
   private int[] candidates = new int[0];
-  private int candidateCount;
+  private int[] prefix = new int[0];
   private final int[] counts = new int[Format.HISTOGRAM];
+  /** The chosen boundaries, as indexes into {@link #candidates}. */
+  private int[] cuts = new int[0];
 
   /** Boundaries of the blocks chosen by the last {@link #split}: block i is {@code [bounds[i], bounds[i + 1])}. */
   int[] bounds = new int[0];
   int blockCount;
 
+  /**
+   * @param step distance between the boundaries that the search over whole blocks considers; each
+   *     boundary is then moved to the best of the finer candidates within a step of it
+   * @param maxStepsPerBlock longest block, in steps
+   */
   BlockSplitter(int step, int maxStepsPerBlock) {
-    this.step = step;
+    this.fineStep = Math.max(1, step / REFINE);
     this.maxStepsPerBlock = maxStepsPerBlock;
   }
 
-  /** Splits positions {@code [0, n)} of the segment at {@code buf[base..]} whose matches are {@code matches}. */
-  void split(byte[] buf, int base, Matches matches, int n) {
-    int k = greedyCounts(buf, base, matches, n);
-    double[] best = new double[k + 1];
-    int[] from = new int[k + 1];
-    for (int j = 1; j <= k; j++) {
+  /** Splits positions {@code [0, n)}, parsed as {@code items[0 .. itemCount)} (packed as in {@link Parser#items}). */
+  void split(int[] items, int itemCount, int n) {
+    int k = count(items, itemCount, n);
+    int coarse = (k + REFINE - 1) / REFINE;
+    double[] best = new double[coarse + 1];
+    int[] from = new int[coarse + 1];
+    for (int j = 1; j <= coarse; j++) {
       best[j] = Double.MAX_VALUE;
       for (int i = Math.max(0, j - maxStepsPerBlock); i < j; i++) {
-        double c = best[i] + estimate(i, j);
+        double c = best[i] + estimate(fine(i, k), fine(j, k));
         if (c < best[j]) {
           best[j] = c;
           from[j] = i;
@@ -52,38 +63,57 @@ final class BlockSplitter {
       }
     }
     int blocks = 0;
-    for (int j = k; j > 0; j = from[j]) {
+    for (int j = coarse; j > 0; j = from[j]) {
       blocks++;
     }
-    if (bounds.length < blocks + 1) {
+    if (cuts.length < blocks + 1) {
+      cuts = new int[blocks + 1];
       bounds = new int[blocks + 1];
     }
     blockCount = blocks;
-    for (int j = k, b = blocks; ; j = from[j], b--) {
-      bounds[b] = candidates[j];
-      if (j == 0) {
-        break;
+    for (int j = coarse, b = blocks; b >= 0; j = from[j], b--) {
+      cuts[b] = fine(j, k);
+    }
+    refine(blocks);
+    for (int b = 0; b <= blocks; b++) {
+      bounds[b] = candidates[cuts[b]];
+    }
+  }
+
+  private static int fine(int coarse, int k) {
+    return Math.min(coarse * REFINE, k);
+  }
+
+  /** Moves each inner boundary to the fine candidate within a step that minimizes its two blocks' estimate. */
+  private void refine(int blocks) {
+    for (int b = 1; b < blocks; b++) {
+      int lo = Math.max(cuts[b - 1] + 1, cuts[b] - REFINE);
+      int hi = Math.min(cuts[b + 1] - 1, cuts[b] + REFINE);
+      double best = Double.MAX_VALUE;
+      for (int c = lo; c <= hi; c++) {
+        double e = estimate(cuts[b - 1], c) + estimate(c, cuts[b + 1]);
+        if (e < best) {
+          best = e;
+          cuts[b] = c;
+        }
       }
     }
   }
 
-  /** The greedy parse's histogram of positions {@code [bounds[block], bounds[block + 1])}, end-of-block included. */
+  /** The parse's histogram of positions {@code [bounds[block], bounds[block + 1])}, end-of-block included. */
   int[] histogram(int block, int[] out) {
-    int i = indexOf(bounds[block]);
-    int j = indexOf(bounds[block + 1]);
+    int i = cuts[block] * Format.HISTOGRAM;
+    int j = cuts[block + 1] * Format.HISTOGRAM;
     for (int s = 0; s < Format.HISTOGRAM; s++) {
-      out[s] = prefix[j * Format.HISTOGRAM + s] - prefix[i * Format.HISTOGRAM + s];
+      out[s] = prefix[j + s] - prefix[i + s];
     }
     out[Format.END_OF_BLOCK] = 1;
     return out;
   }
 
-  private int indexOf(int position) {
-    return Arrays.binarySearch(candidates, 0, candidateCount, position);
-  }
-
-  /** Greedy parse; records candidate boundaries and the symbol counts before each. Returns the last candidate's index. */
-  private int greedyCounts(byte[] buf, int base, Matches matches, int n) {
+  /** Records candidate boundaries along a parse, and the symbol counts before each. Returns the last candidate's index. */
+  private int count(int[] items, int itemCount, int n) {
+    int step = fineStep;
     int max = n / step + 2;
     if (candidates.length < max) {
       candidates = new int[max];
@@ -94,35 +124,25 @@ final class BlockSplitter {
     candidates[0] = 0;
     Arrays.fill(prefix, 0, Format.HISTOGRAM, 0);
     int next = step;
-    int[] start = matches.start;
-    int[] data = matches.data;
-    for (int i = 0; i < n; ) {
-      int len = 1;
-      if (start[i + 1] > start[i]) {
-        int m = data[start[i + 1] - 1];
-        len = Math.min(m & Matches.LENGTH_MASK, n - i);
-        if (len >= Format.MIN_MATCH) {
-          counts[Format.LENGTH_SYMBOL[len]]++;
-          counts[Format.LITLEN_SYMBOLS + Format.distSymbol(m >>> Matches.LENGTH_BITS)]++;
-        } else {
-          len = 1;
-        }
-      }
+    int pos = 0;
+    for (int t = 0; t < itemCount; t++) {
+      int item = items[t];
+      int len = item & Matches.LENGTH_MASK;
+      int value = item >>> Matches.LENGTH_BITS;
       if (len == 1) {
-        counts[buf[base + i] & 0xff]++;
+        counts[value]++;
+      } else {
+        counts[Format.LENGTH_SYMBOL[len]]++;
+        counts[Format.LITLEN_SYMBOLS + Format.distSymbol(value)]++;
       }
-      i += len;
-      if (i >= next || i == n) {
-        if (n - i < step / 2 && i < n) {
-          continue;
-        }
+      pos += len;
+      if (pos >= next && n - pos >= step / 2 || pos == n) {
         k++;
-        candidates[k] = i;
+        candidates[k] = pos;
         System.arraycopy(counts, 0, prefix, k * Format.HISTOGRAM, Format.HISTOGRAM);
-        next = i + step;
+        next = pos + step;
       }
     }
-    candidateCount = k + 1;
     return k;
   }
 

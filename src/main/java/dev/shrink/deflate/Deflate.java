@@ -6,16 +6,21 @@ import java.util.Objects;
  * A near-optimal raw DEFLATE (RFC 1951) encoder, in the manner of libdeflate's levels 10 to 12.
  *
  * <p>The input is processed in segments of 1 MiB. For each segment a binary-tree match finder
- * records the matches at every position; the segment is cut into blocks where its statistics
- * change; each block is then parsed as a shortest path whose costs come from the Huffman codes of
- * the previous pass, and written as a dynamic, fixed or stored block, whichever is smallest.
+ * records the matches at every position. A first parse of the segment (greedy, or a shortest path
+ * under the greedy parse's costs) gives symbol statistics from which the segment is cut into
+ * blocks of similar data. Each block is then parsed as a shortest path whose costs come from the
+ * Huffman codes of the previous pass, and written as a dynamic, fixed or stored block, whichever is
+ * smallest.
  *
- * <p>Efforts:
+ * <p>Efforts (sizes and speeds measured on a 19.6 MB container layer are in bench/README.md):
  *
  * <ul>
- *   <li>{@code 1}: shallow match search (24 nodes, nice length 64), two parsing passes.
- *   <li>{@code 2} (default): 64 nodes, nice length 128, three passes.
- *   <li>{@code 3}: 256 nodes, nice length 258, six passes.
+ *   <li>{@code 1}: match search visits up to 24 tree nodes, stops at length 64; block split from
+ *       a greedy parse at 4 KiB granularity (refined to 512 bytes); up to two passes per block.
+ *   <li>{@code 2} (default): 64 nodes, length 128; block split from one whole-segment
+ *       shortest-path pass; up to three passes per block.
+ *   <li>{@code 3}: 256 nodes, length 258; split as effort 2 but at 2 KiB granularity (refined to
+ *       256 bytes); up to eight passes per block.
  * </ul>
  *
  * <p>The output depends only on the input, the history and the effort. An instance keeps its
@@ -40,7 +45,7 @@ public final class Deflate {
 
   static final int SEGMENT = 1 << 20;
 
-  private final int passes;
+  private final Settings settings;
   private final MatchFinder finder;
   private final Matches matches = new Matches();
   private final BlockSplitter splitter;
@@ -55,23 +60,35 @@ public final class Deflate {
 
   /** An encoder at an effort from {@link #MIN_EFFORT} to {@link #MAX_EFFORT}. */
   public Deflate(int effort) {
-    checkEffort(effort);
-    switch (effort) {
-      case 1 -> {
-        finder = new MatchFinder(24, 64);
-        passes = 2;
-      }
-      case 2 -> {
-        finder = new MatchFinder(64, 128);
-        passes = 3;
-      }
-      case 3 -> {
-        finder = new MatchFinder(256, Format.MAX_MATCH);
-        passes = 6;
-      }
-      default -> throw new AssertionError(effort);
+    this(Settings.of(effort));
+  }
+
+  Deflate(Settings settings) {
+    this.settings = settings;
+    finder = new MatchFinder(settings.maxDepth, settings.niceLength);
+    splitter = new BlockSplitter(settings.splitStep, settings.maxBlockSteps);
+  }
+
+  /**
+   * What an effort does.
+   *
+   * @param maxDepth tree nodes visited per match search
+   * @param niceLength match length that ends a search and skips the positions it covers
+   * @param prepasses parsing passes over a whole segment (from the costs of a greedy parse)
+   *     before it is split into blocks; without, the greedy parse decides the split
+   * @param passes parsing passes per block, at most
+   * @param splitStep distance between candidate block boundaries
+   * @param maxBlockSteps longest block, in steps
+   */
+  record Settings(int maxDepth, int niceLength, int prepasses, int passes, int splitStep, int maxBlockSteps) {
+    static Settings of(int effort) {
+      checkEffort(effort);
+      return switch (effort) {
+        case 1 -> new Settings(24, 64, 0, 2, 4096, 64);
+        case 2 -> new Settings(64, 128, 1, 3, 4096, 64);
+        default -> new Settings(256, Format.MAX_MATCH, 1, 8, 2048, 128);
+      };
     }
-    splitter = new BlockSplitter(4096, 64);
   }
 
   static void checkEffort(int effort) {
@@ -123,13 +140,18 @@ public final class Deflate {
   }
 
   private void encodeSegment(BitWriter out, byte[] buf, int from, int to, boolean last) {
+    int n = to - from;
     finder.collect(from, to, matches);
-    splitter.split(buf, from, matches, to - from);
+    parser.greedy(buf, from, matches, 0, n);
+    if (settings.prepasses > 0) {
+      parser.parse(buf, from, matches, 0, n, parser.histogram, settings.prepasses);
+    }
+    splitter.split(parser.items, parser.itemCount, n);
     int[] bounds = splitter.bounds;
     for (int b = 0; b < splitter.blockCount; b++) {
       int a = bounds[b];
       int z = bounds[b + 1];
-      parser.parse(buf, from, matches, a, z, splitter.histogram(b, initial), passes);
+      parser.parse(buf, from, matches, a, z, splitter.histogram(b, initial), settings.passes);
       writer.write(out, buf, from + a, z - a, parser.items, parser.itemCount, parser.histogram,
           last && b == splitter.blockCount - 1);
     }
