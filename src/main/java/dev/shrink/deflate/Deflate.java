@@ -97,9 +97,17 @@ public final class Deflate {
     }
   }
 
-  /** Compresses a whole array into a raw DEFLATE stream that ends with a final block, at the default effort. */
+  /**
+   * Compresses a whole array into a raw DEFLATE stream that ends with a final block, at the default
+   * effort. For many arrays, reuse one instance and {@link #compress(byte[])} instead.
+   */
   public static byte[] deflate(byte[] data) {
-    return new Deflate().compress(data, 0, data.length, 0, Finish.FINAL_BLOCK);
+    return new Deflate().compress(data);
+  }
+
+  /** Compresses a whole array into a raw DEFLATE stream that ends with a final block (a zip entry's data). */
+  public byte[] compress(byte[] data) {
+    return compress(data, 0, data.length, 0, Finish.FINAL_BLOCK);
   }
 
   /**

@@ -20,7 +20,8 @@ import java.util.zip.CRC32;
  * with the 32 KiB before it as history, and ends byte-aligned so that the pieces join into one
  * DEFLATE stream. The output therefore depends only on the input and the effort, never on the
  * number of threads. The header is fixed (no name, MTIME 0, XFL 2, OS 255). At most two chunks per
- * thread are buffered or in flight, so memory stays bounded whatever the input's size. The worker
+ * thread are buffered or in flight, so memory stays bounded whatever the input's size: about 40 MiB
+ * per thread (its encoder's working memory) plus 4 MiB of chunks and their output. The worker
  * threads are daemons and are shut down by {@link #close()}; a failure in a worker surfaces as an
  * {@link IOException} from the next write or from close.
  */
@@ -30,11 +31,10 @@ public final class GzipOutputStream extends OutputStream {
   private static final AtomicInteger STREAMS = new AtomicInteger();
 
   private final OutputStream out;
-  private final int effort;
+  private final ChunkCompressor compressor;
   private final ExecutorService executor;
   private final int maxInFlight;
   private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
-  private final ConcurrentLinkedQueue<Deflate> encoders = new ConcurrentLinkedQueue<>();
   private final CRC32 crc = new CRC32();
   private long size;
   /** History (up to 32 KiB) followed by the current chunk. */
@@ -55,12 +55,16 @@ public final class GzipOutputStream extends OutputStream {
   }
 
   GzipOutputStream(OutputStream out, int effort, int threads) throws IOException {
+    this(out, pooled(effort), threads);
+  }
+
+  GzipOutputStream(OutputStream out, ChunkCompressor compressor, int threads) throws IOException {
     if (threads < 1) {
       throw new IllegalArgumentException("threads: " + threads);
     }
-    Deflate.checkEffort(effort);
+    out.write(HEADER);
     this.out = out;
-    this.effort = effort;
+    this.compressor = compressor;
     this.maxInFlight = 2 * threads;
     int stream = STREAMS.incrementAndGet();
     AtomicInteger thread = new AtomicInteger();
@@ -69,20 +73,46 @@ public final class GzipOutputStream extends OutputStream {
       t.setDaemon(true);
       return t;
     });
-    out.write(HEADER);
+  }
+
+  /** Compresses one chunk (after {@code history} bytes of history) into DEFLATE blocks; called from several threads. */
+  @FunctionalInterface
+  interface ChunkCompressor {
+    byte[] compress(byte[] buf, int history, int length, Deflate.Finish finish);
+  }
+
+  /** Compresses chunks with {@link Deflate} encoders kept for reuse, one per thread at most. */
+  private static ChunkCompressor pooled(int effort) {
+    Deflate.checkEffort(effort);
+    ConcurrentLinkedQueue<Deflate> encoders = new ConcurrentLinkedQueue<>();
+    return (buf, history, length, finish) -> {
+      Deflate encoder = encoders.poll();
+      if (encoder == null) {
+        encoder = new Deflate(effort);
+      }
+      try {
+        return encoder.compress(buf, history, length, history, finish);
+      } finally {
+        encoders.add(encoder);
+      }
+    };
   }
 
   @Override
   public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
+    ensureOpen();
+    crc.update(b);
+    size++;
+    if (chunkLength == CHUNK) {
+      submit(false);
+    }
+    buffer[historyLength + chunkLength++] = (byte) b;
   }
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     Objects.checkFromIndexSize(off, len, b.length);
-    if (closed || failed) {
-      throw new IOException(closed ? "stream closed" : "an earlier write failed");
-    }
+    ensureOpen();
     crc.update(b, off, len);
     size += len;
     while (len > 0) {
@@ -94,6 +124,12 @@ public final class GzipOutputStream extends OutputStream {
       chunkLength += n;
       off += n;
       len -= n;
+    }
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed || failed) {
+      throw new IOException(closed ? "stream closed" : "an earlier write failed");
     }
   }
 
@@ -135,17 +171,7 @@ public final class GzipOutputStream extends OutputStream {
     int history = historyLength;
     int length = chunkLength;
     Deflate.Finish finish = last ? Deflate.Finish.FINAL_BLOCK : Deflate.Finish.SYNC_FLUSH;
-    inFlight.add(executor.submit(() -> {
-      Deflate encoder = encoders.poll();
-      if (encoder == null) {
-        encoder = new Deflate(effort);
-      }
-      try {
-        return encoder.compress(data, history, length, history, finish);
-      } finally {
-        encoders.add(encoder);
-      }
-    }));
+    inFlight.add(executor.submit(() -> compressor.compress(data, history, length, finish)));
     if (!last) {
       buffer = new byte[Format.WINDOW + CHUNK];
       historyLength = Math.min(Format.WINDOW, history + length);

@@ -82,6 +82,21 @@ class GzipOutputStreamTest {
   }
 
   @Test
+  void writesFinishedChunksBeforeCloseSoMemoryStaysBounded() throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int chunks = 12;
+    try (GzipOutputStream gz = new GzipOutputStream(buf, 1, 2)) {
+      for (int i = 0; i < chunks; i++) {
+        gz.write(TestData.text(CHUNK, 100 + i));
+      }
+      // with two threads at most four chunks are held; the others are already written, whole
+      byte[] written = buf.toByteArray();
+      byte[] deflated = Arrays.copyOfRange(written, 10, written.length);
+      assertThat(inflatePrefix(deflated)).isGreaterThanOrEqualTo((long) (chunks - 4) * CHUNK);
+    }
+  }
+
+  @Test
   void smallerThanZlibLevel9OnAnElfFile() {
     assumeTrue(Files.isReadable(TestData.LIBC), "no " + TestData.LIBC);
     byte[] in = TestData.read(TestData.LIBC);
@@ -120,6 +135,26 @@ class GzipOutputStreamTest {
   }
 
   @Test
+  void failureInAWorkerSurfacesAsIOException() throws Exception {
+    GzipOutputStream.ChunkCompressor failing = (buf, history, length, finish) -> {
+      if (history > 0) {
+        throw new IllegalStateException("worker broke");
+      }
+      return new Deflate(1).compress(buf, history, length, history, finish);
+    };
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    GzipOutputStream gz = new GzipOutputStream(buf, failing, 2);
+    assertThatThrownBy(() -> {
+      for (int i = 0; i < 8; i++) {
+        gz.write(new byte[CHUNK]);
+      }
+      gz.close();
+    }).isInstanceOf(IOException.class).hasRootCauseMessage("worker broke");
+    gz.close();
+    assertThat(waitForNoGzipThreads()).isTrue();
+  }
+
+  @Test
   void closeStopsItsThreads() throws Exception {
     TestData.gzip(TestData.text(3 * CHUNK, 12), 1, 3);
     assertThat(waitForNoGzipThreads()).isTrue();
@@ -130,6 +165,25 @@ class GzipOutputStreamTest {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     assertThatThrownBy(() -> new GzipOutputStream(buf, 9)).isInstanceOf(IllegalArgumentException.class);
     assertThat(buf.size()).isZero();
+  }
+
+  /** How many bytes a DEFLATE stream without its end decodes to. */
+  private static long inflatePrefix(byte[] deflated) {
+    java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
+    try {
+      inf.setInput(deflated);
+      byte[] out = new byte[1 << 16];
+      long total = 0;
+      int n;
+      while ((n = inf.inflate(out)) > 0) {
+        total += n;
+      }
+      return total;
+    } catch (java.util.zip.DataFormatException e) {
+      throw new AssertionError(e);
+    } finally {
+      inf.end();
+    }
   }
 
   /** ELF, text and zeros, crossing several chunk boundaries. */
