@@ -12,6 +12,9 @@ import java.util.Arrays;
 final class BlockSplitter {
   private static final double HEADER_BITS = 40;
   private static final double HEADER_BITS_PER_SYMBOL = 4;
+  /** Candidate boundaries per step: the coarse search moves in steps, the refinement in 1/REFINE steps. */
+  private static final int REFINE = 8;
+  /** f * log2(f) for small f. */
   private static final double[] FLOG = new double[1 << 16];
 
   static {
@@ -20,12 +23,9 @@ final class BlockSplitter {
     }
   }
 
-  /** Candidate boundaries per step: the coarse search moves in steps, the refinement in 1/REFINE steps. */
-  private static final int REFINE = 8;
-
   private final int fineStep;
   private final int maxStepsPerBlock;
-  /** Fine candidate boundaries (positions), and the greedy symbol counts before each. */
+  /** Fine candidate boundaries (positions), and the parse's symbol counts before each. */
   private int[] candidates = new int[0];
   private int[] prefix = new int[0];
   private final int[] counts = new int[Format.HISTOGRAM];
