@@ -15,7 +15,8 @@ final class BlockWriter {
 
   private final int[] litlenLens = new int[Format.LITLEN_SYMBOLS];
   private final int[] distLens = new int[Format.DIST_SYMBOLS];
-  private final int[] all = new int[Format.HISTOGRAM];
+  /** Litlen then distance code lengths, as the header sends them. */
+  private final int[] sentLengths = new int[Format.HISTOGRAM];
   /** The header's code lengths, run-length coded: symbol 0..18 in the low 5 bits, repeat count above. */
   private final int[] runs = new int[Format.HISTOGRAM];
   private int runCount;
@@ -24,6 +25,7 @@ final class BlockWriter {
   private int hclen;
   private final int[] clFreq = new int[Format.CODE_LENGTH_SYMBOLS];
   private final int[] clLens = new int[Format.CODE_LENGTH_SYMBOLS];
+  /** Bytes of blocks to be stored that are not written yet: {@code buf[pendingStart ..][0 .. pendingLength)}. */
   private int pendingStart;
   private int pendingLength;
 
@@ -137,8 +139,8 @@ final class BlockWriter {
     while (distLens[hdist - 1] == 0) {
       hdist--;
     }
-    System.arraycopy(litlenLens, 0, all, 0, hlit);
-    System.arraycopy(distLens, 0, all, hlit, hdist);
+    System.arraycopy(litlenLens, 0, sentLengths, 0, hlit);
+    System.arraycopy(distLens, 0, sentLengths, hlit, hdist);
     runLengths(hlit + hdist);
     Arrays.fill(clFreq, 0);
     for (int i = 0; i < runCount; i++) {
@@ -156,14 +158,14 @@ final class BlockWriter {
     return bits;
   }
 
-  /** Run-length codes {@code all[0..n)} with symbols 16 (repeat previous 3-6), 17 (3-10 zeros), 18 (11-138 zeros). */
+  /** Run-length codes {@code sentLengths[0..n)} with symbols 16 (repeat previous 3-6), 17 (3-10 zeros), 18 (11-138 zeros). */
   private void runLengths(int n) {
     runCount = 0;
     int i = 0;
     while (i < n) {
-      int v = all[i];
+      int v = sentLengths[i];
       int run = 1;
-      while (i + run < n && all[i + run] == v) {
+      while (i + run < n && sentLengths[i + run] == v) {
         run++;
       }
       i += run;
