@@ -1,0 +1,202 @@
+package dev.shrink.deflate;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
+
+/**
+ * Writes one gzip member (RFC 1952) compressed with {@link Deflate}, using several threads.
+ *
+ * <p>The input is cut into chunks of 1 MiB at fixed offsets; each chunk is compressed on its own,
+ * with the 32 KiB before it as history, and ends byte-aligned so that the pieces join into one
+ * DEFLATE stream. The output therefore depends only on the input and the effort, never on the
+ * number of threads. The header is fixed (no name, MTIME 0, XFL 2, OS 255). At most two chunks per
+ * thread are buffered or in flight, so memory stays bounded whatever the input's size: about 40 MiB
+ * per thread (its encoder's working memory) plus 4 MiB of chunks and their output. The worker
+ * threads are daemons and are shut down by {@link #close()}; a failure in a worker surfaces as an
+ * {@link IOException} from the next write or from close.
+ */
+public final class GzipOutputStream extends OutputStream {
+  static final int CHUNK = 1 << 20;
+  private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 2, (byte) 0xff};
+  private static final AtomicInteger STREAMS = new AtomicInteger();
+
+  private final OutputStream out;
+  private final ChunkCompressor compressor;
+  private final ExecutorService executor;
+  private final int maxInFlight;
+  private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+  private final CRC32 crc = new CRC32();
+  private long size;
+  /** History (up to 32 KiB) followed by the current chunk. */
+  private byte[] buffer = new byte[Format.WINDOW + CHUNK];
+  private int historyLength;
+  private int chunkLength;
+  private boolean closed;
+  private boolean failed;
+
+  /** A stream at {@link Deflate#DEFAULT_EFFORT} with one thread per available processor. */
+  public GzipOutputStream(OutputStream out) throws IOException {
+    this(out, Deflate.DEFAULT_EFFORT);
+  }
+
+  /** A stream at an effort from {@link Deflate#MIN_EFFORT} to {@link Deflate#MAX_EFFORT}, one thread per available processor. */
+  public GzipOutputStream(OutputStream out, int effort) throws IOException {
+    this(out, effort, Runtime.getRuntime().availableProcessors());
+  }
+
+  GzipOutputStream(OutputStream out, int effort, int threads) throws IOException {
+    this(out, pooled(effort), threads);
+  }
+
+  GzipOutputStream(OutputStream out, ChunkCompressor compressor, int threads) throws IOException {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: " + threads);
+    }
+    out.write(HEADER);
+    this.out = out;
+    this.compressor = compressor;
+    this.maxInFlight = 2 * threads;
+    int stream = STREAMS.incrementAndGet();
+    AtomicInteger thread = new AtomicInteger();
+    this.executor = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "gzip-" + stream + "-" + thread.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Compresses one chunk (after {@code history} bytes of history) into DEFLATE blocks; called from several threads. */
+  @FunctionalInterface
+  interface ChunkCompressor {
+    byte[] compress(byte[] buf, int history, int length, Deflate.Finish finish);
+  }
+
+  /** Compresses chunks with {@link Deflate} encoders kept for reuse, one per thread at most. */
+  private static ChunkCompressor pooled(int effort) {
+    Deflate.checkEffort(effort);
+    ConcurrentLinkedQueue<Deflate> encoders = new ConcurrentLinkedQueue<>();
+    return (buf, history, length, finish) -> {
+      Deflate encoder = encoders.poll();
+      if (encoder == null) {
+        encoder = new Deflate(effort);
+      }
+      try {
+        return encoder.compress(buf, history, length, history, finish);
+      } finally {
+        encoders.add(encoder);
+      }
+    };
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    ensureOpen();
+    crc.update(b);
+    size++;
+    if (chunkLength == CHUNK) {
+      submit(false);
+    }
+    buffer[historyLength + chunkLength++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    ensureOpen();
+    crc.update(b, off, len);
+    size += len;
+    while (len > 0) {
+      if (chunkLength == CHUNK) {
+        submit(false);
+      }
+      int n = Math.min(len, CHUNK - chunkLength);
+      System.arraycopy(b, off, buffer, historyLength + chunkLength, n);
+      chunkLength += n;
+      off += n;
+      len -= n;
+    }
+  }
+
+  private void ensureOpen() throws IOException {
+    if (closed || failed) {
+      throw new IOException(closed ? "stream closed" : "an earlier write failed");
+    }
+  }
+
+  /** Flushes the underlying stream only: compressed data is written as chunks complete. */
+  @Override
+  public void flush() throws IOException {
+    out.flush();
+  }
+
+  /** Compresses what is left, writes the trailer, closes the underlying stream and stops the threads. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    try (out) {
+      if (failed) {
+        return;
+      }
+      submit(true);
+      while (!inFlight.isEmpty()) {
+        writeOldest();
+      }
+      long crcValue = crc.getValue();
+      byte[] trailer = new byte[8];
+      for (int i = 0; i < 4; i++) {
+        trailer[i] = (byte) (crcValue >>> (8 * i));
+        trailer[4 + i] = (byte) (size >>> (8 * i));
+      }
+      out.write(trailer);
+    } finally {
+      closed = true;
+      executor.shutdownNow();
+    }
+  }
+
+  private void submit(boolean last) throws IOException {
+    byte[] data = buffer;
+    int history = historyLength;
+    int length = chunkLength;
+    Deflate.Finish finish = last ? Deflate.Finish.FINAL_BLOCK : Deflate.Finish.SYNC_FLUSH;
+    inFlight.add(executor.submit(() -> compressor.compress(data, history, length, finish)));
+    if (!last) {
+      buffer = new byte[Format.WINDOW + CHUNK];
+      historyLength = Math.min(Format.WINDOW, history + length);
+      System.arraycopy(data, history + length - historyLength, buffer, 0, historyLength);
+      chunkLength = 0;
+      while (inFlight.size() >= maxInFlight) {
+        writeOldest();
+      }
+    }
+  }
+
+  private void writeOldest() throws IOException {
+    Future<byte[]> oldest = inFlight.remove();
+    try {
+      out.write(oldest.get());
+    } catch (IOException e) {
+      failed = true;
+      throw e;
+    } catch (InterruptedException e) {
+      failed = true;
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while compressing");
+    } catch (ExecutionException e) {
+      failed = true;
+      throw new IOException("compression failed", e.getCause());
+    }
+  }
+}
