@@ -17,8 +17,8 @@ final class OutputMixin {
   Compression compression;
 
   @Option(names = "--compression-level", paramLabel = "N",
-      description = "Compression level: gzip 0-9 (default 6), zstd 1-22 (default 19, on every core; 3 is several times faster "
-          + "and about 15% larger).")
+      description = "Compression level: gzip 0-12 (0-9 zlib's; 10-12 shrink's near-optimal encoder, on every core; default 12), "
+          + "zstd 1-22 (default 19, on every core; 3 is several times faster and about 15% larger).")
   Integer level;
 
   @Option(names = "--strip", description = "Remove symbol tables and debug sections from ELF files that still carry them "

@@ -2,12 +2,13 @@ package dev.shrink.layer;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import dev.shrink.deflate.Deflate;
+import dev.shrink.deflate.GzipOutputStream;
 import dev.shrink.image.MediaTypes;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -16,6 +17,9 @@ public enum Compression {
   NONE(MediaTypes.OCI_LAYER),
   GZIP(MediaTypes.OCI_LAYER_GZIP),
   ZSTD(MediaTypes.OCI_LAYER_ZSTD);
+
+  /** zlib's default gzip level: for copies, which move whole fat images and want speed. */
+  public static final int FAST_GZIP = 6;
 
   private final String ociMediaType;
 
@@ -51,14 +55,20 @@ public enum Compression {
     };
   }
 
+  /** gzip levels above zlib's 9: shrink's near-optimal encoder, at effort level - 9. */
+  private static final int GZIP_NEAR_OPTIMAL = 10;
+
   /**
    * A compressing stream; the same input and level always give the same bytes: gzip output has a
-   * fixed header (no mtime, no name), zstd runs multi-threaded on every core, whose output is the
-   * same for any number of threads (but not the same as zstd's single-threaded mode, never used).
+   * fixed header (no mtime, no name), at levels 0-9 from zlib, at 10-12 from shrink's near-optimal
+   * encoder ({@link dev.shrink.deflate}), on every core; zstd runs multi-threaded on every core,
+   * whose output is the same for any number of threads (but not the same as zstd's
+   * single-threaded mode, never used).
    */
   public OutputStream compress(OutputStream out, int level) throws IOException {
     return switch (this) {
-      case GZIP -> new LeveledGzip(out, level);
+      case GZIP -> level >= GZIP_NEAR_OPTIMAL ? new GzipOutputStream(out, level - GZIP_NEAR_OPTIMAL + Deflate.MIN_EFFORT)
+          : new LeveledGzip(out, level);
       case ZSTD -> zstd(out, level, Runtime.getRuntime().availableProcessors());
       case NONE -> out;
     };
@@ -70,10 +80,13 @@ public enum Compression {
     return z;
   }
 
-  /** The level minify and build write layers at: zstd's 19 for the smallest layers (3 is much faster and larger). */
+  /**
+   * The level minify and build write layers at: the smallest layers for a time still small beside
+   * the analysis (gzip 12: shrink's encoder at its top effort; zstd 19). Copies use {@link #FAST_GZIP}.
+   */
   public int defaultLevel() {
     return switch (this) {
-      case GZIP -> Deflater.DEFAULT_COMPRESSION;
+      case GZIP -> 12;
       case ZSTD -> 19;
       case NONE -> 0;
     };
@@ -86,7 +99,7 @@ public enum Compression {
     }
     int min = this == ZSTD ? 1 : 0;
     int max = switch (this) {
-      case GZIP -> 9;
+      case GZIP -> GZIP_NEAR_OPTIMAL + Deflate.MAX_EFFORT - Deflate.MIN_EFFORT;
       case ZSTD -> 22;
       case NONE -> 0;
     };

@@ -62,7 +62,7 @@ public final class LayerCompression {
         try (InputStream in = image.open(l);
             OutputStream raw = Files.newOutputStream(file)) {
           counted = new CountingDigestStream(raw);
-          try (OutputStream gz = Compression.GZIP.compress(counted, Compression.GZIP.defaultLevel())) {
+          try (OutputStream gz = Compression.GZIP.compress(counted, Compression.FAST_GZIP)) {
             in.transferTo(gz);
           }
         }

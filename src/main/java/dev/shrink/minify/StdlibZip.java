@@ -1,14 +1,17 @@
 package dev.shrink.minify;
 
 import dev.shrink.closure.Requirement;
+import dev.shrink.deflate.Deflate;
 import dev.shrink.fs.RootFs;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,9 +20,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.zip.Deflater;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
+import org.apache.commons.compress.archivers.zip.Zip64Mode;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
 /**
  * Moves the standard library's sourceless bytecode into the interpreter's own
@@ -111,12 +116,13 @@ final class StdlibZip {
   /**
    * A reproducible zip: entries sorted, every directory above a file listed (zipimport finds a
    * package's portion by its directory entry), one fixed time (the layers' mtime, at least 1980,
-   * zip's first date), no extra fields, deflated at level 9.
+   * zip's first date), no extra fields, each file deflated by shrink's near-optimal encoder at its
+   * top effort (about 3% smaller than zlib's level 9 on bytecode).
    */
   private static void write(Path file, String prefix, TreeSet<String> paths, RootFs root, Map<String, Path> contents, long epochSeconds)
       throws IOException {
     LocalDateTime time = LocalDateTime.ofEpochSecond(epochSeconds, 0, ZoneOffset.UTC);
-    LocalDateTime stamp = time.isBefore(DOS_EPOCH) ? DOS_EPOCH : time;
+    long stamp = (time.isBefore(DOS_EPOCH) ? DOS_EPOCH : time).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
     Files.createDirectories(file.getParent());
     TreeMap<String, Path> entries = new TreeMap<>();
     for (String path : paths) {
@@ -129,16 +135,27 @@ final class StdlibZip {
         }
       }
     }
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16); ZipOutputStream zip = new ZipOutputStream(out)) {
-      zip.setLevel(Deflater.BEST_COMPRESSION);
+    Deflate deflate = new Deflate(Deflate.MAX_EFFORT);
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        ZipArchiveOutputStream zip = new ZipArchiveOutputStream(out)) {
+      zip.setUseZip64(Zip64Mode.Never);
       for (Map.Entry<String, Path> e : entries.entrySet()) {
-        ZipEntry entry = new ZipEntry(e.getKey());
-        entry.setTimeLocal(stamp);
-        zip.putNextEntry(entry);
-        if (e.getValue() != null) {
-          Files.copy(e.getValue(), zip);
+        ZipArchiveEntry entry = new ZipArchiveEntry(e.getKey());
+        entry.setTime(stamp);
+        byte[] data = e.getValue() == null ? new byte[0] : Files.readAllBytes(e.getValue());
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        entry.setCrc(crc.getValue());
+        entry.setSize(data.length);
+        byte[] stored = data;
+        if (e.getValue() == null) {
+          entry.setMethod(ZipEntry.STORED);
+        } else {
+          entry.setMethod(ZipEntry.DEFLATED);
+          stored = deflate.compress(data, 0, data.length, 0, Deflate.Finish.FINAL_BLOCK);
         }
-        zip.closeEntry();
+        entry.setCompressedSize(stored.length);
+        zip.addRawArchiveEntry(entry, new ByteArrayInputStream(stored));
       }
     }
   }
