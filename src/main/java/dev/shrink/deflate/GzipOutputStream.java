@@ -22,8 +22,8 @@ import java.util.zip.CRC32;
  * number of threads. The header is fixed (no name, MTIME 0, XFL 2, OS 255). At most two chunks per
  * thread are buffered or in flight, so memory stays bounded whatever the input's size: about 40 MiB
  * per thread (its encoder's working memory) plus 4 MiB of chunks and their output. The worker
- * threads are daemons and are shut down by {@link #close()}; a failure in a worker surfaces as an
- * {@link IOException} from the next write or from close.
+ * threads are daemons and are shut down by {@link #finish()} or {@link #close()}; a failure in a
+ * worker surfaces as an {@link IOException} from a later write, finish or close.
  */
 public final class GzipOutputStream extends OutputStream {
   static final int CHUNK = 1 << 20;
@@ -41,6 +41,7 @@ public final class GzipOutputStream extends OutputStream {
   private byte[] buffer = new byte[Format.WINDOW + CHUNK];
   private int historyLength;
   private int chunkLength;
+  private boolean finished;
   private boolean closed;
   private boolean failed;
 
@@ -128,8 +129,8 @@ public final class GzipOutputStream extends OutputStream {
   }
 
   private void ensureOpen() throws IOException {
-    if (closed || failed) {
-      throw new IOException(closed ? "stream closed" : "an earlier write failed");
+    if (finished || closed || failed) {
+      throw new IOException(failed ? "an earlier write failed" : "stream finished");
     }
   }
 
@@ -139,16 +140,13 @@ public final class GzipOutputStream extends OutputStream {
     out.flush();
   }
 
-  /** Compresses what is left, writes the trailer, closes the underlying stream and stops the threads. */
-  @Override
-  public void close() throws IOException {
-    if (closed) {
-      return;
-    }
-    try (out) {
-      if (failed) {
-        return;
-      }
+  /**
+   * Compresses what is left and writes the trailer, without closing the underlying stream; stops
+   * the threads. Nothing can be written afterwards.
+   */
+  public void finish() throws IOException {
+    ensureOpen();
+    try {
       submit(true);
       while (!inFlight.isEmpty()) {
         writeOldest();
@@ -160,6 +158,22 @@ public final class GzipOutputStream extends OutputStream {
         trailer[4 + i] = (byte) (size >>> (8 * i));
       }
       out.write(trailer);
+    } finally {
+      finished = true;
+      executor.shutdownNow();
+    }
+  }
+
+  /** {@link #finish() Finishes} the member unless done or failed, then closes the underlying stream. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    try (out) {
+      if (!finished && !failed) {
+        finish();
+      }
     } finally {
       closed = true;
       executor.shutdownNow();

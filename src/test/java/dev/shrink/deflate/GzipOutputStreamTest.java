@@ -155,6 +155,22 @@ class GzipOutputStreamTest {
   }
 
   @Test
+  void finishLeavesTheUnderlyingStreamOpen() throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream() {
+      @Override
+      public void close() {
+        throw new AssertionError("closed");
+      }
+    };
+    GzipOutputStream gz = new GzipOutputStream(buf, 1, 2);
+    gz.write("abcabcabc".getBytes());
+    gz.finish();
+    assertThat(TestData.gunzip(buf.toByteArray())).isEqualTo("abcabcabc".getBytes());
+    assertThatThrownBy(() -> gz.write(1)).isInstanceOf(IOException.class);
+    buf.write(7); // still usable
+  }
+
+  @Test
   void closeStopsItsThreads() throws Exception {
     TestData.gzip(TestData.text(3 * CHUNK, 12), 1, 3);
     assertThat(waitForNoGzipThreads()).isTrue();
