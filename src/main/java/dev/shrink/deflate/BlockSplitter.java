@@ -126,16 +126,8 @@ final class BlockSplitter {
     int next = step;
     int pos = 0;
     for (int t = 0; t < itemCount; t++) {
-      int item = items[t];
-      int len = item & Matches.LENGTH_MASK;
-      int value = item >>> Matches.LENGTH_BITS;
-      if (len == 1) {
-        counts[value]++;
-      } else {
-        counts[Format.LENGTH_SYMBOL[len]]++;
-        counts[Format.LITLEN_SYMBOLS + Format.distSymbol(value)]++;
-      }
-      pos += len;
+      Matches.count(items[t], counts);
+      pos += items[t] & Matches.LENGTH_MASK;
       if (pos >= next && n - pos >= step / 2 || pos == n) {
         k++;
         candidates[k] = pos;

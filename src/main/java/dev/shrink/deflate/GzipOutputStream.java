@@ -45,14 +45,17 @@ public final class GzipOutputStream extends OutputStream {
   private boolean closed;
   private boolean failed;
 
-  /** A stream at {@link Deflate#DEFAULT_EFFORT} with one thread per available processor. */
+  /** Each encoder thread holds about 40 MiB: more than this many buy little on a layer. */
+  private static final int MAX_THREADS = 8;
+
+  /** A stream at {@link Deflate#DEFAULT_EFFORT} with one thread per available processor (at most 8). */
   public GzipOutputStream(OutputStream out) throws IOException {
     this(out, Deflate.DEFAULT_EFFORT);
   }
 
-  /** A stream at an effort from {@link Deflate#MIN_EFFORT} to {@link Deflate#MAX_EFFORT}, one thread per available processor. */
+  /** A stream at an effort from {@link Deflate#MIN_EFFORT} to {@link Deflate#MAX_EFFORT}, one thread per available processor (at most 8). */
   public GzipOutputStream(OutputStream out, int effort) throws IOException {
-    this(out, effort, Runtime.getRuntime().availableProcessors());
+    this(out, effort, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
   }
 
   GzipOutputStream(OutputStream out, int effort, int threads) throws IOException {

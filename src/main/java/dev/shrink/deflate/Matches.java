@@ -19,6 +19,18 @@ final class Matches {
     return distance << LENGTH_BITS | length;
   }
 
+  /** Counts the symbols of a parsed item (a literal: length 1, the byte as distance; or a match) into {@code histogram}. */
+  static void count(int item, int[] histogram) {
+    int len = item & LENGTH_MASK;
+    int value = item >>> LENGTH_BITS;
+    if (len == 1) {
+      histogram[value]++;
+    } else {
+      histogram[Format.LENGTH_SYMBOL[len]]++;
+      histogram[Format.LITLEN_SYMBOLS + Format.distSymbol(value)]++;
+    }
+  }
+
   void reset(int positions) {
     if (start.length < positions + 1) {
       start = new int[positions + 1];

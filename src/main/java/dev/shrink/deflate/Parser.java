@@ -98,15 +98,7 @@ final class Parser {
   private static void histogramOf(int[] items, int count, int[] h) {
     Arrays.fill(h, 0);
     for (int t = 0; t < count; t++) {
-      int item = items[t];
-      int len = item & Matches.LENGTH_MASK;
-      int value = item >>> Matches.LENGTH_BITS;
-      if (len == 1) {
-        h[value]++;
-      } else {
-        h[Format.LENGTH_SYMBOL[len]]++;
-        h[Format.LITLEN_SYMBOLS + Format.distSymbol(value)]++;
-      }
+      Matches.count(items[t], h);
     }
     h[Format.END_OF_BLOCK] = 1;
   }
