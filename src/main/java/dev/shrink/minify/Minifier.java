@@ -248,7 +248,8 @@ public final class Minifier {
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());
       if (sourceless.frozenModules()) {
-        Set<String> pycs = frozen.stream().map(source -> source + "c").filter(extra::containsKey).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> pycs = frozen.stream().map(source -> source + "c").filter(extra::containsKey)
+            .collect(Collectors.toCollection(TreeSet::new));
         kept = kept.without(pycs);
         extra.keySet().removeAll(pycs);
         String why = "frozen into " + python.path() + ", which imports it from there (seen: os is frozen in it)";

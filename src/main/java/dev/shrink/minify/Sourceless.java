@@ -22,12 +22,13 @@ import java.util.Set;
 /**
  * Keeps one form of each module: every kept module source {@code pkg/mod.py} (on {@code sys.path},
  * not a script named on the command line, not a top-level file of the application directory, which
- * may be a program) becomes sourceless bytecode beside it, {@code pkg/mod.pyc}, which the import system loads without the source whatever the interpreter's
- * {@code -O} flag. The image's interpreter compiles it, without column positions where it
- * has them (see {@link Target}); the image's own {@code __pycache__} entry for the level is taken
- * instead when its header has the interpreter's magic number and records the source's mtime and
- * size, and either the target keeps columns or nothing could compile. A module with neither keeps
- * its source (with a warning).
+ * may be a program) becomes sourceless bytecode beside it, {@code pkg/mod.pyc}, which the import
+ * system loads without the source whatever the interpreter's {@code -O} flag; a module that is a
+ * link is compiled from what it leads to, under its own name. The image's interpreter compiles it,
+ * without column positions where it has them (see {@link Target}); the image's own {@code
+ * __pycache__} entry for the level is taken instead when its header has the interpreter's magic
+ * number and records the source's mtime and size, and either the target keeps columns or nothing
+ * could compile. A module with neither keeps its source (with a warning).
  */
 final class Sourceless {
   private Sourceless() {}
@@ -70,7 +71,8 @@ final class Sourceless {
       }
       // a module that is a link (Debian's _sysconfigdata__linux_x86_64-linux-gnu.py) is compiled
       // from what it leads to, under its own name, like the import system would
-      Optional<Path> src = root.resolve(source).map(r -> root.host(r.path())).filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+      Optional<Path> src = root.resolve(source).map(r -> root.host(r.path()))
+          .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
       if (src.isEmpty()) {
         continue;
       }
