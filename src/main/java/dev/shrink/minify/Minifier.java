@@ -37,9 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -247,14 +247,19 @@ public final class Minifier {
           problems);
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());
-      if (sourceless.frozenModules()) {
-        Set<String> pycs = frozen.stream().map(source -> source + "c").filter(extra::containsKey)
-            .collect(Collectors.toCollection(TreeSet::new));
-        kept = kept.without(pycs);
-        extra.keySet().removeAll(pycs);
-        String why = "frozen into " + python.path() + ", which imports it from there (seen: os is frozen in it)";
-        pycs.forEach(pyc -> dropped.put(pyc, why));
+      Map<String, String> unused = new TreeMap<>();
+      String seen = "frozen into " + python.path() + ", which imports it from there (seen: os is frozen in it)";
+      String always = "the import system's own module, frozen into every CPython since 3.8 and always imported from there";
+      for (String source : frozen) {
+        String pyc = source + "c";
+        boolean importSystem = python.importSystem().contains(source);
+        if (extra.containsKey(pyc) && (importSystem || sourceless.frozenModules())) {
+          unused.put(pyc, importSystem ? always : seen);
+        }
       }
+      kept = kept.without(unused.keySet());
+      extra.keySet().removeAll(unused.keySet());
+      dropped.putAll(unused);
     }
     long epoch = LayerWriter.sourceDateEpoch();
     Map<String, Map<String, StdlibZip.Member>> archives = Map.of();
@@ -322,11 +327,11 @@ public final class Minifier {
   }
 
   /**
-   * What the command's interpreter is, the scripts it runs (their source stays), and the files of
-   * the frozen modules it imports (3.11+: os, site, codecs, ...), empty when the command turns
-   * frozen modules off.
+   * What the command's interpreter is, the scripts it runs (their source stays), the files of the
+   * frozen modules it imports (3.11+: os, site, codecs, ...; only the import system's own when the
+   * command turns frozen modules off), and which of them are the import system's.
    */
-  private record PythonRun(String path, PythonLayout layout, Set<String> scripts, Set<String> frozen) {
+  private record PythonRun(String path, PythonLayout layout, Set<String> scripts, Set<String> frozen, Set<String> importSystem) {
     Sourceless.Interpreter interpreter() {
       return new Sourceless.Interpreter(path, layout.version(), layout.sysPath(), scripts);
     }
@@ -398,12 +403,18 @@ public final class Minifier {
       scripts.add(parsed.get().launch().scriptPath());
     }
     Set<String> frozen = new TreeSet<>();
-    if (args.stream().noneMatch(a -> a.endsWith("frozen_modules=off"))) {
-      for (String m : result.modules()) {
-        finder.find(m).filter(pm -> pm.kind() == PyModule.Kind.FROZEN && pm.file() != null).ifPresent(pm -> frozen.add(pm.file()));
+    Set<String> importSystem = new TreeSet<>();
+    boolean off = args.stream().anyMatch(a -> a.endsWith("frozen_modules=off"));
+    for (String m : result.modules()) {
+      Optional<PyModule> pm = finder.find(m).filter(f -> f.kind() == PyModule.Kind.FROZEN && f.file() != null);
+      if (pm.isPresent() && ModuleFinder.isImportSystem(m)) {
+        importSystem.add(pm.get().file());
+      }
+      if (pm.isPresent() && (!off || ModuleFinder.isImportSystem(m))) {
+        frozen.add(pm.get().file());
       }
     }
-    return new PythonRun(interpreter, layout, scripts, frozen);
+    return new PythonRun(interpreter, layout, scripts, frozen, importSystem);
   }
 
   /**

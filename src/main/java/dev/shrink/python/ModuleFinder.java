@@ -25,7 +25,7 @@ public final class ModuleFinder {
   private final RootFs fs;
   /** Built-in, frozen and foreign module names by Python version (python/modules.json). */
   private static final JsonNode MODULES = Json.resource("/python/modules.json");
-  /** Served by the import system itself whatever the version and flags: no file is ever read. */
+  /** The import system's own modules: frozen and used whatever the version and flags, so their files are never read. */
   private static final Set<String> IMPORT_SYSTEM = strings(MODULES.get("import_system").get("modules"));
 
   private final List<String> sysPath;
@@ -76,15 +76,17 @@ public final class ModuleFinder {
         || (name.contains(".") && foreign.contains(name.substring(0, name.lastIndexOf('.'))));
   }
 
+  /** True for the import system's own modules (importlib._bootstrap, zipimport, ...), frozen even with frozen modules off. */
+  public static boolean isImportSystem(String name) {
+    return IMPORT_SYSTEM.contains(name);
+  }
+
   /** True when {@code name} is compiled into this interpreter version (by the recorded list). */
   public boolean isBuiltin(String name) {
     return builtin.contains(name);
   }
 
   private Optional<PyModule> lookup(String name) {
-    if (IMPORT_SYSTEM.contains(name)) {
-      return Optional.of(new PyModule(name, Kind.BUILTIN, null, false, List.of()));
-    }
     String alias = ALIASES.get(name);
     if (alias != null && !frozen.contains(name)) {
       return find(alias).map(m -> new PyModule(name, m.kind(), m.file(), false, List.of()));
@@ -106,7 +108,7 @@ public final class ModuleFinder {
       }
     }
     Optional<PyModule> found = onPath(name, shortName, locations);
-    if (frozen.contains(name)) {
+    if (frozen.contains(name) || IMPORT_SYSTEM.contains(name)) {
       return Optional.of(new PyModule(name, Kind.FROZEN, found.map(PyModule::file).orElse(null),
           found.map(PyModule::isPackage).orElse(false), found.map(PyModule::locations).orElse(List.of())));
     }

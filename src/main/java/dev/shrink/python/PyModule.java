@@ -22,11 +22,12 @@ public record PyModule(String name, Kind kind, String file, boolean isPackage, L
     EXTENSION,
     /** a directory without {@code __init__}, possibly spread over several sys.path entries */
     NAMESPACE,
-    /** compiled into the interpreter, or the import system's own frozen modules: no file is read */
+    /** compiled into the interpreter */
     BUILTIN,
     /**
-     * frozen into the interpreter (3.11+: os, site, codecs, ...), which imports it from there
-     * unless frozen modules are off; its file is kept when present
+     * frozen into the interpreter (3.11+: os, site, codecs, ...; the import system's own modules
+     * in every version), which imports it from there unless frozen modules are off (the import
+     * system's, always); its file is kept when present, and its imports are followed
      */
     FROZEN
   }

@@ -95,9 +95,10 @@ class ModuleFinderTest {
     assertThat(find("_socket").kind()).isEqualTo(Kind.EXTENSION);
     assertThat(find("os")).extracting(PyModule::kind, PyModule::file).containsExactly(Kind.FROZEN, LIB + "/os.py");
     assertThat(find("os.path").kind()).isEqualTo(Kind.FROZEN);
-    // the import system's own modules never come from a file, whatever the flags
-    assertThat(find("zipimport")).extracting(PyModule::kind, PyModule::file).containsExactly(Kind.BUILTIN, null);
-    assertThat(find("importlib._bootstrap_external")).extracting(PyModule::kind, PyModule::file).containsExactly(Kind.BUILTIN, null);
+    // the import system's own modules are frozen in every version, whatever the flags
+    assertThat(find("zipimport")).extracting(PyModule::kind, PyModule::file).containsExactly(Kind.FROZEN, null);
+    assertThat(ModuleFinder.isImportSystem("importlib._bootstrap_external")).isTrue();
+    assertThat(ModuleFinder.isImportSystem("importlib.util")).isFalse();
     assertThat(finder.isForeignOrMain("nt")).isTrue();
     assertThat(finder.isForeignOrMain("java.lang")).isTrue();
     assertThat(finder.isForeignOrMain("json")).isFalse();

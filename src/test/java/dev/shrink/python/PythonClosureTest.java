@@ -217,6 +217,29 @@ class PythonClosureTest {
     assertThat(r.notes()).anyMatch(n -> n.contains("fw.devtools") && n.contains("only the debug console"));
   }
 
+  /**
+   * The import system's frozen modules run their own imports: zipimport's zlib and
+   * _bootstrap_external's importlib.readers (when importlib.resources asks for a reader) are
+   * followed; its importlib.metadata, which only importlib.metadata itself reaches, is not.
+   */
+  @Test
+  void theImportSystemsOwnImportsAreFollowedOnlyWhereTheyCanRun() throws IOException {
+    Path plain = tmp.resolve("plain.py");
+    Files.writeString(plain, "import json\n");
+    PythonClosure.Result r = PythonClosure.analyse(HOST, PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script(plain.toString())),
+        Knowledge.load(), List.of());
+    assertThat(r.modules()).contains("zipimport", "importlib._bootstrap_external", "zlib")
+        .doesNotContain("importlib.metadata", "importlib.readers");
+    assertThat(byPath(r)).containsKey(STDLIB + "/importlib/_bootstrap_external.py");
+
+    Path resources = tmp.resolve("resources.py");
+    Files.writeString(resources, "import importlib.resources\nprint(importlib.resources.files('json'))\n");
+    PythonClosure.Result withResources = PythonClosure.analyse(HOST,
+        PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script(resources.toString())), Knowledge.load(), List.of());
+    assertThat(withResources.modules()).contains("importlib.readers");
+    assertThat(byPath(withResources).get(STDLIB + "/importlib/readers.py").analyser()).isEqualTo("knowledge");
+  }
+
   @Test
   void unknownScriptIsReportedNotThrown() {
     PythonLayout layout = PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script("/nonexistent/app.py"));
