@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -25,7 +24,7 @@ public final class DeflateBench {
     warmUp(data);
     for (int level : new int[] {6, 9}) {
       long t0 = System.nanoTime();
-      long size = zlib(data, level) + 18;
+      long size = TestData.zlibSize(data, level) + 18;
       report("java.util.zip " + level, size, t0);
     }
     int[] efforts = args.length > 1
@@ -53,19 +52,6 @@ public final class DeflateBench {
         gz.write(data, 0, Math.min(data.length, 2 << 20));
       }
     }
-  }
-
-  private static long zlib(byte[] data, int level) {
-    Deflater d = new Deflater(level, true);
-    d.setInput(data);
-    d.finish();
-    byte[] out = new byte[1 << 16];
-    long size = 0;
-    while (!d.finished()) {
-      size += d.deflate(out);
-    }
-    d.end();
-    return size;
   }
 
   private static void report(String what, long size, long t0) {
