@@ -117,7 +117,7 @@ final class StdlibZip {
    * A reproducible zip: entries sorted, every directory above a file listed (zipimport finds a
    * package's portion by its directory entry), one fixed time (the layers' mtime, at least 1980,
    * zip's first date), no extra fields, each file deflated by shrink's near-optimal encoder at its
-   * top effort (about 3% smaller than zlib's level 9 on bytecode).
+   * top effort (3.4% smaller than zlib's level 9 on Falcon's bytecode).
    */
   private static void write(Path file, String prefix, TreeSet<String> paths, RootFs root, Map<String, Path> contents, long epochSeconds)
       throws IOException {
