@@ -68,7 +68,8 @@ public final class Compiler {
     Map<String, Path> planned = new LinkedHashMap<>();
     for (int i = 0; i < sources.size(); i++) {
       String source = sources.get(i);
-      String read = host == null ? source : host.host(source).toString();
+      // on the host, a link is followed inside the root (an absolute one must not reach this machine's own file)
+      String read = host == null ? source : host.resolve(source).map(r -> host.host(r.path())).orElse(host.host(source)).toString();
       jobs.append(read).append('\0').append(source).append('\0').append(inside).append("/out/").append(i).append(".pyc").append('\0');
       planned.put(source, dir.resolve("out").resolve(i + ".pyc"));
     }

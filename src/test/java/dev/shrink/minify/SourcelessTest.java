@@ -85,14 +85,16 @@ class SourcelessTest {
 
   /**
    * A module that is a link to another (Debian's _sysconfigdata__linux_x86_64-linux-gnu.py) becomes
-   * bytecode under its own name, as does its target; no link is left dangling. The interpreter
+   * bytecode under its own name, compiled from the target inside the root, as does the target; no
+   * link is left dangling. The interpreter
    * that compiled says it imports its frozen modules (os, site, ...) from itself.
    */
   @Test
   void aLinkedModuleIsCompiledFromItsTargetUnderItsOwnName() throws Exception {
     Path app = tmp.resolve("app");
     Files.writeString(app.resolve("_data__x86_64-linux-gnu.py"), "VALUE = 'linked'\n");
-    Files.createSymbolicLink(app.resolve("_data__linux_x86_64-linux-gnu.py"), Path.of("_data__x86_64-linux-gnu.py"));
+    // absolute, as the image sees it: on this machine /srv/app does not exist, the root's mount has it
+    Files.createSymbolicLink(app.resolve("_data__linux_x86_64-linux-gnu.py"), Path.of("/srv/app/_data__x86_64-linux-gnu.py"));
     files.add(new Requirement("/srv/app/_data__linux_x86_64-linux-gnu.py", "python", "imported by name"));
     files.add(new Requirement("/srv/app/_data__x86_64-linux-gnu.py", "python", "target of the link"));
     Sourceless.Result r = Sourceless.apply(files, python, Target.defaults(), Compiler.onHost(root), tmp.resolve("work"), new ArrayList<>());
