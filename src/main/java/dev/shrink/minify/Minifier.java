@@ -247,16 +247,7 @@ public final class Minifier {
           problems);
       kept = sourceless.kept();
       extra.putAll(sourceless.moved());
-      Map<String, String> unused = new TreeMap<>();
-      String seen = "frozen into " + python.path() + ", which imports it from there (seen: os is frozen in it)";
-      String always = "the import system's own module, frozen into every CPython since 3.8 and always imported from there";
-      for (String source : frozen) {
-        String pyc = source + "c";
-        boolean importSystem = python.importSystem().contains(source);
-        if (extra.containsKey(pyc) && (importSystem || sourceless.frozenModules())) {
-          unused.put(pyc, importSystem ? always : seen);
-        }
-      }
+      Map<String, String> unused = python.unusedBytecode(frozen, extra.keySet(), sourceless.frozenModules());
       kept = kept.without(unused.keySet());
       extra.keySet().removeAll(unused.keySet());
       dropped.putAll(unused);
@@ -341,14 +332,34 @@ public final class Minifier {
      * --include asked for stays, and so does os, getpath's landmark for the library directory.
      */
     Set<String> frozenFiles(FileSet kept) {
+      Map<String, List<Requirement>> reasons = kept.reasons();
       Set<String> out = new TreeSet<>();
       for (String file : frozen) {
-        List<Requirement> why = kept.reasons().get(file);
+        List<Requirement> why = reasons.get(file);
         if (why != null && !file.equals(layout.stdlibDir() + "/os.py") && why.stream().allMatch(r -> r.analyser().equals("python"))) {
           out.add(file);
         }
       }
       return out;
+    }
+
+    /**
+     * The bytecode ({@code pkg/mod.pyc} among {@code written}) of the frozen sources the
+     * interpreter never reads, with why: the import system's always, the others when the
+     * interpreter was seen importing them frozen ({@code frozenInUse}).
+     */
+    Map<String, String> unusedBytecode(Set<String> sources, Set<String> written, boolean frozenInUse) {
+      String seen = "frozen into " + path + ", which imports it from there (seen: os is frozen in it)";
+      String always = "the import system's own module, frozen into every CPython since 3.8 and always imported from there";
+      Map<String, String> unused = new TreeMap<>();
+      for (String source : sources) {
+        String pyc = source + "c";
+        boolean own = importSystem.contains(source);
+        if (written.contains(pyc) && (own || frozenInUse)) {
+          unused.put(pyc, own ? always : seen);
+        }
+      }
+      return unused;
     }
   }
 
