@@ -2,7 +2,6 @@ package dev.shrink.build;
 
 import dev.shrink.bytecode.Compiler;
 import dev.shrink.bytecode.Target;
-import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.Json;
@@ -13,8 +12,6 @@ import dev.shrink.probe.HostProcessTracer;
 import dev.shrink.probe.HostStrace;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.Tracer;
-import dev.shrink.python.ImportRef;
-import dev.shrink.python.ImportScanner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,48 +127,15 @@ public final class Builder {
    * copies are run from where they are here, the current directory is the app directory, and the
    * environment is the image's (PATH and --env) and PYTHONDONTWRITEBYTECODE=1 (unless --env sets
    * it), so that the run leaves no bytecode in the app directory. {@code limits} gives the time limits.
-   * Traced {@code .pth} files are left to the Python analysis (kept when they add a directory the
-   * program uses), and so are the modules beside them that their import lines load: site.py reads
-   * every one of this machine's, and runs its start-up hooks ({@code distutils-precedence.pth}
-   * loads setuptools' {@code _distutils_hack}), which the program itself does not need.
+   * site.py reads every {@code .pth} file of this machine and runs their start-up hooks: the
+   * minifier leaves those to the Python analysis ({@code PythonLayout.startupHook}).
    */
   public static Tracer.Result trace(Plan plan, List<Probe> probes, ContainerRunner.Settings limits, Path workDir) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(plan.config().envMap());
     env.putIfAbsent("PYTHONDONTWRITEBYTECODE", "1");
     ContainerRunner.Settings settings = new ContainerRunner.Settings(plan.entrypoint(), List.of(), limits.startup(), limits.commandTimeout(),
         limits.stopGrace());
-    Tracer.Result traced = new HostProcessTracer(HostStrace.find(), settings).trace(plan.root(), plan.hostRoot().appDir(), env, probes, workDir);
-    Set<String> hooks = new LinkedHashSet<>();
-    for (Requirement r : traced.requirements()) {
-      if (r.path().endsWith(".pth")) {
-        hooks.add(r.path());
-        hooks.addAll(pthModules(plan.root(), r.path()));
-      }
-    }
-    List<Requirement> kept = traced.requirements().stream().filter(r -> hooks.stream().noneMatch(h -> (r.path() + "/").startsWith(h))).toList();
-    return new Tracer.Result(kept, traced.outcomes(), traced.events());
-  }
-
-  /**
-   * Path prefixes of the modules a .pth file's import lines load from beside it: the package
-   * {@code DIR/NAME}, the module {@code DIR/NAME.py} or {@code .pyc}, and its cached bytecode.
-   */
-  private static List<String> pthModules(RootFs root, String pth) {
-    List<String> out = new ArrayList<>();
-    String dir = RootFs.parent(pth);
-    try {
-      for (String line : new String(root.read(pth), StandardCharsets.UTF_8).split("\n")) {
-        if (line.startsWith("import ") || line.startsWith("import\t")) {
-          for (ImportRef ref : ImportScanner.scan(line)) {
-            String name = ref.module().split("\\.")[0];
-            out.addAll(List.of(dir + "/" + name + "/", dir + "/" + name + ".py", dir + "/__pycache__/" + name + "."));
-          }
-        }
-      }
-    } catch (IOException e) {
-      // unreadable: nothing of it is left out
-    }
-    return out;
+    return new HostProcessTracer(HostStrace.find(), settings).trace(plan.root(), plan.hostRoot().appDir(), env, probes, workDir);
   }
 
   /**

@@ -189,11 +189,13 @@ public final class Minifier {
         break;
       }
     }
-    files.addAll(options.extra());
+    PythonLayout layout = python == null ? null : python.layout();
+    // site.py's start-up hooks a traced run loaded are left to the Python analysis (see PythonLayout.startupHook)
+    files.addAll(options.extra().stream().filter(r -> layout == null || !layout.startupHook(r.path())).toList());
     Map<String, String> dropped = new LinkedHashMap<>();
-    String pycTag = python == null ? null : "cpython-" + python.layout().versionNoDot();
+    String pycTag = layout == null ? null : "cpython-" + layout.versionNoDot();
     if (python != null && options.purePython()) {
-      PurePython.Result pure = PurePython.swap(files, python.layout().sysPath(), pycTag);
+      PurePython.Result pure = PurePython.swap(files, layout.sysPath(), pycTag);
       files = pure.kept();
       pure.swapped().forEach((extension, source) -> dropped.put(extension, "compiled from " + source + ", which is kept instead (--pure-python)"));
     }
@@ -255,7 +257,6 @@ public final class Minifier {
     long epoch = LayerWriter.sourceDateEpoch();
     Map<String, Map<String, StdlibZip.Member>> archives = Map.of();
     if (python != null && options.output().zipStdlib()) {
-      PythonLayout layout = python.layout();
       Optional<StdlibZip.Result> zip = StdlibZip.apply(kept, layout.stdlibZip(), layout.stdlibDir(), extra,
           workDir.resolve("stdlib").resolve(Path.of(layout.stdlibZip()).getFileName()), epoch);
       if (zip.isPresent()) {
@@ -400,6 +401,9 @@ public final class Minifier {
     ModuleFinder finder = new ModuleFinder(root, layout);
     Map<String, Requirement> seen = new LinkedHashMap<>();
     for (String f : options.extraPythonFiles()) {
+      if (layout.startupHook(f)) {
+        continue;
+      }
       Requirement by = options.extra().stream().filter(r -> r.path().equals(f)).findFirst()
           .orElse(new Requirement(f, "probe", "seen loaded"));
       ModuleNames.of(layout.sysPath(), f).filter(m -> finder.find(m).isPresent()).ifPresent(m -> seen.putIfAbsent(m, by));

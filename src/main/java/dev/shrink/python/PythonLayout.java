@@ -151,6 +151,32 @@ public final class PythonLayout {
   }
 
   /**
+   * Whether a path belongs to site.py's start-up hooks, which site.py runs for every program and
+   * the program itself does not use: a {@code .pth} file, or a module that a {@code .pth} file's
+   * import lines load from beside it (its package directory, its {@code .py}, {@code .pyc} or
+   * extension module, its cached bytecode). Debian's {@code distutils-precedence.pth} loads
+   * setuptools' {@code _distutils_hack} this way.
+   */
+  public boolean startupHook(String path) {
+    for (PthFile pth : pthFiles) {
+      if (path.equals(pth.path())) {
+        return true;
+      }
+      String dir = RootFs.parent(pth.path());
+      for (PthImport imp : pth.imports()) {
+        for (ImportRef ref : ImportScanner.scan(imp.code())) {
+          String name = ref.module().split("\\.")[0];
+          if (path.equals(dir + "/" + name) || path.startsWith(dir + "/" + name + "/") || path.startsWith(dir + "/" + name + ".")
+              || path.startsWith(dir + "/__pycache__/" + name + ".")) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * sys.path in order. Entries may not exist (like {@code pythonXY.zip}). sys.path[0] is the
    * script's real directory or, for -m and -c, the working directory (Python shows -c's as "").
    */

@@ -120,5 +120,7 @@ class ProbeFixturesTest {
     System.err.println("falcon: minify with probe and verify took " + ms + " ms; the trace added " + added.size() + " files: " + added);
     assertThat(traced.path("files").values()).anySatisfy(f ->
         assertThat(f.path("reasons").valueStream().map(r -> r.path("reason").asString()).toList()).contains("probe GET /number: openat"));
+    // site.py ran Debian's distutils-precedence.pth at start (it loads _distutils_hack): a start-up hook, not kept
+    assertThat(added).noneMatch(p -> p.endsWith(".pth") || p.contains("_distutils_hack") || p.contains("/setuptools/"));
   }
 }

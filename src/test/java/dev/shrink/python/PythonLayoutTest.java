@@ -125,6 +125,32 @@ class PythonLayoutTest {
     });
   }
 
+  /** Debian's distutils-precedence.pth: the .pth and the module its import line loads beside it are start-up hooks. */
+  @Test
+  void startupHooksAreThePthFilesAndTheModulesTheirImportLinesLoadBesideThem() throws IOException {
+    Path root = tmp.resolve("root");
+    file(root, "usr/local/bin/python3.11");
+    file(root, "usr/local/lib/python3.11/os.py");
+    file(root, "usr/local/lib/python3.11/site.py", "# upstream\n");
+    Files.createDirectories(root.resolve("usr/local/lib/python3.11/lib-dynload"));
+    String site = "/usr/local/lib/python3.11/site-packages";
+    file(root, site.substring(1) + "/distutils-precedence.pth",
+        "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'; "
+            + "enabled and __import__('_distutils_hack').add_shim(); \n");
+    file(root, site.substring(1) + "/_distutils_hack/__init__.py");
+    file(root, site.substring(1) + "/_distutils_hack_extra/__init__.py");
+    file(root, "app/main.py");
+
+    PythonLayout layout = PythonLayout.compute(new RootFs(root), "python3.11", Map.of("PATH", "/usr/local/bin"), Launch.script("main.py", "/app"));
+
+    assertThat(List.of(site + "/distutils-precedence.pth", site + "/_distutils_hack", site + "/_distutils_hack/__init__.py",
+        site + "/_distutils_hack/__pycache__/__init__.cpython-311.pyc", site + "/__pycache__/_distutils_hack.cpython-311.pyc",
+        site + "/_distutils_hack.py")).allMatch(layout::startupHook);
+    // a module named like it, the os the line imports (from the standard library, not beside the .pth), the app: not hooks
+    assertThat(List.of(site + "/_distutils_hack_extra/__init__.py", site, "/usr/local/lib/python3.11/os.py", "/app/main.py"))
+        .noneMatch(layout::startupHook);
+  }
+
   /** A venv made with `python3 -m venv /venv` from /usr/local/bin/python3, without system site. */
   @Test
   void venvWithPyvenvCfg() throws IOException {
