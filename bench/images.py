@@ -8,6 +8,14 @@
                                        image in LAYOUT (minified with --keep-sources), bytecode made
                                        sourceless (__pycache__/m.TAG.pyc -> m.pyc, no m.py), and
                                        prints "raw gzip zstd" of it
+  images.py start N PATH IMAGE...   -> cold start of each image, N runs each, interleaved (image 1,
+                                       2, ..., 1, 2, ...) so that the machine's drift hits all alike;
+                                       an image written "ro:NAME" runs with --read-only. PATH is the
+                                       HTTP path to ask port 8000 for ("-" for a command). Prints per
+                                       image "app run" medians in seconds: app = from the container's
+                                       own start (podman's State.StartedAt) to the first HTTP 200, or
+                                       to its exit (FinishedAt) for a command; run = from `podman run`
+                                       to the same moment, the engine's own work included
 
 Used by bench/images.sh; Debian's python3 only (zstd through the zstd command).
 """
@@ -15,9 +23,12 @@ import gzip
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tarfile
+import time
+import urllib.request
 
 
 def manifest(layout):
@@ -92,5 +103,46 @@ def floor(layout, report, out):
     print(raw, os.path.getsize(out + ".tar.gz"), os.path.getsize(out + ".tar.zst"))
 
 
+def podman(*args):
+    return subprocess.run(["podman", *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def start_once(image, path):
+    """(app, run) seconds of one cold start of IMAGE (see the module's doc)."""
+    read_only = image.startswith("ro:")
+    name = f"bench-start-{os.getpid()}"
+    flags = ["--read-only"] if read_only else []
+    image = image.removeprefix("ro:")
+    t0 = time.time()
+    if path == "-":
+        podman("run", "--name", name, *flags, image)
+        t1 = None
+    else:
+        podman("run", "-d", "--name", name, *flags, "-p", "127.0.0.1::8000", image)
+        port = podman("port", name, "8000").rsplit(":", 1)[1]
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
+                    r.read()
+                break
+            except OSError:
+                time.sleep(0.005)
+        t1 = time.time()
+    started, finished = podman("inspect", "--format", "{{.State.StartedAt.UnixNano}} {{.State.FinishedAt.UnixNano}}", name).split()
+    podman("rm", "-f", "-t", "0", name)
+    if t1 is None:  # a command: its own lifetime, and podman run's return
+        return (int(finished) - int(started)) / 1e9, time.time() - t0
+    return t1 - int(started) / 1e9, t1 - t0
+
+
+def start(n, path, *images):
+    runs = {image: [] for image in images}
+    for _ in range(int(n)):
+        for image in images:
+            runs[image].append(start_once(image, path))
+    for image in images:
+        print(f"{statistics.median(a for a, _ in runs[image]):.3f} {statistics.median(r for _, r in runs[image]):.3f}")
+
+
 if __name__ == "__main__":
-    {"sizes": sizes, "floor": floor}[sys.argv[1]](*sys.argv[2:])
+    {"sizes": sizes, "floor": floor, "start": start}[sys.argv[1]](*sys.argv[2:])

@@ -3,8 +3,9 @@
 # each setting below (raw and compressed, and whether `shrink verify` passes against the fat image
 # with the fixture's probe); the trace-only floor (the files a traced probe run used plus the ELF
 # interpreter, bytecode sourceless; gzip -6 and zstd -19); files kept, minify wall time and peak
-# RSS (default setting); cold start (podman run until the first answer, or until exit for a
-# command) fat vs shrunk, median of 5; resident memory of the running app (HTTP apps: VmRSS of
+# RSS (default setting); cold start of the fat image, the default and two more settings (11 runs
+# of each, interleaved; from the container's start and from `podman run` to the first answer, or to
+# the exit for a command; see images.py start); resident memory of the running app (HTTP apps: VmRSS of
 # every process of the container after the first answer); HTTP apps: requests per second (ab,
 # 3000 requests, 4 at a time, median of 3) fat, default and --pure-python. Prints Markdown tables.
 # Usage: bench/images.sh [FIXTURE...] (default: falcon flask pygmentize yaml-sqlite numpy)
@@ -18,35 +19,14 @@ trap 'rm -rf "$work"; podman rmi -f $(podman images -q --filter reference="local
 declare -A path=([falcon]=/number [flask]=/?name=bench)
 declare -A ignore=([falcon]='[0-9]+') # falcon's /number answers a random number
 # the settings compared: label and minify options (defaults: gzip level 12, shrink's encoder; zstd level 19)
-settings=("default|" "gzip-6|--compression-level 6" "-O2|-O2" "zstd|--compression zstd" "zstd -O2|--compression zstd -O2"
-  "--pure-python|--pure-python" "--pure-python zstd -O2|--pure-python --compression zstd -O2")
+settings=("default|" "gzip-6|--compression-level 6" "--no-stdlib-zip|--no-stdlib-zip" "-O2|-O2" "zstd|--compression zstd"
+  "zstd -O2|--compression zstd -O2" "--pure-python|--pure-python" "--pure-python zstd -O2|--pure-python --compression zstd -O2")
+# the settings whose cold start is measured beside the fat image's (the default's image is $small)
+started=("--no-stdlib-zip" "zstd -O2")
 mb() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1e6:.2f}')" "$1"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "$1" "$2"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
-now() { date +%s.%N; }
-
-# Seconds from `podman run` to the first HTTP 200 (server) or to the exit (command).
-start_once() {
-  local image=$1 fixture=$2 t0 t1 name=$tag-start
-  shift 2
-  t0=$(now)
-  if [ -n "${path[$fixture]:-}" ]; then
-    podman run -d --name "$name" "$@" -p 127.0.0.1::8000 "$image" >/dev/null
-    local port
-    port=$(podman port "$name" 8000 | sed 's/.*://')
-    until curl -fs -o /dev/null "http://127.0.0.1:$port${path[$fixture]}"; do sleep 0.02; done
-    t1=$(now)
-    podman rm -f "$name" >/dev/null
-  else
-    podman run --rm "$@" "$image" >/dev/null
-    t1=$(now)
-  fi
-  python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$t0" "$t1"
-}
-
-cold_start() {
-  for _ in 1 2 3 4 5; do start_once "$@"; done | median
-}
+slug() { printf %s "$1" | tr -c 'a-zA-Z0-9' '-'; } # a setting's label as a file name or tag
 
 # MB resident of every process of a running server container after its first answer.
 resident() {
@@ -97,6 +77,7 @@ throughput() {
 
 sizes_rows=()
 run_rows=()
+start_rows=()
 rps_rows=()
 for f in "${fixtures[@]}"; do
   image=$("$here/fixtures/build.sh" "$f" | tail -n 1)
@@ -112,7 +93,7 @@ for f in "${fixtures[@]}"; do
   cells=""
   for setting in "${settings[@]}"; do
     label=${setting%%|*}
-    dir="$work/$f-$(echo "$label" | tr -c 'a-zA-Z0-9' '-')"
+    dir="$work/$f-$(slug "$label")"
     # shellcheck disable=SC2086
     "$here/shrink" minify "containers-storage:$image" "oci:$dir:small" ${setting#*|} >/dev/null 2>"$work/err" \
       || { cat "$work/err" >&2; exit 1; }
@@ -127,8 +108,19 @@ for f in "${fixtures[@]}"; do
     $(probe_args "$f") >/dev/null
   read -r floor_raw floor_gz floor_zst < <(python3 "$here/bench/images.py" floor "$work/$f-traced" "$work/$f-traced.json" "$work/$f-floor")
 
-  fat_start=$(cold_start "$image" "$f")
-  small_start=$(cold_start "$small" "$f" --read-only)
+  # cold start, 11 runs of each image interleaved; the shrunk images --read-only, as they are meant to run
+  images=("$image" "ro:$small")
+  for label in "${started[@]}"; do
+    "$here/shrink" copy "oci:$work/$f-$(slug "$label"):small" "containers-storage:localhost/$tag/$f:start$(slug "$label")" >/dev/null
+    images+=("ro:localhost/$tag/$f:start$(slug "$label")")
+  done
+  mapfile -t starts < <(python3 "$here/bench/images.py" start 11 "${path[$f]:--}" "${images[@]}")
+  start_cells=""
+  for i in "${!starts[@]}"; do
+    read -r app run <<< "${starts[$i]}"
+    read -r fat_app fat_run <<< "${starts[0]}"
+    [ "$i" -eq 0 ] && start_cells+=" $app / $run |" || start_cells+=" $app / $run ($(ratio "$app" "$fat_app") / $(ratio "$run" "$fat_run")) |"
+  done
   fat_rss=$(resident "$image" "$f")
   small_rss=$(resident "$small" "$f" --read-only)
   if [ -n "${path[$f]:-}" ]; then
@@ -137,7 +129,8 @@ for f in "${fixtures[@]}"; do
   fi
 
   sizes_rows+=("| $f | $(mb "$fat_raw") / $(mb "$fat_gz") |$cells $(mb "$floor_raw") / $(mb "$floor_gz") / $(mb "$floor_zst") |")
-  run_rows+=("| $f | $files | $secs | $((kb / 1024)) | $fat_start | $small_start | $(ratio "$small_start" "$fat_start") | $fat_rss | $small_rss |")
+  run_rows+=("| $f | $files | $secs | $((kb / 1024)) | $fat_rss | $small_rss |")
+  start_rows+=("| $f |$start_cells")
 done
 
 echo "Sizes in MB (10^6 bytes), raw (uncompressed layer tars) / compressed (gzip level 12, the default, unless gzip-6; or zstd level 19), and"
@@ -150,9 +143,19 @@ echo "$header floor |"
 echo "$rule---|"
 printf '%s\n' "${sizes_rows[@]}"
 echo
-echo "| fixture | files kept | minify wall s | minify peak RSS MB | cold start fat s (median of 5) | cold start shrunk s | shrunk/fat | app RSS fat MB | app RSS shrunk MB |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| fixture | files kept | minify wall s | minify peak RSS MB | app RSS fat MB | app RSS shrunk MB |"
+echo "|---|---|---|---|---|---|"
 printf '%s\n' "${run_rows[@]}"
+echo
+echo "Cold start, median of 11 interleaved runs, seconds: app (container start to first answer or exit) / run (podman run to"
+echo "the same moment); in brackets the ratio to the fat image's. Shrunk images run --read-only."
+echo
+header="| fixture | fat | default |"
+rule="|---|---|---|"
+for label in "${started[@]}"; do header+=" $label |"; rule+="---|"; done
+echo "$header"
+echo "$rule"
+printf '%s\n' "${start_rows[@]}"
 echo
 echo "| fixture | requests/s fat | requests/s shrunk (default) | requests/s shrunk --pure-python |"
 echo "|---|---|---|---|"
