@@ -26,6 +26,10 @@ started=("--no-stdlib-zip" "zstd -O2")
 mb() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1e6:.2f}')" "$1"; }
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "$1" "$2"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+table_header() { # a Markdown table's header row, one column per argument, and its rule
+  printf '|'; printf ' %s |' "$@"; echo
+  printf '|'; printf -- '---|%.0s' "$@"; echo
+}
 slug() { printf %s "$1" | tr -c 'a-zA-Z0-9' '-'; } # a setting's label as a file name or tag
 
 # MB resident of every process of a running server container after its first answer.
@@ -136,11 +140,9 @@ done
 echo "Sizes in MB (10^6 bytes), raw (uncompressed layer tars) / compressed (gzip level 12, the default, unless gzip-6; or zstd level 19), and"
 echo "whether shrink verify passed; floor = trace-only files + ELF interpreter, sourceless, one tar: raw / gzip-6 / zstd-19."
 echo
-header="| fixture | fat |"
-rule="|---|---|"
-for setting in "${settings[@]}"; do header+=" ${setting%%|*} |"; rule+="---|"; done
-echo "$header floor |"
-echo "$rule---|"
+labels=()
+for setting in "${settings[@]}"; do labels+=("${setting%%|*}"); done
+table_header fixture fat "${labels[@]}" floor
 printf '%s\n' "${sizes_rows[@]}"
 echo
 echo "| fixture | files kept | minify wall s | minify peak RSS MB | app RSS fat MB | app RSS shrunk MB |"
@@ -150,11 +152,7 @@ echo
 echo "Cold start, median of 11 interleaved runs, seconds: app (container start to first answer or exit) / run (podman run to"
 echo "the same moment); in brackets the ratio to the fat image's. Shrunk images run --read-only."
 echo
-header="| fixture | fat | default |"
-rule="|---|---|---|"
-for label in "${started[@]}"; do header+=" $label |"; rule+="---|"; done
-echo "$header"
-echo "$rule"
+table_header fixture fat default "${started[@]}"
 printf '%s\n' "${start_rows[@]}"
 echo
 echo "| fixture | requests/s fat | requests/s shrunk (default) | requests/s shrunk --pure-python |"

@@ -2,7 +2,6 @@ package dev.shrink.probe;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
-import dev.shrink.layer.TempFiles;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,37 +46,22 @@ public final class HostProcessTracer {
    * @param env the whole environment of the runs; nothing of shrink's own environment is passed on
    */
   public Tracer.Result trace(RootFs view, String workdir, Map<String, String> env, List<Probe> probes, Path workDir) throws IOException {
-    Map<String, Requirement> found = new LinkedHashMap<>();
-    List<Outcome> outcomes = new ArrayList<>();
-    int events = 0;
     List<Path> asIs = namedHere(view, settings.entrypoint());
-    for (Probe probe : probes) {
-      Path dir = Files.createTempDirectory(workDir, "host-trace-");
-      try {
-        // file times come from a coarser clock, a few ms behind: a program writes later than that after its start
-        Instant started = Instant.now();
-        List<String> argv = settings.argv(probe).stream().map(a -> toHost(view, a)).toList();
-        Outcome outcome = run(probe, argv, view.host(workdir), env, dir);
-        outcomes.add(outcome);
-        Path trace = dir.resolve("trace");
-        if (!Files.isRegularFile(trace)) {
-          throw new IOException("tracing " + probe.label() + " wrote no trace; the program said:\n" + outcome.logs().strip());
+    // file times come from a coarser clock, a few ms behind: a program writes later than that after its start;
+    // what one probe's run wrote is run-time state for the next ones too
+    Instant started = Instant.now();
+    Tracer.TracedRun traced = (probe, dir) -> run(probe, settings.argv(probe).stream().map(a -> toHost(view, a)).toList(),
+        view.host(workdir), env, dir);
+    return Tracer.collect(probes, workDir, "the program", traced, StraceParser::parse, (probe, e) -> {
+      List<Requirement> out = new ArrayList<>();
+      for (String hostPath : Tracer.paths(e)) {
+        String path = toImage(view, asIs, hostPath);
+        if (Tracer.keep(view, path) && !changedSince(Path.of(hostPath), started)) {
+          out.add(new Requirement(path, "probe", "probe " + probe.label() + " (on this machine): " + e.syscall()));
         }
-        List<StraceParser.Event> parsed = StraceParser.parse(Files.readAllLines(trace, StandardCharsets.UTF_8));
-        events += parsed.size();
-        for (StraceParser.Event e : parsed) {
-          for (String hostPath : Tracer.paths(e)) {
-            String path = toImage(view, asIs, hostPath);
-            if (Tracer.keep(view, path) && !changedSince(Path.of(hostPath), started)) {
-              found.putIfAbsent(path, new Requirement(path, "probe", "probe " + probe.label() + " (on this machine): " + e.syscall()));
-            }
-          }
-        }
-      } finally {
-        TempFiles.deleteTree(dir);
       }
-    }
-    return new Tracer.Result(List.copyOf(found.values()), outcomes, events);
+      return out;
+    });
   }
 
   /** One traced run: an HTTP probe asks the program once it answers, a command probe waits for it to end; then a graceful stop. */

@@ -77,43 +77,61 @@ public final class Tracer {
   }
 
   /** The requirements one event of a probe's trace gives. */
-  private interface Selector {
+  interface Selector {
     List<Requirement> select(Probe probe, StraceParser.Event event);
   }
 
-  /** Runs each probe traced, reads its trace with {@code parser}, and keeps the first requirement {@code selector} gives for each path. */
+  /** One traced run of a probe, which writes its strace output to {@code dir/trace}. */
+  interface TracedRun {
+    Outcome run(Probe probe, Path dir) throws IOException;
+  }
+
+  /** Runs each probe traced in the image's container, reads its trace with {@code parser}, and keeps the first requirement {@code selector} gives for each path. */
   private Result traceEach(String image, List<Probe> probes, Path workDir, Function<List<String>, List<StraceParser.Event>> parser,
       Selector selector) throws IOException {
+    ContainerRunner runner = new ContainerRunner(engine, settings);
+    TracedRun run = (probe, out) -> {
+      // the app may run as any user: let it write the trace
+      Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+      ContainerRunner.Wrapper wrapper = new ContainerRunner.Wrapper() {
+        @Override
+        public List<String> runOptions() {
+          return strace.runOptions(out);
+        }
+
+        @Override
+        public List<String> command(List<String> argv) {
+          return strace.command(argv);
+        }
+
+        @Override
+        public boolean signalChildren() {
+          return true;
+        }
+      };
+      return runner.run(image, List.of(probe), wrapper).get(0);
+    };
+    return collect(probes, workDir, "the container", run, parser, selector);
+  }
+
+  /**
+   * Runs each probe with {@code run} in a temporary directory of its own (removed after), reads the
+   * trace it wrote with {@code parser}, and keeps the first requirement {@code selector} gives for
+   * each path; {@code who} names what ran in the error when no trace was written.
+   */
+  static Result collect(List<Probe> probes, Path workDir, String who, TracedRun run,
+      Function<List<String>, List<StraceParser.Event>> parser, Selector selector) throws IOException {
     Map<String, Requirement> found = new LinkedHashMap<>();
     int events = 0;
     List<Outcome> outcomes = new ArrayList<>();
-    ContainerRunner runner = new ContainerRunner(engine, settings);
     for (Probe probe : probes) {
-      Path out = Files.createTempDirectory(workDir, "trace-");
+      Path dir = Files.createTempDirectory(workDir, "trace-");
       try {
-        // the app may run as any user: let it write the trace
-        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
-        ContainerRunner.Wrapper wrapper = new ContainerRunner.Wrapper() {
-          @Override
-          public List<String> runOptions() {
-            return strace.runOptions(out);
-          }
-
-          @Override
-          public List<String> command(List<String> argv) {
-            return strace.command(argv);
-          }
-
-          @Override
-          public boolean signalChildren() {
-            return true;
-          }
-        };
-        Outcome outcome = runner.run(image, List.of(probe), wrapper).get(0);
+        Outcome outcome = run.run(probe, dir);
         outcomes.add(outcome);
-        Path trace = out.resolve("trace");
+        Path trace = dir.resolve("trace");
         if (!Files.isRegularFile(trace)) {
-          throw new IOException("tracing " + probe.label() + " wrote no trace; the container said:\n" + outcome.logs().strip());
+          throw new IOException("tracing " + probe.label() + " wrote no trace; " + who + " said:\n" + outcome.logs().strip());
         }
         List<StraceParser.Event> parsed = parser.apply(Files.readAllLines(trace, StandardCharsets.UTF_8));
         events += parsed.size();
@@ -121,7 +139,7 @@ public final class Tracer {
           selector.select(probe, e).forEach(r -> found.putIfAbsent(r.path(), r));
         }
       } finally {
-        TempFiles.deleteTree(out);
+        TempFiles.deleteTree(dir);
       }
     }
     return new Result(List.copyOf(found.values()), outcomes, events);

@@ -125,14 +125,20 @@ class PythonLayoutTest {
     });
   }
 
-  /** Debian's distutils-precedence.pth: the .pth and the module its import line loads beside it are start-up hooks. */
-  @Test
-  void startupHooksAreThePthFilesAndTheModulesTheirImportLinesLoadBesideThem() throws IOException {
+  /** A root with a python.org-style interpreter under /usr/local: binary, landmark, upstream site.py, lib-dynload. */
+  Path usrLocalPython() throws IOException {
     Path root = tmp.resolve("root");
     file(root, "usr/local/bin/python3.11");
     file(root, "usr/local/lib/python3.11/os.py");
     file(root, "usr/local/lib/python3.11/site.py", "# upstream\n");
     Files.createDirectories(root.resolve("usr/local/lib/python3.11/lib-dynload"));
+    return root;
+  }
+
+  /** Debian's distutils-precedence.pth: the .pth and the module its import line loads beside it are start-up hooks. */
+  @Test
+  void startupHooksAreThePthFilesAndTheModulesTheirImportLinesLoadBesideThem() throws IOException {
+    Path root = usrLocalPython();
     String site = "/usr/local/lib/python3.11/site-packages";
     file(root, site.substring(1) + "/distutils-precedence.pth",
         "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'; "
@@ -154,11 +160,7 @@ class PythonLayoutTest {
   /** A venv made with `python3 -m venv /venv` from /usr/local/bin/python3, without system site. */
   @Test
   void venvWithPyvenvCfg() throws IOException {
-    Path root = tmp.resolve("root");
-    file(root, "usr/local/bin/python3.11");
-    file(root, "usr/local/lib/python3.11/os.py");
-    file(root, "usr/local/lib/python3.11/site.py", "# upstream\n");
-    Files.createDirectories(root.resolve("usr/local/lib/python3.11/lib-dynload"));
+    Path root = usrLocalPython();
     Files.createDirectories(root.resolve("usr/local/lib/python3.11/site-packages"));
     Files.createDirectories(root.resolve("venv/bin"));
     Files.createSymbolicLink(root.resolve("venv/bin/python"), Path.of("/usr/local/bin/python3.11"));
