@@ -12,6 +12,7 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +22,8 @@ import tools.jackson.databind.JsonNode;
 final class SystemKnowledge {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)}");
 
-  record Rule(String path, String module, String env, List<String> include, String reason) {}
+  /** Its triggers ({@code cLocale}: the image's environment leaves LC_CTYPE at C) all hold for it to apply. */
+  record Rule(String path, String module, String env, boolean cLocale, List<String> include, String reason) {}
 
   private final List<Rule> rules;
 
@@ -39,7 +41,7 @@ final class SystemKnowledge {
       for (JsonNode r : doc.path("rules").values()) {
         JsonNode when = r.path("when");
         rules.add(new Rule(when.path("path").asString(null), when.path("module").asString(null), when.path("env").asString(null),
-            r.path("include").values().stream().map(JsonNode::asString).toList(), r.path("reason").asString()));
+            when.path("c_locale").asBoolean(false), r.path("include").values().stream().map(JsonNode::asString).toList(), r.path("reason").asString()));
       }
       return new SystemKnowledge(rules);
     } catch (IOException e) {
@@ -68,19 +70,54 @@ final class SystemKnowledge {
     return out;
   }
 
+  /** What triggered the rule, or null when one of its triggers does not hold. */
   private static String triggered(Rule rule, Set<String> paths, Set<String> modules, Map<String, String> env) {
+    List<String> why = new ArrayList<>();
     if (rule.path() != null) {
       PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + rule.path());
-      return paths.stream().filter(p -> m.matches(Path.of(p))).findFirst().map(p -> "kept " + p).orElse(null);
+      Optional<String> kept = paths.stream().filter(p -> m.matches(Path.of(p))).findFirst();
+      if (kept.isEmpty()) {
+        return null;
+      }
+      why.add("kept " + kept.get());
     }
     if (rule.module() != null) {
-      return modules.contains(rule.module()) ? "imports " + rule.module() : null;
+      if (!modules.contains(rule.module())) {
+        return null;
+      }
+      why.add("imports " + rule.module());
     }
     if (rule.env() != null) {
       String v = env.get(rule.env());
-      return v != null && !v.isEmpty() && !v.equals("C") && !v.equals("POSIX") ? rule.env() + "=" + v : null;
+      if (v == null || v.isEmpty() || cOrPosix(v)) {
+        return null;
+      }
+      why.add(rule.env() + "=" + v);
     }
-    return null;
+    if (rule.cLocale()) {
+      if (!cLocale(env)) {
+        return null;
+      }
+      why.add("LC_CTYPE is the C locale");
+    }
+    return why.isEmpty() ? null : String.join(", ", why);
+  }
+
+  /**
+   * Whether the environment leaves the C library's LC_CTYPE at the C locale: LC_ALL unset, and
+   * LC_CTYPE (or else LANG) unset, C or POSIX. CPython 3.7+ then coerces it to C.UTF-8 (PEP 538).
+   */
+  static boolean cLocale(Map<String, String> env) {
+    if (!env.getOrDefault("LC_ALL", "").isEmpty()) {
+      return false;
+    }
+    String ctype = env.getOrDefault("LC_CTYPE", "");
+    String value = ctype.isEmpty() ? env.getOrDefault("LANG", "") : ctype;
+    return value.isEmpty() || cOrPosix(value);
+  }
+
+  private static boolean cOrPosix(String locale) {
+    return locale.equals("C") || locale.equals("POSIX");
   }
 
   private static String expand(String include, Map<String, String> env) {

@@ -93,6 +93,13 @@ class MinifyFixturesTest {
         + "importlib.util.__spec__.origin, sysconfig.get_config_var('MULTIARCH'))";
     assertThat(Podman.run("run", "--rm", "--read-only", "--entrypoint", "python3", s.image(), "-c", frozen).orThrow().stdout())
         .isEqualTo("frozen frozen frozen x86_64-linux-gnu\n");
+    // PEP 538: with no locale in its environment the interpreter coerces C to C.UTF-8, in both images
+    String locale = "import locale, os; print(os.environ.get('LC_CTYPE'), locale.setlocale(locale.LC_CTYPE), "
+        + "locale.nl_langinfo(locale.CODESET))";
+    String original = Podman.run("run", "--rm", "--entrypoint", "python3", Fixtures.image("falcon"), "-c", locale).orThrow().stdout();
+    assertThat(original).isEqualTo("C.UTF-8 C.UTF-8 UTF-8\n");
+    assertThat(Podman.run("run", "--rm", "--read-only", "--entrypoint", "python3", s.image(), "-c", locale).orThrow().stdout())
+        .isEqualTo(original);
   }
 
   /** At -O2 the image's interpreter compiles every module again: no docstrings, the same answers. */
