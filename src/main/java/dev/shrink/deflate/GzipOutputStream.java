@@ -4,17 +4,21 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 
 /**
- * Writes one gzip member (RFC 1952) compressed with {@link Deflate}, using several threads.
+ * Writes one gzip member (RFC 1952) compressed with {@link Deflate}, or with zlib at levels 0-9
+ * ({@link #zlib}), using several threads.
  *
  * <p>The input is cut into chunks of 1 MiB at fixed offsets; each chunk is compressed on its own,
  * with the 32 KiB before it as history, and ends byte-aligned so that the pieces join into one
@@ -35,6 +39,9 @@ public final class GzipOutputStream extends OutputStream {
   private final ExecutorService executor;
   private final int maxInFlight;
   private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+  /** The chunk buffers of {@link #inFlight}, in the same order, and those free to reuse. */
+  private final ArrayDeque<byte[]> inFlightBuffers = new ArrayDeque<>();
+  private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
   private final CRC32 crc = new CRC32();
   private long size;
   /** History (up to 32 KiB) followed by the current chunk. */
@@ -62,6 +69,22 @@ public final class GzipOutputStream extends OutputStream {
     this(out, pooled(effort), threads);
   }
 
+  /**
+   * A stream compressed by zlib ({@link Deflater}) at {@code level} 0-9, one thread per available
+   * processor (at most 8): each chunk is primed with the 32 KiB before it as zlib's dictionary, so
+   * the output is about as small as one zlib stream's, and the same for any number of threads.
+   */
+  public static GzipOutputStream zlib(OutputStream out, int level) throws IOException {
+    return zlib(out, level, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
+  }
+
+  static GzipOutputStream zlib(OutputStream out, int level, int threads) throws IOException {
+    if (level < 0 || level > 9) {
+      throw new IllegalArgumentException("zlib level must be 0-9; got " + level);
+    }
+    return new GzipOutputStream(out, new ZlibChunks(level), threads);
+  }
+
   GzipOutputStream(OutputStream out, ChunkCompressor compressor, int threads) throws IOException {
     if (threads < 1) {
       throw new IllegalArgumentException("threads: " + threads);
@@ -83,6 +106,61 @@ public final class GzipOutputStream extends OutputStream {
   @FunctionalInterface
   interface ChunkCompressor {
     byte[] compress(byte[] buf, int history, int length, Deflate.Finish finish);
+
+    /** Frees what the compressor holds outside the heap; called once no chunk is in flight. */
+    default void release() {}
+  }
+
+  /** zlib's raw DEFLATE per chunk, the history as its dictionary; one {@link Deflater} per thread, ended on release. */
+  private static final class ZlibChunks implements ChunkCompressor {
+    private final int level;
+    private final ConcurrentLinkedQueue<Deflater> idle = new ConcurrentLinkedQueue<>();
+
+    ZlibChunks(int level) {
+      this.level = level;
+    }
+
+    @Override
+    public byte[] compress(byte[] buf, int history, int length, Deflate.Finish finish) {
+      Deflater deflater = idle.poll();
+      if (deflater == null) {
+        deflater = new Deflater(level, true);
+      }
+      try {
+        deflater.reset();
+        if (history > 0) {
+          deflater.setDictionary(buf, 0, history);
+        }
+        deflater.setInput(buf, history, length);
+        // room for stored blocks (5 bytes per 64 KiB) and the flush marker: one pass for any input
+        byte[] out = new byte[length + (length >> 10) + 64];
+        int size = 0;
+        if (finish == Deflate.Finish.FINAL_BLOCK) {
+          deflater.finish();
+        }
+        int flush = finish == Deflate.Finish.FINAL_BLOCK ? Deflater.NO_FLUSH : Deflater.SYNC_FLUSH;
+        // SYNC_FLUSH ends byte-aligned (an empty stored block): the next chunk's blocks follow on
+        while (true) {
+          int n = deflater.deflate(out, size, out.length - size, flush);
+          size += n;
+          if (size < out.length && (flush == Deflater.SYNC_FLUSH || deflater.finished())) {
+            return Arrays.copyOf(out, size);
+          }
+          if (size == out.length) {
+            out = Arrays.copyOf(out, out.length * 2);
+          }
+        }
+      } finally {
+        idle.add(deflater);
+      }
+    }
+
+    @Override
+    public void release() {
+      for (Deflater d; (d = idle.poll()) != null; ) {
+        d.end();
+      }
+    }
   }
 
   /** Compresses chunks with {@link Deflate} encoders kept for reuse, one per thread at most. */
@@ -163,7 +241,7 @@ public final class GzipOutputStream extends OutputStream {
       out.write(trailer);
     } finally {
       finished = true;
-      executor.shutdownNow();
+      stop();
     }
   }
 
@@ -179,7 +257,19 @@ public final class GzipOutputStream extends OutputStream {
       }
     } finally {
       closed = true;
-      executor.shutdownNow();
+      stop();
+    }
+  }
+
+  /** Stops the threads, waits for a chunk still being compressed, then frees the compressor's memory. */
+  private void stop() {
+    executor.shutdownNow();
+    try {
+      if (executor.awaitTermination(1, TimeUnit.MINUTES)) {
+        compressor.release();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -189,8 +279,9 @@ public final class GzipOutputStream extends OutputStream {
     int length = chunkLength;
     Deflate.Finish finish = last ? Deflate.Finish.FINAL_BLOCK : Deflate.Finish.SYNC_FLUSH;
     inFlight.add(executor.submit(() -> compressor.compress(data, history, length, finish)));
+    inFlightBuffers.add(data);
     if (!last) {
-      buffer = new byte[Format.WINDOW + CHUNK];
+      buffer = freeBuffers.isEmpty() ? new byte[Format.WINDOW + CHUNK] : freeBuffers.pop();
       historyLength = Math.min(Format.WINDOW, history + length);
       System.arraycopy(data, history + length - historyLength, buffer, 0, historyLength);
       chunkLength = 0;
@@ -202,8 +293,10 @@ public final class GzipOutputStream extends OutputStream {
 
   private void writeOldest() throws IOException {
     Future<byte[]> oldest = inFlight.remove();
+    byte[] chunk = inFlightBuffers.remove();
     try {
       out.write(oldest.get());
+      freeBuffers.push(chunk); // its compression is done: the buffer takes a later chunk
     } catch (IOException e) {
       failed = true;
       throw e;

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /** Layer compressions: what a blob is (by its first bytes, as engines do) and how to (un)wrap it. */
 public enum Compression {
@@ -68,7 +67,7 @@ public enum Compression {
   public OutputStream compress(OutputStream out, int level) throws IOException {
     return switch (this) {
       case GZIP -> level >= GZIP_NEAR_OPTIMAL ? new GzipOutputStream(out, level - GZIP_NEAR_OPTIMAL + Deflate.MIN_EFFORT)
-          : new LeveledGzip(out, level);
+          : GzipOutputStream.zlib(out, level);
       case ZSTD -> zstd(out, level, Runtime.getRuntime().availableProcessors());
       case NONE -> out;
     };
@@ -108,12 +107,5 @@ public enum Compression {
           + " takes " + min + " to " + max);
     }
     return requested;
-  }
-
-  private static final class LeveledGzip extends GZIPOutputStream {
-    LeveledGzip(OutputStream out, int level) throws IOException {
-      super(out, 1 << 16);
-      def.setLevel(level);
-    }
   }
 }
