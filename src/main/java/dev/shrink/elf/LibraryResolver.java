@@ -2,6 +2,7 @@ package dev.shrink.elf;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
+import dev.shrink.image.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Computes the shared libraries an ELF file of an image loads, the way glibc's ld.so would find
@@ -529,7 +529,7 @@ public final class LibraryResolver {
       if (in == null) {
         throw new IllegalStateException("resource " + KNOWLEDGE + " is missing");
       }
-      return List.copyOf(JsonMapper.builder().build().readValue(in, RuntimeKnowledge.class).libraries());
+      return List.copyOf(Json.MAPPER.readValue(in, RuntimeKnowledge.class).libraries());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

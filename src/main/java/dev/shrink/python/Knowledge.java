@@ -1,5 +1,6 @@
 package dev.shrink.python;
 
+import dev.shrink.image.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What static analysis cannot see in a library (modules loaded by computed names, files read at
@@ -38,7 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Knowledge {
   static final String DIR = "knowledge/python/";
-  static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** A hidden import. */
   public record Import(String module, boolean optional, String ifAvailable, String reason) {}
@@ -155,7 +154,7 @@ public final class Knowledge {
   }
 
   static List<Object> parse(String json) {
-    JsonNode root = JSON.readTree(json);
+    JsonNode root = Json.MAPPER.readTree(json);
     String library = text(root, "library", "?");
     List<Object> rules = new ArrayList<>();
     for (JsonNode i : root.path("ignores")) {
