@@ -22,10 +22,11 @@ import java.util.zip.Deflater;
  *
  * <p>The input is cut into chunks of 1 MiB at fixed offsets; each chunk is compressed on its own,
  * with the 32 KiB before it as history, and ends byte-aligned so that the pieces join into one
- * DEFLATE stream. The output therefore depends only on the input and the effort, never on the
- * number of threads. The header is fixed (no name, MTIME 0, XFL 2, OS 255). At most two chunks per
- * thread are buffered or in flight, so memory stays bounded whatever the input's size: about 40 MiB
- * per thread (its encoder's working memory) plus 4 MiB of chunks and their output. The worker
+ * DEFLATE stream. The output therefore depends only on the input and the effort (or zlib level),
+ * never on the number of threads. The header is fixed (no name, MTIME 0, XFL 2, OS 255). At most two
+ * chunks per thread are buffered or in flight, so memory stays bounded whatever the input's size:
+ * about 40 MiB per thread for shrink's encoder (its working memory; zlib's is under 1 MiB) plus
+ * 4 MiB of chunks and their output. The worker
  * threads are daemons and are shut down by {@link #finish()} or {@link #close()}; a failure in a
  * worker surfaces as an {@link IOException} from a later write, finish or close.
  */
