@@ -119,11 +119,11 @@ for f in "${fixtures[@]}"; do
     images+=("ro:localhost/$tag/$f:start$(slug "$label")")
   done
   mapfile -t starts < <(python3 "$here/bench/images.py" start 11 "${path[$f]:--}" "${images[@]}")
-  start_cells=""
-  for i in "${!starts[@]}"; do
-    read -r app run <<< "${starts[$i]}"
-    read -r fat_app fat_run <<< "${starts[0]}"
-    [ "$i" -eq 0 ] && start_cells+=" $app / $run |" || start_cells+=" $app / $run ($(ratio "$app" "$fat_app") / $(ratio "$run" "$fat_run")) |"
+  read -r fat_app fat_run <<< "${starts[0]}"
+  start_cells=" $fat_app / $fat_run |"
+  for line in "${starts[@]:1}"; do
+    read -r app run <<< "$line"
+    start_cells+=" $app / $run ($(ratio "$app" "$fat_app") / $(ratio "$run" "$fat_run")) |"
   done
   fat_rss=$(resident "$image" "$f")
   small_rss=$(resident "$small" "$f" --read-only)

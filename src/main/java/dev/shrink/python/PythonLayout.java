@@ -43,6 +43,9 @@ public final class PythonLayout {
   private final boolean debianSite;
   private final List<String> siteDirs;
   private final List<PthFile> pthFiles;
+  /** The .pth files and the paths their import lines' modules start with beside them (see {@link #startupHook}). */
+  private final List<String> hookPaths;
+  private final List<String> hookPrefixes;
   private final List<String> sysPath;
   private final Launch launch;
   private final Map<String, String> env;
@@ -61,6 +64,21 @@ public final class PythonLayout {
     this.debianSite = b.debianSite;
     this.siteDirs = List.copyOf(b.siteDirs);
     this.pthFiles = List.copyOf(b.pthFiles);
+    List<String> paths = new ArrayList<>();
+    List<String> prefixes = new ArrayList<>();
+    for (PthFile pth : pthFiles) {
+      paths.add(pth.path());
+      String dir = RootFs.parent(pth.path());
+      for (PthImport imp : pth.imports()) {
+        for (ImportRef ref : ImportScanner.scan(imp.code())) {
+          String name = ref.module().split("\\.")[0];
+          paths.add(dir + "/" + name);
+          prefixes.addAll(List.of(dir + "/" + name + "/", dir + "/" + name + ".", dir + "/__pycache__/" + name + "."));
+        }
+      }
+    }
+    this.hookPaths = List.copyOf(paths);
+    this.hookPrefixes = List.copyOf(prefixes);
     this.sysPath = List.copyOf(b.sysPath);
     this.launch = b.launch;
     this.env = Map.copyOf(b.env);
@@ -158,22 +176,7 @@ public final class PythonLayout {
    * setuptools' {@code _distutils_hack} this way.
    */
   public boolean startupHook(String path) {
-    for (PthFile pth : pthFiles) {
-      if (path.equals(pth.path())) {
-        return true;
-      }
-      String dir = RootFs.parent(pth.path());
-      for (PthImport imp : pth.imports()) {
-        for (ImportRef ref : ImportScanner.scan(imp.code())) {
-          String name = ref.module().split("\\.")[0];
-          if (path.equals(dir + "/" + name) || path.startsWith(dir + "/" + name + "/") || path.startsWith(dir + "/" + name + ".")
-              || path.startsWith(dir + "/__pycache__/" + name + ".")) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
+    return hookPaths.contains(path) || hookPrefixes.stream().anyMatch(path::startsWith);
   }
 
   /**
