@@ -22,7 +22,7 @@ final class BytecodeMixin {
 
   @Option(names = "--keep-columns", description = "Keep the column positions (PEP 657) in sourceless bytecode, as the image's own "
       + "__pycache__ has them: a sourceless traceback has no source line to underline with them, so by default the image's "
-      + "interpreter compiles without them (-X no_debug_ranges, Python 3.11+; about 30% less compressed bytecode).")
+      + "interpreter compiles without them (-X no_debug_ranges, Python 3.11+; about 30%% less compressed bytecode).")
   boolean keepColumns;
 
   /** The bytecode to make, checked against the other options. */

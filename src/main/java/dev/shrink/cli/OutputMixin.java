@@ -18,7 +18,7 @@ final class OutputMixin {
 
   @Option(names = "--compression-level", paramLabel = "N",
       description = "Compression level: gzip 0-12 (0-9 zlib's; 10-12 shrink's near-optimal encoder, on every core; default 12), "
-          + "zstd 1-22 (default 19, on every core; 3 is several times faster and about 15% larger).")
+          + "zstd 1-22 (default 19, on every core; 3 is several times faster and about 15%% larger).")
   Integer level;
 
   @Option(names = "--strip", description = "Remove symbol tables and debug sections from ELF files that still carry them "
@@ -26,7 +26,7 @@ final class OutputMixin {
   boolean strip;
 
   @Option(names = "--stdlib-zip", negatable = true, description = "Put the standard library's bytecode into the interpreter's "
-      + "pythonXY.zip, which CPython imports from in memory: 3-4 MB less on disk, for about 1% more gzip and a slower start "
+      + "pythonXY.zip, which CPython imports from in memory: 3-4 MB less on disk, for about 1%% more gzip and a slower start "
       + "(every module imported from it is inflated at each start: Falcon 1.24x the fat image's). Default: on with gzip "
       + "layers, off with zstd (zstd compresses loose bytecode far better than zip's deflate).")
   Boolean stdlibZip;

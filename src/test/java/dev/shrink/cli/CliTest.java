@@ -43,11 +43,12 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"copy", "inspect", "unpack", "minify", "build"})
+  @ValueSource(strings = {"copy", "inspect", "unpack", "minify", "build", "verify"})
   void everyCommandHasHelp(String command) {
     Run r = run(command, "--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("Usage: shrink " + command);
+    assertThat(r.err()).as("picocli's warnings, e.g. an unescaped %% in a description").isEmpty();
   }
 
   @Test
