@@ -14,8 +14,12 @@ import java.util.List;
  * @param optional true when a failure to import is handled: inside the body of a {@code try} whose
  *     handler catches ImportError, ModuleNotFoundError, Exception, BaseException or everything,
  *     inside {@code with suppress(ImportError)}, or under {@code if TYPE_CHECKING:}
+ * @param attributes empty for an import that runs whenever the code around it runs; else the import
+ *     is written in a module-level {@code __getattr__} (PEP 562) under a test of its argument against
+ *     these names, and runs only when code outside the module reads one of these attributes of it
  */
-public record ImportRef(Kind kind, String module, int level, List<String> names, int line, boolean optional) {
+public record ImportRef(Kind kind, String module, int level, List<String> names, int line, boolean optional,
+    List<String> attributes) {
   public enum Kind {
     /** {@code import a.b [as c]} */
     IMPORT,
@@ -27,6 +31,12 @@ public record ImportRef(Kind kind, String module, int level, List<String> names,
 
   public ImportRef {
     names = List.copyOf(names);
+    attributes = List.copyOf(attributes);
+  }
+
+  /** True for an import a module's {@code __getattr__} runs only for some attributes (see {@link #attributes()}). */
+  public boolean lazy() {
+    return !attributes.isEmpty();
   }
 
   /** The statement as a person would write it, e.g. {@code from ..a import b, c}. */

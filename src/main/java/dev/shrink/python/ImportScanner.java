@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,11 @@ import java.util.Set;
  * <p>The program is assumed to run on Linux: imports under a condition that is never true there
  * ({@code if sys.platform == "win32":}, {@code if os.name == "nt":}, {@code sys.platform.startswith("darwin")},
  * or a module-level name assigned such a test, like subprocess's {@code _mswindows}) are left out.
+ *
+ * <p>An import in a module-level {@code __getattr__} (PEP 562) under {@code if name == "X":} (or
+ * {@code name in ("X", "Y")}) runs only when another module reads attribute X: such imports carry
+ * their attribute names ({@link ImportRef#attributes()}), and {@link #mentions} gives the names a
+ * module's code could read them by.
  */
 public final class ImportScanner {
   private static final Set<String> COMPOUND =
@@ -46,12 +52,52 @@ public final class ImportScanner {
    * {@code if sys.version_info >= (3, 10): ... else: ...} that cannot run are left out too.
    */
   public static List<ImportRef> scan(String source, boolean asMain, String pythonVersion) {
+    return scan(PyTokenizer.tokenize(source), asMain, pythonVersion);
+  }
+
+  /** As {@link #scan(String, boolean, String)}, for source already tokenized. */
+  static List<ImportRef> scan(List<Token> tokens, boolean asMain, String pythonVersion) {
     int[] version = null;
     if (pythonVersion != null) {
       String[] p = pythonVersion.split("\\.");
       version = new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
     }
-    return new Run(PyTokenizer.tokenize(source), asMain, version).scan();
+    return new Run(tokens, asMain, version).scan();
+  }
+
+  /**
+   * Every name the code could read an attribute by: its identifiers, and the identifier-like parts
+   * of its string literals ({@code getattr(m, "X")}, {@code "pkg.mod:X"}), except in statements
+   * that are only strings (docstrings), which read nothing.
+   */
+  static Set<String> mentions(List<Token> tokens) {
+    Set<String> names = new HashSet<>();
+    List<Token> line = new ArrayList<>();
+    for (Token t : tokens) {
+      if (t.type() == Type.NEWLINE || t.type() == Type.INDENT || t.type() == Type.DEDENT) {
+        if (line.stream().anyMatch(x -> x.type() != Type.STRING)) {
+          line.forEach(x -> mention(x, names));
+        }
+        line.clear();
+      } else {
+        line.add(t);
+      }
+    }
+    line.forEach(x -> mention(x, names));
+    return names;
+  }
+
+  private static void mention(Token t, Set<String> names) {
+    if (t.isName()) {
+      names.add(t.text());
+    } else if (t.type() == Type.STRING) {
+      String v = t.stringValue();
+      for (String part : (v == null ? t.text() : v).split("[^A-Za-z0-9_]+")) {
+        if (!part.isEmpty()) {
+          names.add(part);
+        }
+      }
+    }
   }
 
   /** A try statement; its handlers are seen after its body. */
@@ -59,12 +105,25 @@ public final class ImportScanner {
     boolean catchesImportError;
   }
 
-  private enum CtxKind { TRY_BODY, GUARDED, FUNCTION, DEAD, PLAIN }
+  /** MODULE_GETATTR: a module-level {@code def __getattr__(name)}, a FUNCTION whose imports may be lazy. */
+  private enum CtxKind { TRY_BODY, GUARDED, FUNCTION, MODULE_GETATTR, CLASS, DEAD, PLAIN }
 
-  private record Ctx(int headerDepth, CtxKind kind, TryFrame tryFrame) {}
+  /**
+   * An open compound statement. {@code argument}: the parameter of a MODULE_GETATTR; {@code
+   * attributes}: for an if/elif in one, the names its test compares that parameter with (else null).
+   */
+  private record Ctx(int headerDepth, CtxKind kind, TryFrame tryFrame, String argument, List<String> attributes) {
+    Ctx(int headerDepth, CtxKind kind, TryFrame tryFrame) {
+      this(headerDepth, kind, tryFrame, null, null);
+    }
+
+    boolean function() {
+      return kind == CtxKind.FUNCTION || kind == CtxKind.MODULE_GETATTR;
+    }
+  }
 
   private record Found(Kind kind, String module, int level, List<String> names, int line,
-      List<TryFrame> tries, boolean guarded) {}
+      List<TryFrame> tries, boolean guarded, List<String> attributes) {}
 
   private static final class Run {
     private final List<Token> tokens;
@@ -105,7 +164,7 @@ public final class ImportScanner {
       List<ImportRef> refs = new ArrayList<>();
       for (Found f : found) {
         boolean optional = f.guarded() || f.tries().stream().anyMatch(tf -> tf.catchesImportError);
-        refs.add(new ImportRef(f.kind(), f.module(), f.level(), f.names(), f.line(), optional));
+        refs.add(new ImportRef(f.kind(), f.module(), f.level(), f.names(), f.line(), optional, f.attributes()));
       }
       return refs;
     }
@@ -199,7 +258,10 @@ public final class ImportScanner {
           if (Boolean.TRUE.equals(v)) {
             chainTaken.put(depth, true);
           }
-          return new Ctx(depth, CtxKind.PLAIN, null);
+          Ctx function = stack.stream().filter(Ctx::function).findFirst().orElse(null);
+          List<String> attributes = function != null && function.kind() == CtxKind.MODULE_GETATTR
+              ? attributeTest(cond, function.argument()) : null;
+          return new Ctx(depth, CtxKind.PLAIN, null, null, attributes);
         }
         case "else" -> {
           boolean dead = chainTaken.getOrDefault(depth, false);
@@ -210,7 +272,15 @@ public final class ImportScanner {
           return new Ctx(depth, suppressesImportError(toks, i + 1, colon) ? CtxKind.GUARDED : CtxKind.PLAIN, null);
         }
         case "def" -> {
+          boolean moduleLevel = stack.stream().noneMatch(c -> c.function() || c.kind() == CtxKind.CLASS);
+          if (moduleLevel && i + 3 < colon && toks.get(i + 1).is("__getattr__") && toks.get(i + 2).is("(")
+              && toks.get(i + 3).isName()) {
+            return new Ctx(depth, CtxKind.MODULE_GETATTR, null, toks.get(i + 3).text(), null);
+          }
           return new Ctx(depth, CtxKind.FUNCTION, null);
+        }
+        case "class" -> {
+          return new Ctx(depth, CtxKind.CLASS, null);
         }
         case "async" -> {
           boolean def = i + 1 < colon && toks.get(i + 1).is("def");
@@ -244,6 +314,40 @@ public final class ImportScanner {
         }
       }
       return false;
+    }
+
+    /**
+     * The names of a test that holds only for them: {@code arg == "X"}, {@code "X" == arg} or {@code
+     * arg in ("X", "Y")} (a tuple or list), alone or joined by {@code or}; null for any other test.
+     */
+    private static List<String> attributeTest(List<Token> cond, String arg) {
+      List<String> names = new ArrayList<>();
+      int start = 0;
+      for (int k = 0; k <= cond.size(); k++) {
+        if (k < cond.size() && !cond.get(k).is("or")) {
+          continue;
+        }
+        List<Token> term = stripParens(cond.subList(start, k));
+        start = k + 1;
+        if (term.size() == 3 && term.get(1).is("==")) {
+          Token a = term.get(0);
+          Token b = term.get(2);
+          String v = a.is(arg) ? b.stringValue() : b.is(arg) ? a.stringValue() : null;
+          if (v == null) {
+            return null;
+          }
+          names.add(v);
+        } else if (term.size() >= 3 && term.get(0).is(arg) && term.get(1).is("in")) {
+          List<String> values = literals(term.subList(2, term.size()));
+          if (values == null || values.isEmpty()) {
+            return null;
+          }
+          names.addAll(values);
+        } else {
+          return null;
+        }
+      }
+      return names;
     }
 
     private static boolean isTypeChecking(List<Token> toks, int from, int colon) {
@@ -691,14 +795,21 @@ public final class ImportScanner {
     private void record(Kind kind, String module, int level, List<String> names, int line) {
       List<TryFrame> tries = new ArrayList<>();
       boolean guarded = false;
+      List<String> attributes = null;
       for (Ctx c : stack) {
         if (c.kind() == CtxKind.DEAD) {
           return; // never runs on Linux, or only when run as __main__
         }
       }
       for (Ctx c : stack) { // innermost first
-        if (c.kind() == CtxKind.FUNCTION) {
+        if (c.function()) {
+          if (c.kind() != CtxKind.MODULE_GETATTR) {
+            attributes = null; // a function defined in __getattr__ may run for any attribute
+          }
           break; // a function body runs later, outside any surrounding try
+        }
+        if (attributes == null) {
+          attributes = c.attributes(); // the innermost test: all enclosing ones must hold
         }
         if (c.kind() == CtxKind.TRY_BODY) {
           tries.add(c.tryFrame());
@@ -706,7 +817,8 @@ public final class ImportScanner {
           guarded = true;
         }
       }
-      found.add(new Found(kind, module, level, List.copyOf(names), line, tries, guarded));
+      found.add(new Found(kind, module, level, List.copyOf(names), line, tries, guarded,
+          attributes == null ? List.of() : attributes));
     }
   }
 }

@@ -60,6 +60,7 @@ public final class PythonClosure {
   private final Set<String> missingSeen = new HashSet<>();
   private final List<String> notes = new ArrayList<>();
   private final Set<String> ignoredSeen = new HashSet<>();
+  private final LazyImports lazy = new LazyImports(this::readBytes);
   private String mainModule = "__main__";
 
   private PythonClosure(RootFs fs, PythonLayout layout, Knowledge knowledge) {
@@ -101,6 +102,7 @@ public final class PythonClosure {
 
   private void run(Collection<String> extraModules, Map<String, Requirement> seen) {
     addFile(layout.executable(), new Origin("python", "interpreter", null, 0));
+    lazy.opaque(layout.realExecutable());
     layout.pyvenvCfg().ifPresent(cfg -> addFile(cfg, new Origin("python", "venv configuration read by getpath and site", null, 0)));
     if (fs.isDirectory(layout.platStdlibDir())) {
       addFile(layout.platStdlibDir(), new Origin("python",
@@ -120,12 +122,23 @@ public final class PythonClosure {
       packageData(m);
     }
     metadata();
+    for (LazyImports.Pending p : lazy.pending()) {
+      notes.add("not followed: " + p.ref().describe() + " (" + p.file() + ":" + p.ref().line() + "): "
+          + p.importer().name() + ".__getattr__ runs it only for " + String.join(", ", p.ref().attributes())
+          + ", which no kept code names");
+    }
   }
 
+  /** Scans what is queued, then the lazy imports that became due, until neither is left. */
   private void drain() {
-    while (!toScan.isEmpty()) {
-      scanModule(toScan.pollFirst());
-    }
+    do {
+      while (!toScan.isEmpty()) {
+        scanModule(toScan.pollFirst());
+      }
+      for (LazyImports.Pending p : lazy.due()) {
+        importRef(p.importer(), p.file(), p.ref());
+      }
+    } while (!toScan.isEmpty());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -205,7 +218,11 @@ public final class PythonClosure {
       if (target == null) {
         missing.add(new Missing(dist + ":" + group + "/" + name, script, t.get(i).line(), "entry point not declared"));
       } else {
-        require(target.split(":")[0].strip(), where, false);
+        String[] moduleAttr = target.split(":", 2);
+        if (moduleAttr.length == 2) {
+          lazy.mentioned("entry point " + target, Set.of(moduleAttr[1].strip().split("\\.")));
+        }
+        require(moduleAttr[0].strip(), where, false);
       }
     }
   }
@@ -235,8 +252,14 @@ public final class PythonClosure {
   private void scanSource(PyModule m, String file, String source) {
     boolean asMain = m.name().equals("__main__") || m.name().equals(mainModule)
         || m.name().equals(mainModule + ".__main__");
-    for (ImportRef ref : ImportScanner.scan(source, asMain, layout.version())) {
-      importRef(m, file, ref);
+    List<Token> tokens = PyTokenizer.tokenize(source);
+    lazy.mentioned(m.name(), ImportScanner.mentions(tokens));
+    for (ImportRef ref : ImportScanner.scan(tokens, asMain, layout.version())) {
+      if (ref.lazy()) {
+        lazy.defer(m, file, ref);
+      } else {
+        importRef(m, file, ref);
+      }
     }
   }
 
@@ -277,6 +300,7 @@ public final class PythonClosure {
     }
     for (String name : ref.names()) {
       if (name.equals("*")) {
+        lazy.starImported(target);
         for (String n : dunderAll(from.get())) {
           submodule(target + "." + n, origin);
         }
@@ -393,8 +417,11 @@ public final class PythonClosure {
         toScan.add(m);
       } else if (m.kind() == Kind.BYTECODE) {
         notes.add("sourceless module " + m.name() + " (" + m.file() + "): its imports are not scanned");
+        lazy.opaque(m.file());
       } else if (m.kind() == Kind.EXTENSION && compiledFrom(m) != null) {
         toScan.add(m);
+      } else if (m.kind() == Kind.EXTENSION) {
+        lazy.opaque(m.file());
       }
     }
     applyKnowledge(m.name());
@@ -478,8 +505,10 @@ public final class PythonClosure {
           null, 0));
       PyModule site = new PyModule("site", Kind.SOURCE, pth.path(), false, List.of());
       for (PythonLayout.PthImport imp : pth.imports()) {
-        for (ImportRef ref : ImportScanner.scan(imp.code())) {
-          ImportRef optional = new ImportRef(ref.kind(), ref.module(), ref.level(), ref.names(), imp.line(), true);
+        List<Token> tokens = PyTokenizer.tokenize(imp.code());
+        lazy.mentioned(pth.path(), ImportScanner.mentions(tokens));
+        for (ImportRef ref : ImportScanner.scan(tokens, true, null)) {
+          ImportRef optional = new ImportRef(ref.kind(), ref.module(), ref.level(), ref.names(), imp.line(), true, List.of());
           importRef(site, pth.path(), optional);
         }
       }
@@ -734,11 +763,16 @@ public final class PythonClosure {
   }
 
   private String readText(String path) {
+    byte[] bytes = readBytes(path);
+    return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private byte[] readBytes(String path) {
     if (path == null || !fs.isRegularFile(path)) {
       return null;
     }
     try {
-      return new String(fs.read(path), StandardCharsets.UTF_8);
+      return fs.read(path);
     } catch (IOException e) {
       return null;
     }

@@ -253,4 +253,56 @@ class ImportScannerTest {
         "sys", "importlib_metadata", "newer", "py3_only", "micro_unknown_else", "try_else");
     assertThat(ImportScanner.scan(src)).hasSize(11);
   }
+
+  @Test
+  void importsInAModuleGetattrCarryTheAttributesTheirTestNames() {
+    String src = """
+        import sys
+        if sys.version_info >= (3, 7):
+            def __getattr__(name):
+                import warnings
+                if name == "Heavy":
+                    from .heavy import Heavy
+                    return Heavy
+                elif name in ("A", 'B') or "C" == name:
+                    import abc_mod
+                elif name.startswith("x"):
+                    import prefixed
+                elif name not in ("D",):
+                    import inverted
+                else:
+                    import fallback
+                if name == "Deferred":
+                    def later():
+                        import inner
+                    return later
+        class Proxy:
+            def __getattr__(self, name):
+                if name == "y":
+                    import method_level
+        def f():
+            def __getattr__(name):
+                if name == "z":
+                    import nested_function
+        """;
+    assertThat(ImportScanner.scan(src)).extracting(r -> r.module() + " " + r.attributes()).containsExactly(
+        "sys []", "warnings []", "heavy [Heavy]", "abc_mod [A, B, C]", "prefixed []", "inverted []", "fallback []",
+        "inner []", "method_level []", "nested_function []");
+    assertThat(ImportScanner.scan(src).get(2).lazy()).isTrue();
+    assertThat(ImportScanner.scan(src).get(1).lazy()).isFalse();
+  }
+
+  @Test
+  void mentionsAreIdentifiersAndStringPartsButNotDocstrings() {
+    String src = """
+        \"""Module docstring naming DocOnly.\"""
+        import concurrent.futures as cf
+        def f(m):
+            "Function docstring naming AlsoDocOnly."
+            return getattr(m, "Viaattr"), cf.ThreadPoolExecutor, "pkg.mod:Entry"  # comment Commented
+        """;
+    assertThat(ImportScanner.mentions(PyTokenizer.tokenize(src)))
+        .contains("concurrent", "futures", "cf", "f", "m", "getattr", "Viaattr", "ThreadPoolExecutor", "pkg", "mod", "Entry")
+        .doesNotContain("DocOnly", "AlsoDocOnly", "Commented", "docstring");
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -246,6 +247,39 @@ class PythonClosureTest {
     PythonClosure.Result r = PythonClosure.analyse(HOST, layout, Knowledge.none(), List.of());
     assertThat(r.missing()).extracting(PythonClosure.Missing::module).containsExactly("__main__");
     assertThat(Optional.ofNullable(byPath(r).get(STDLIB + "/os.py"))).isPresent();
+  }
+
+  @Test
+  void aModuleGetattrsImportIsFollowedOnlyWhenKeptCodeNamesItsAttribute() throws IOException {
+    // concurrent.futures imports .process (and multiprocessing with it) only for ProcessPoolExecutor
+    String process = STDLIB + "/concurrent/futures/process.py";
+    PythonClosure.Result threads = closureOf("lazy_threads.py", "from concurrent.futures import ThreadPoolExecutor\n");
+    assertThat(threads.modules()).contains("concurrent.futures", "concurrent.futures.thread")
+        .doesNotContain("concurrent.futures.process", "multiprocessing");
+    assertThat(threads.notes()).anyMatch(n -> n.startsWith("not followed: from .process import ProcessPoolExecutor")
+        && n.contains("concurrent.futures.__getattr__ runs it only for ProcessPoolExecutor"));
+
+    assertThat(byPath(closureOf("lazy_named.py", "import concurrent.futures as cf\ncf.ProcessPoolExecutor()\n")))
+        .containsKeys(process, STDLIB + "/multiprocessing/__init__.py");
+    assertThat(byPath(closureOf("lazy_string.py", "import concurrent.futures as cf\ngetattr(cf, 'ProcessPoolExecutor')\n")))
+        .containsKey(process);
+    assertThat(byPath(closureOf("lazy_star.py", "from concurrent.futures import *\n"))).containsKey(process);
+    assertThat(byPath(closureOf("lazy_doc.py", "'ProcessPoolExecutor is only named in a docstring'\nimport concurrent.futures\n")))
+        .doesNotContainKey(process);
+
+    // an extension module without source is not scanned: the name in its bytes is enough
+    Files.write(tmp.resolve("lazy_native.cpython-311-x86_64-linux-gnu.so"), "\0ProcessPoolExecutor\0".getBytes(StandardCharsets.US_ASCII));
+    PythonClosure.Result opaque = closureOf("lazy_opaque.py", "import concurrent.futures, lazy_native\n");
+    assertThat(opaque.modules()).contains("lazy_native");
+    assertThat(byPath(opaque)).containsKey(process);
+  }
+
+  /** The closure of a script written into tmp (sys.path[0]: its name must not shadow a module). */
+  private PythonClosure.Result closureOf(String script, String source) throws IOException {
+    Path app = tmp.resolve(script);
+    Files.writeString(app, source);
+    return PythonClosure.analyse(HOST, PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script(app.toString())),
+        Knowledge.load(), List.of());
   }
 
   static void write(Path root, String rel, String text) throws IOException {
