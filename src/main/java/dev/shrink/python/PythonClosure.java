@@ -103,6 +103,11 @@ public final class PythonClosure {
   private void run(Collection<String> extraModules, Map<String, Requirement> seen) {
     addFile(layout.executable(), new Origin("python", "interpreter", null, 0));
     lazy.opaque(layout.realExecutable());
+    for (String lib : fs.list(layout.execPrefix() + "/lib")) {
+      if (lib.startsWith("libpython") && lib.contains(".so")) {
+        lazy.opaque(layout.execPrefix() + "/lib/" + lib); // a shared build's C code (python.org style)
+      }
+    }
     layout.pyvenvCfg().ifPresent(cfg -> addFile(cfg, new Origin("python", "venv configuration read by getpath and site", null, 0)));
     if (fs.isDirectory(layout.platStdlibDir())) {
       addFile(layout.platStdlibDir(), new Origin("python",
