@@ -286,7 +286,7 @@ public final class Minifier {
     Map<String, Path> contents = new HashMap<>(extra);
     contents.putAll(stripped);
     MinifyReport report = MinifyReport.of(name, before, image, layers, kept, contents, archives, dropped, stripped.keySet(), problems,
-        user);
+        python == null ? List.of() : python.notes(), user);
     return new Result(image, report, python == null ? null : python.layout());
   }
 
@@ -321,9 +321,11 @@ public final class Minifier {
   /**
    * What the command's interpreter is, the scripts it runs (their source stays), the files of the
    * frozen modules it imports (3.11+: os, site, codecs, ...; only the import system's own when the
-   * command turns frozen modules off), and which of them are the import system's.
+   * command turns frozen modules off), which of them are the import system's, and the analysis'
+   * notes (imports not followed, modules not scanned).
    */
-  private record PythonRun(String path, PythonLayout layout, Set<String> scripts, Set<String> frozen, Set<String> importSystem) {
+  private record PythonRun(String path, PythonLayout layout, Set<String> scripts, Set<String> frozen, Set<String> importSystem,
+      List<String> notes) {
     Sourceless.Interpreter interpreter() {
       return new Sourceless.Interpreter(path, layout.version(), layout.sysPath(), scripts);
     }
@@ -429,7 +431,7 @@ public final class Minifier {
         frozen.add(pm.get().file());
       }
     }
-    return new PythonRun(interpreter, layout, scripts, frozen, importSystem);
+    return new PythonRun(interpreter, layout, scripts, frozen, importSystem, result.notes());
   }
 
   /**

@@ -40,9 +40,12 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Laye
    *     before deflating, not counted in the sizes (the zip is)
    * @param dropped paths left out as never read, with why
    * @param stripped paths whose ELF symbol tables and debug sections were removed
+   * @param notes what a person should know that is no problem: imports the analysis did not follow
+   *     and why, modules whose imports it could not scan
    */
   static MinifyReport of(String source, Sizes before, Image shrunk, List<Layer> layers, FileSet kept, Map<String, Path> contents,
-      Map<String, Map<String, StdlibZip.Member>> archives, Map<String, String> dropped, Set<String> stripped, List<String> problems, Essentials user) {
+      Map<String, Map<String, StdlibZip.Member>> archives, Map<String, String> dropped, Set<String> stripped, List<String> problems,
+      List<String> notes, Essentials user) {
     ObjectNode json = Json.object();
     json.put("source", source);
     json.put("user", user.configUser() + " (" + user.userName() + ")");
@@ -88,6 +91,8 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Laye
     dropped.forEach((path, why) -> d.addObject().put("path", path).put("reason", why));
     ArrayNode p = json.putArray("problems");
     problems.forEach(p::add);
+    ArrayNode n = json.putArray("notes");
+    notes.forEach(x -> n.add("python: " + x));
     return new MinifyReport(json, before, after, List.copyOf(layers), List.copyOf(problems));
   }
 
