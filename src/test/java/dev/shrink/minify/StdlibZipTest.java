@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,6 +90,28 @@ class StdlibZipTest {
     Path later = StdlibZip.apply(files, ZIP, STDLIB, Map.of(), tmp.resolve("c/python311.zip"), 1_700_000_000L).orElseThrow().file();
     try (ZipFile zip = new ZipFile(later.toFile())) {
       assertThat(zip.getEntry("alpha.pyc").getTimeLocal()).hasToString("2023-11-14T22:13:20");
+    }
+  }
+
+  @Test
+  void theZipsTimeIsTheSameInEveryTimeZone() throws Exception {
+    // 2021-03-14T02:30 UTC: a wall-clock time New York skipped (clocks went from 02:00 to 03:00)
+    long inGap = 1_615_689_000L;
+    TimeZone before = TimeZone.getDefault();
+    byte[] utc;
+    byte[] newYork;
+    try {
+      TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+      utc = Files.readAllBytes(StdlibZip.apply(files, ZIP, STDLIB, Map.of(), tmp.resolve("utc/python311.zip"), inGap).orElseThrow().file());
+      TimeZone.setDefault(TimeZone.getTimeZone("America/New_York"));
+      newYork = Files.readAllBytes(StdlibZip.apply(files, ZIP, STDLIB, Map.of(), tmp.resolve("ny/python311.zip"), inGap)
+          .orElseThrow().file());
+    } finally {
+      TimeZone.setDefault(before);
+    }
+    assertThat(newYork).isEqualTo(utc);
+    try (ZipFile zip = new ZipFile(tmp.resolve("ny/python311.zip").toFile())) {
+      assertThat(zip.getEntry("alpha.pyc").getTimeLocal()).hasToString("2021-03-14T02:30");
     }
   }
 
