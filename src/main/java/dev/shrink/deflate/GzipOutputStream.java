@@ -7,6 +7,9 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,22 +115,45 @@ public final class GzipOutputStream extends OutputStream {
     default void release() {}
   }
 
+  /** Encoders reused across the compressing threads: one per thread at most, made when none is idle. */
+  private static final class Idle<T> {
+    private final ConcurrentLinkedQueue<T> idle = new ConcurrentLinkedQueue<>();
+    private final Supplier<T> make;
+
+    Idle(Supplier<T> make) {
+      this.make = make;
+    }
+
+    <R> R use(Function<T, R> work) {
+      T t = idle.poll();
+      if (t == null) {
+        t = make.get();
+      }
+      try {
+        return work.apply(t);
+      } finally {
+        idle.add(t);
+      }
+    }
+
+    void drain(Consumer<T> end) {
+      for (T t; (t = idle.poll()) != null; ) {
+        end.accept(t);
+      }
+    }
+  }
+
   /** zlib's raw DEFLATE per chunk, the history as its dictionary; one {@link Deflater} per thread, ended on release. */
   private static final class ZlibChunks implements ChunkCompressor {
-    private final int level;
-    private final ConcurrentLinkedQueue<Deflater> idle = new ConcurrentLinkedQueue<>();
+    private final Idle<Deflater> deflaters;
 
     ZlibChunks(int level) {
-      this.level = level;
+      this.deflaters = new Idle<>(() -> new Deflater(level, true));
     }
 
     @Override
     public byte[] compress(byte[] buf, int history, int length, Deflate.Finish finish) {
-      Deflater deflater = idle.poll();
-      if (deflater == null) {
-        deflater = new Deflater(level, true);
-      }
-      try {
+      return deflaters.use(deflater -> {
         deflater.reset();
         if (history > 0) {
           deflater.setDictionary(buf, 0, history);
@@ -151,34 +177,20 @@ public final class GzipOutputStream extends OutputStream {
             out = Arrays.copyOf(out, out.length * 2);
           }
         }
-      } finally {
-        idle.add(deflater);
-      }
+      });
     }
 
     @Override
     public void release() {
-      for (Deflater d; (d = idle.poll()) != null; ) {
-        d.end();
-      }
+      deflaters.drain(Deflater::end);
     }
   }
 
   /** Compresses chunks with {@link Deflate} encoders kept for reuse, one per thread at most. */
   private static ChunkCompressor pooled(int effort) {
     Deflate.checkEffort(effort);
-    ConcurrentLinkedQueue<Deflate> encoders = new ConcurrentLinkedQueue<>();
-    return (buf, history, length, finish) -> {
-      Deflate encoder = encoders.poll();
-      if (encoder == null) {
-        encoder = new Deflate(effort);
-      }
-      try {
-        return encoder.compress(buf, history, length, history, finish);
-      } finally {
-        encoders.add(encoder);
-      }
-    };
+    Idle<Deflate> encoders = new Idle<>(() -> new Deflate(effort));
+    return (buf, history, length, finish) -> encoders.use(encoder -> encoder.compress(buf, history, length, history, finish));
   }
 
   @Override
