@@ -287,7 +287,7 @@ public final class Minifier {
     contents.putAll(stripped);
     MinifyReport report = MinifyReport.of(name, before, image, layers, kept, contents, archives, dropped, stripped.keySet(), problems,
         python == null ? List.of() : python.notes(), user);
-    return new Result(image, report, python == null ? null : python.layout());
+    return new Result(image, report, layout);
   }
 
   /** The application directory of an image: the WORKDIR, unless it is a system directory. */

@@ -183,8 +183,9 @@ public final class PythonClosure {
         addFile(script, new Origin("python", "main script", null, 0));
         String source = readText(script);
         PyModule main = new PyModule("__main__", Kind.SOURCE, script, false, List.of());
-        scanSource(main, script, source);
-        entryPointCalls(script, source);
+        List<Token> tokens = PyTokenizer.tokenize(source);
+        scanSource(main, script, tokens);
+        entryPointCalls(script, tokens);
       }
       case MODULE -> {
         mainModule = launch.target();
@@ -194,13 +195,12 @@ public final class PythonClosure {
           require(launch.target() + ".__main__", o, false);
         }
       }
-      case CODE -> scanSource(new PyModule("__main__", Kind.SOURCE, null, false, List.of()), "-c", launch.target());
+      case CODE -> scanSource(new PyModule("__main__", Kind.SOURCE, null, false, List.of()), "-c", PyTokenizer.tokenize(launch.target()));
     }
   }
 
   /** {@code load_entry_point('dist==1.0', 'console_scripts', 'name')} in setuptools' console scripts. */
-  private void entryPointCalls(String script, String source) {
-    List<Token> t = PyTokenizer.tokenize(source);
+  private void entryPointCalls(String script, List<Token> t) {
     for (int i = 0; i + 7 < t.size(); i++) {
       if (!t.get(i).is("load_entry_point") || !t.get(i + 1).is("(") || (i > 0 && t.get(i - 1).is("def"))) {
         continue;
@@ -239,7 +239,7 @@ public final class PythonClosure {
     String file = m.kind() == Kind.EXTENSION ? compiledFrom(m) : m.file();
     String source = readText(file);
     if (source != null) {
-      scanSource(m, file, source);
+      scanSource(m, file, PyTokenizer.tokenize(source));
     }
   }
 
@@ -254,10 +254,9 @@ public final class PythonClosure {
     return fs.isRegularFile(source) ? source : null;
   }
 
-  private void scanSource(PyModule m, String file, String source) {
+  private void scanSource(PyModule m, String file, List<Token> tokens) {
     boolean asMain = m.name().equals("__main__") || m.name().equals(mainModule)
         || m.name().equals(mainModule + ".__main__");
-    List<Token> tokens = PyTokenizer.tokenize(source);
     lazy.mentioned(m.name(), ImportScanner.mentions(tokens));
     for (ImportRef ref : ImportScanner.scan(tokens, asMain, layout.version())) {
       if (ref.lazy()) {

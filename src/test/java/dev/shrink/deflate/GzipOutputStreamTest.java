@@ -202,7 +202,7 @@ class GzipOutputStreamTest {
     }
   }
 
-  /** ELF, text and zeros, crossing several chunk boundaries. */
+  /** {@code data} gzipped by zlib at {@code level} on {@code threads} threads. */
   static byte[] zlibGzip(byte[] data, int level, int threads) throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (GzipOutputStream gz = GzipOutputStream.zlib(buf, level, threads)) {
@@ -246,6 +246,7 @@ class GzipOutputStreamTest {
     assertThatThrownBy(() -> GzipOutputStream.zlib(new ByteArrayOutputStream(), 10)).hasMessageContaining("0-9");
   }
 
+  /** ELF, text and zeros, crossing several chunk boundaries. */
   private static byte[] mixed() {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     if (Files.isReadable(TestData.LIBC)) {
