@@ -15,16 +15,38 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Stack;
 import java.util.regex.Pattern;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** The probe options shared by {@code minify} and {@code verify}. */
 final class ProbeMixin {
   @Option(names = "--probe-http", paramLabel = "PORT:PATH", description = "GET PATH on container port PORT once it answers (repeatable).")
   List<String> http = new ArrayList<>();
 
-  @Option(names = "--probe-cmd", paramLabel = "ARGS", description = "Run the image with these arguments ('' = its default command) (repeatable).")
+  @Option(names = "--probe-cmd", paramLabel = "ARGS", parameterConsumer = ImageArgs.class,
+      description = "Run the image with these arguments ('' = its default command; --probe-cmd --version works) (repeatable).")
   List<String> cmd = new ArrayList<>();
+
+  /**
+   * Takes the next argument as the value of {@code --probe-cmd} even when it looks like an option
+   * ({@code --probe-cmd --version}, {@code --probe-cmd=--help}): it is the image's argument list, not
+   * shrink's; picocli refuses such values otherwise.
+   */
+  static final class ImageArgs implements IParameterConsumer {
+    @Override
+    public void consumeParameters(Stack<String> args, ArgSpec option, CommandSpec command) {
+      if (args.isEmpty()) {
+        throw new ParameterException(command.commandLine(), "Missing required parameter for option '--probe-cmd' (ARGS)");
+      }
+      List<String> values = option.getValue();
+      values.add(args.pop());
+    }
+  }
 
   @Option(names = "--probe-script", paramLabel = "PORT:FILE", description = {"Once container port PORT answers HTTP, run FILE (an executable",
       "on this machine, e.g. the app's API tests) with the container's URL as its first argument and in SHRINK_URL;",

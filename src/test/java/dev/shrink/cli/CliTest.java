@@ -136,4 +136,27 @@ class CliTest {
     assertThat(unknown.err()).contains("'lz4' is not gzip or zstd");
     assertThat(tmp.resolve("out.tar")).doesNotExist();
   }
+
+  /** The image's arguments are not shrink's options: --probe-cmd takes them as they are written, with or without '='. */
+  @Test
+  void probeCmdTakesArgumentsThatLookLikeOptions() {
+    VerifyCommand verify = new VerifyCommand();
+    new picocli.CommandLine(verify).parseArgs("oci:a", "oci:b", "--probe-cmd", "--version", "--probe-cmd=--help -v",
+        "--probe-cmd", "", "--probe-http", "8000:/");
+    assertThat(verify.probe.cmd).containsExactly("--version", "--help -v", "");
+    assertThat(verify.probe.probes()).extracting(dev.shrink.probe.Probe::label)
+        .containsExactly("GET /", "cmd --version", "cmd --help -v", "cmd (default command)");
+    // parsed, then refused for the missing source (1), not as bad usage (2)
+    String src = "docker-archive:" + tmp.resolve("missing.tar");
+    for (String[] probe : new String[][] {{"--probe-cmd", "--version"}, {"--probe-cmd=--version"}}) {
+      List<String> argv = new java.util.ArrayList<>(List.of("minify", src, "docker-archive:" + tmp.resolve("out.tar")));
+      argv.addAll(List.of(probe));
+      Run r = run(argv.toArray(String[]::new));
+      assertThat(r.code()).as("%s: %s", argv, r.err()).isEqualTo(1);
+      assertThat(r.err()).contains("missing.tar");
+    }
+    Run last = run("verify", src, src, "--probe-cmd");
+    assertThat(last.code()).isEqualTo(2);
+    assertThat(last.err()).contains("Missing required parameter for option '--probe-cmd' (ARGS)");
+  }
 }
