@@ -22,7 +22,14 @@ import java.util.UUID;
  * is a container of its own. Containers are stopped gracefully (SIGTERM, then a wait) so exit paths run.
  */
 public final class ContainerRunner {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1 as curl and browsers speak it over plain HTTP. Java's default (HTTP/2) asks to upgrade
+   * ({@code Upgrade: h2c}), which uvicorn without the websockets library answers itself with 400
+   * "Unsupported upgrade request": the app never saw the probe, and the trace missed what the
+   * request imports (anyio's backend for a FastAPI sync endpoint).
+   */
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   /** How to run: the command line (entrypoint + cmd of the image or of the user), limits. */
   public record Settings(List<String> entrypoint, List<String> cmd, Duration startup, Duration commandTimeout, Duration stopGrace) {

@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Fixtures {
   /** Every fixture, in fixtures/apps. */
   public static final List<String> NAMES =
-      List.of("falcon", "flask", "pygmentize", "yaml-sqlite", "numpy", "stdlib-apps", "dynamic", "pyorg");
+      List.of("falcon", "flask", "pygmentize", "yaml-sqlite", "numpy", "stdlib-apps", "dynamic", "pyorg",
+          "numpy-pandas", "sqlalchemy", "django", "fastapi", "fastapi-debian", "flask-pyorg");
 
   /** A cold build of one fixture takes about a minute with the base rootfs, seconds without. */
   static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);

@@ -23,7 +23,7 @@ public final class Podman {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private Podman() {}
 
