@@ -148,7 +148,7 @@ public final class ContainerRunner {
   private List<Outcome> http(String image, List<Probe> probes, Wrapper wrapper) throws IOException {
     String name = "shrink-probe-" + UUID.randomUUID().toString().substring(0, 12);
     Set<Integer> ports = new LinkedHashSet<>();
-    probes.forEach(p -> ports.add(p instanceof Probe.Http h ? h.port() : ((Probe.Script) p).port()));
+    probes.forEach(p -> ports.add(port(p)));
     List<String> publish = new ArrayList<>(List.of("-d"));
     ports.forEach(p -> publish.addAll(List.of("-p", "127.0.0.1::" + p)));
     List<String> args = runArgs(name, image, new Probe.Cmd(List.of()), wrapper, publish);
@@ -159,10 +159,15 @@ public final class ContainerRunner {
       Map<Integer, Integer> hostPorts = new TreeMap<>();
       for (int port : ports) {
         String mapping = engine.check(30, "port", name, port + "/tcp").stdout().strip().split("\n")[0];
-        hostPorts.put(port, Integer.parseInt(mapping.substring(mapping.lastIndexOf(':') + 1)));
+        // an exited container (its program failed at once) has no published ports
+        if (!mapping.isEmpty()) {
+          hostPorts.put(port, Integer.parseInt(mapping.substring(mapping.lastIndexOf(':') + 1)));
+        }
       }
       for (Probe p : probes) {
-        if (p instanceof Probe.Http h) {
+        if (!hostPorts.containsKey(port(p))) {
+          answers.put(p, new Outcome(p, -1, "", "", "the container stopped before answering on port " + port(p)));
+        } else if (p instanceof Probe.Http h) {
           answers.put(p, await(name, h, URI.create("http://127.0.0.1:" + hostPorts.get(h.port()) + h.path())));
         } else {
           Probe.Script s = (Probe.Script) p;
@@ -182,6 +187,11 @@ public final class ContainerRunner {
       result.add(new Outcome(p, o.status(), o.body(), logs, o.error()));
     }
     return result;
+  }
+
+  /** The container port an HTTP or script probe asks. */
+  private static int port(Probe probe) {
+    return probe instanceof Probe.Http h ? h.port() : ((Probe.Script) probe).port();
   }
 
   private Outcome await(String name, Probe probe, URI uri) throws IOException {

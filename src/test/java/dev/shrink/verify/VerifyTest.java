@@ -105,4 +105,23 @@ class VerifyTest {
     assertThat(r.ok()).isFalse();
     assertThat(r.missing()).containsExactly("libfoo.so.1");
   }
+
+  /** A server that fails at start (its container is gone before its port is published) is a difference, not a crash. */
+  @Test
+  void aServerThatExitsAtOnceIsADifference() throws Exception {
+    String fat = Fixtures.image("falcon");
+    String exits = Podman.testImage("falcon", "exits-at-once");
+    Path context = Files.createTempDirectory("exits-");
+    try {
+      Files.writeString(context.resolve("Containerfile"), "FROM " + fat + "\nENTRYPOINT [\"python3\", \"-c\", \"raise SystemExit(3)\"]\n");
+      Podman.run("build", "--quiet", "--pull=never", "-t", exits, context.toString()).orThrow();
+    } finally {
+      Files.walk(context).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    String[] verify = shrink("verify", "containers-storage:" + fat, "containers-storage:" + exits, "--probe-http", "8000:/number",
+        "--ignore-regex", "\\d+");
+    assertThat(verify[0]).isEqualTo("1");
+    // "... on port 8000" when it was gone before its port was published, "... /number" when it went while asked
+    assertThat(verify[1]).contains("probe GET /number: status -1 (the container stopped before answering ");
+  }
 }
