@@ -85,6 +85,12 @@ class RealStacksTest {
   }
 
   @Test
+  void fastapiFromDebianPackages() throws Exception {
+    List<Outcome> shrunk = shrinksAndAnswersLikeTheOriginal("fastapi-debian", new Probe.Http(8000, "/health"));
+    assertThat(shrunk.get(0).status()).isEqualTo(200);
+  }
+
+  @Test
   void flaskOnAPythonOrgInterpreterFoundThroughTheLoaderCache() throws Exception {
     List<Outcome> shrunk = shrinksAndAnswersLikeTheOriginal("flask-pyorg",
         new Probe.Http(8000, "/?name=shrink"), new Probe.Http(8000, "/sum/2/40"), new Probe.Http(8000, "/nothing"));
