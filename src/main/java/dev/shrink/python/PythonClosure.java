@@ -1,6 +1,7 @@
 package dev.shrink.python;
 
 import dev.shrink.closure.Requirement;
+import dev.shrink.elf.ElfData;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.Json;
 import dev.shrink.python.PyModule.Kind;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -61,6 +63,7 @@ public final class PythonClosure {
   private final List<String> notes = new ArrayList<>();
   private final Set<String> ignoredSeen = new HashSet<>();
   private final LazyImports lazy = new LazyImports(this::readBytes);
+  private final Map<String, Map<String, Set<String>>> distributionsByEntry = new HashMap<>();
   private String mainModule = "__main__";
 
   private PythonClosure(RootFs fs, PythonLayout layout, Knowledge knowledge) {
@@ -241,6 +244,97 @@ public final class PythonClosure {
     if (source != null) {
       scanSource(m, file, PyTokenizer.tokenize(source));
     }
+    if (m.kind() == Kind.EXTENSION && file == null) {
+      compiledNames(m);
+    }
+  }
+
+  /**
+   * The modules an extension outside the standard library names in its constant data
+   * ({@link CompiledNames}); those of the standard library's extensions are knowledge
+   * ({@code stdlib-extensions.json}), and one compiled from a source beside it imports what its
+   * source does.
+   */
+  private void compiledNames(PyModule m) {
+    String dir = RootFs.parent(m.file());
+    Optional<RootFs.Resolved> real = fs.resolve(m.file());
+    if (dir.equals(layout.stdlibDir()) || dir.equals(layout.platStdlibDir()) || real.isEmpty()) {
+      return;
+    }
+    ElfData data;
+    try {
+      data = ElfData.read(fs.host(real.get().path()));
+    } catch (IOException e) {
+      notes.add("extension module " + m.name() + " (" + m.file() + ") could not be read for the names its code imports: "
+          + e.getMessage());
+      return;
+    }
+    String pkg = m.name().contains(".") ? m.name().substring(0, m.name().lastIndexOf('.')) : "";
+    Set<String> siblings = new TreeSet<>();
+    if (!pkg.isEmpty()) {
+      for (String n : finder.listing(dir)) {
+        String stem = n.split("\\.", 2)[0];
+        if (!stem.isEmpty() && !stem.equals("__init__") && !TEST_DIRS.contains(stem) && !m.name().equals(pkg + "." + stem)) {
+          siblings.add(stem);
+        }
+      }
+    }
+    Set<String> tops = distributionTops(m);
+    CompiledNames.find(data, pkg, siblings, tops, n -> findModule(n).isPresent()).forEach((name, string) ->
+        require(name, new Origin("python", "named in the compiled code of " + m.name() + " (\"" + string + "\")", m.file(), 0), true));
+  }
+
+  /**
+   * {@code m}'s top-level name and those of the distributions that the distribution providing it
+   * requires (Requires-Dist without an extra; requires.txt before its sections). Not the other
+   * names of its own distribution: {@code _cffi_backend}'s messages name {@code cffi}, which it
+   * never imports.
+   */
+  private Set<String> distributionTops(PyModule m) {
+    String top = m.name().split("\\.")[0];
+    Set<String> tops = new TreeSet<>(Set.of(top));
+    String entry = layout.sysPath().stream().filter(e -> m.file().startsWith(e + "/"))
+        .max(Comparator.comparingInt(String::length)).orElse(null);
+    if (entry == null) {
+      return tops;
+    }
+    for (Map.Entry<String, Set<String>> d : distributions(entry).entrySet()) {
+      if (!d.getValue().contains(top)) {
+        continue;
+      }
+      for (String dep : requiredDistributions(d.getKey())) {
+        findDistribution(dep).ifPresent(meta -> tops.addAll(distributions(RootFs.parent(meta)).getOrDefault(meta, Set.of())));
+      }
+    }
+    return tops;
+  }
+
+  /** The distribution names a metadata directory requires, extras left out. */
+  private List<String> requiredDistributions(String meta) {
+    List<String> names = new ArrayList<>();
+    String metadata = readText(meta + (meta.endsWith(".egg-info") ? "/PKG-INFO" : "/METADATA"));
+    if (metadata != null) {
+      for (String line : metadata.split("\n")) {
+        if (line.isEmpty()) {
+          break; // the headers end at the first empty line
+        }
+        if (line.startsWith("Requires-Dist:") && !line.matches(".*\\bextra\\s*==.*")) {
+          names.add(line.substring("Requires-Dist:".length()).strip().split("[\\s\\[;(<>=!~]", 2)[0]);
+        }
+      }
+    }
+    String requires = readText(meta + "/requires.txt");
+    if (requires != null) {
+      for (String line : requires.split("\n")) {
+        if (line.startsWith("[")) {
+          break; // extras and markers
+        }
+        if (!line.isBlank()) {
+          names.add(line.strip().split("[\\s\\[;(<>=!~]", 2)[0]);
+        }
+      }
+    }
+    return names;
   }
 
   /**
@@ -422,10 +516,11 @@ public final class PythonClosure {
       } else if (m.kind() == Kind.BYTECODE) {
         notes.add("sourceless module " + m.name() + " (" + m.file() + "): its imports are not scanned");
         lazy.opaque(m.file());
-      } else if (m.kind() == Kind.EXTENSION && compiledFrom(m) != null) {
-        toScan.add(m);
       } else if (m.kind() == Kind.EXTENSION) {
-        lazy.opaque(m.file());
+        toScan.add(m);
+        if (compiledFrom(m) == null) {
+          lazy.opaque(m.file());
+        }
       }
     }
     applyKnowledge(m.name());
@@ -557,7 +652,6 @@ public final class PythonClosure {
 
   /** dist-info / egg-info of each top-level package in the closure, from the same sys.path entry. */
   private void metadata() {
-    Map<String, Map<String, Set<String>>> byEntry = new HashMap<>();
     for (PyModule m : included.values()) {
       if (m.name().contains(".") || m.kind() == Kind.BUILTIN || m.name().equals("__main__")) {
         continue;
@@ -572,7 +666,7 @@ public final class PythonClosure {
         if (entry.equals(layout.stdlibDir()) || entry.equals(layout.platStdlibDir())) {
           continue;
         }
-        Map<String, Set<String>> dists = byEntry.computeIfAbsent(entry, this::distributions);
+        Map<String, Set<String>> dists = distributions(entry);
         for (Map.Entry<String, Set<String>> d : dists.entrySet()) {
           if (d.getValue().contains(m.name())) {
             addTree(d.getKey(), new Origin("python", "metadata of " + distName(d.getKey()) + " (provides " + m.name() + ")",
@@ -585,6 +679,10 @@ public final class PythonClosure {
 
   /** Metadata paths in a sys.path entry with the top-level names each provides. */
   private Map<String, Set<String>> distributions(String entry) {
+    return distributionsByEntry.computeIfAbsent(entry, this::readDistributions);
+  }
+
+  private Map<String, Set<String>> readDistributions(String entry) {
     Map<String, Set<String>> out = new LinkedHashMap<>();
     for (String n : finder.listing(entry)) {
       if (!n.endsWith(".dist-info") && !n.endsWith(".egg-info")) {

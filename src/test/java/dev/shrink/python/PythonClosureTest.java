@@ -274,6 +274,51 @@ class PythonClosureTest {
     assertThat(byPath(opaque)).containsKey(process);
   }
 
+  /**
+   * An extension module built with gcc that imports modules from C: by a dotted name, and by a bare
+   * name beside it in its package. Python itself says what it imports; the closure must keep those
+   * modules, and leave the standard-library words its data also holds.
+   */
+  @Test
+  void modulesNamedInAnExtensionsConstantData() throws Exception {
+    write(tmp, "pkg/__init__.py", "");
+    write(tmp, "pkg/hidden.py", "VALUE = 1\n");
+    write(tmp, "pkg/helper.py", "VALUE = 2\n");
+    write(tmp, "pkg/unnamed.py", "VALUE = 3\n");
+    write(tmp, "pkg/_ext.c", """
+        #include <Python.h>
+        static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "_ext", "this test string names xml.dom.minidom", -1, NULL};
+        PyMODINIT_FUNC PyInit__ext(void) {
+          PyObject *hidden = PyImport_ImportModule("pkg.hidden");
+          if (hidden == NULL) return NULL;
+          PyObject *fromlist = Py_BuildValue("(s)", "helper");
+          PyObject *pkg = PyImport_ImportModuleLevel("pkg", NULL, NULL, fromlist, 0);
+          if (pkg == NULL) return NULL;
+          Py_DECREF(fromlist); Py_DECREF(pkg); Py_DECREF(hidden);
+          return PyModule_Create(&def);
+        }
+        """);
+    Path so = tmp.resolve("pkg/_ext.cpython-311-x86_64-linux-gnu.so");
+    run(tmp, "gcc", "-shared", "-fPIC", "-O1", "-I/usr/include/python3.11", "-o", so.toString(), tmp.resolve("pkg/_ext.c").toString());
+    // the oracle: what Python imports when it loads the extension
+    String loaded = run(tmp, "/usr/bin/python3", "-I", "-c",
+        "import sys; sys.path.insert(0, '.'); import pkg._ext; print(' '.join(sorted(m for m in sys.modules if m.startswith('pkg'))))");
+    assertThat(loaded.strip()).isEqualTo("pkg pkg._ext pkg.helper pkg.hidden");
+
+    PythonClosure.Result r = closureOf("native_user.py", "import pkg._ext\n");
+    Map<String, Requirement> req = byPath(r);
+    assertThat(r.modules()).contains("pkg._ext", "pkg.hidden", "pkg.helper").doesNotContain("pkg.unnamed", "xml.dom.minidom", "this");
+    assertThat(req.get(tmp + "/pkg/hidden.py").reason()).isEqualTo("named in the compiled code of pkg._ext (\"pkg.hidden\") (" + so + ")");
+    assertThat(req.get(tmp + "/pkg/helper.py").reason()).isEqualTo("named in the compiled code of pkg._ext (\"helper\") (" + so + ")");
+  }
+
+  private static String run(Path dir, String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("%s\n%s", String.join(" ", command), out).isZero();
+    return out;
+  }
+
   /** The closure of a script written into tmp (sys.path[0]: its name must not shadow a module). */
   private PythonClosure.Result closureOf(String script, String source) throws IOException {
     Path app = tmp.resolve(script);
