@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -49,6 +51,8 @@ public final class PythonClosure {
 
   private static final Set<String> NOT_DATA_SUFFIXES = Set.of(".py", ".pyc", ".pyo", ".pyi", ".pyx", ".pxd", ".c", ".h");
   private static final Set<String> TEST_DIRS = Set.of("test", "tests", "testing", "__pycache__");
+  /** {@code a.b}, {@code a.b.C}, {@code a.b:c}: a dotted name of two parts or more, or one with {@code :attribute}. */
+  private static final Pattern DOTTED = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)+(:[A-Za-z_][\\w.]*)?");
 
   private final RootFs fs;
   private final PythonLayout layout;
@@ -357,6 +361,40 @@ public final class PythonClosure {
         lazy.defer(m, file, ref);
       } else {
         importRef(m, file, ref);
+      }
+    }
+    if (file != null && isOwnCode(file)) {
+      namedByStrings(file, tokens);
+    }
+  }
+
+  /** Code of the app itself: not the standard library's, nor in a site directory. */
+  private boolean isOwnCode(String file) {
+    return !file.startsWith(layout.stdlibDir() + "/") && !file.startsWith(layout.platStdlibDir() + "/")
+        && layout.siteDirs().stream().noneMatch(d -> file.startsWith(d + "/"))
+        && !file.contains("/site-packages/") && !file.contains("/dist-packages/");
+  }
+
+  /**
+   * String constants of the app's own code that are a module's dotted name, or {@code
+   * module.attribute} / {@code module:attribute} of one (Django's INSTALLED_APPS and MIDDLEWARE,
+   * logging's and frameworks' class paths): code loads them by name with importlib. Libraries'
+   * strings are left to knowledge: taken from all code, the rule kept 15-50 MB more for no fix but
+   * boto3's handlers (docs/decisions.md).
+   */
+  private void namedByStrings(String file, List<Token> tokens) {
+    for (Token t : tokens) {
+      String v = t.stringValue();
+      if (v == null || v.length() > 200 || !DOTTED.matcher(v).matches()) {
+        continue;
+      }
+      String[] parts = v.split(":", 2)[0].split("\\.");
+      for (int k = parts.length; k >= 2; k--) {
+        String name = String.join(".", Arrays.copyOf(parts, k));
+        if (findModule(name).isPresent()) {
+          require(name, new Origin("python", "module named by the string '" + v + "'", file, t.line()), true);
+          break;
+        }
       }
     }
   }

@@ -312,6 +312,32 @@ class PythonClosureTest {
     assertThat(req.get(tmp + "/pkg/helper.py").reason()).isEqualTo("named in the compiled code of pkg._ext (\"helper\") (" + so + ")");
   }
 
+  /**
+   * Strings of the app's own code that name modules (settings lists, handler paths) keep them;
+   * strings of the standard library and other libraries do not (xml.dom.domreg names minidom).
+   */
+  @Test
+  void modulesNamedByStringsOfTheAppsOwnCode() throws IOException {
+    write(tmp, "site_settings.py", """
+        INSTALLED = ["plug.alpha", "plug.beta.Handler", "plug.gamma:make", "plug.missing", "plug"]
+        LABEL = "not.a.module"
+        """);
+    write(tmp, "plug/__init__.py", "");
+    write(tmp, "plug/alpha.py", "import json\n");
+    write(tmp, "plug/beta.py", "class Handler: pass\n");
+    write(tmp, "plug/gamma.py", "def make(): pass\n");
+    write(tmp, "plug/delta.py", "");
+    PythonClosure.Result r = closureOf("strings_app.py", "import importlib, xml.dom.domreg, site_settings\n");
+    Map<String, Requirement> req = byPath(r);
+    assertThat(r.modules()).contains("plug", "plug.alpha", "plug.beta", "plug.gamma", "json")
+        .doesNotContain("plug.delta", "xml.dom.minidom");
+    assertThat(req.get(tmp + "/plug/beta.py").reason())
+        .isEqualTo("module named by the string 'plug.beta.Handler' (" + tmp + "/site_settings.py:1)");
+    assertThat(req.get(tmp + "/plug/gamma.py").reason())
+        .isEqualTo("module named by the string 'plug.gamma:make' (" + tmp + "/site_settings.py:1)");
+    assertThat(r.missing()).isEmpty();
+  }
+
   private static String run(Path dir, String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
