@@ -50,6 +50,9 @@ public final class PythonClosure {
   public record Result(List<Requirement> requirements, List<Missing> missing, List<String> modules, List<String> notes) {}
 
   private static final Set<String> NOT_DATA_SUFFIXES = Set.of(".py", ".pyc", ".pyo", ".pyi", ".pyx", ".pxd", ".c", ".h");
+  /** Functions and methods whose first argument is a codec name. */
+  private static final Set<String> CODEC_CALLS = Set.of("encode", "decode", "lookup", "getencoder", "getdecoder",
+      "getincrementalencoder", "getincrementaldecoder", "getreader", "getwriter");
   private static final Set<String> TEST_DIRS = Set.of("test", "tests", "testing", "__pycache__");
   /** {@code a.b}, {@code a.b.C}, {@code a.b:c}: a dotted name of two parts or more, or one with {@code :attribute}. */
   private static final Pattern DOTTED = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)+(:[A-Za-z_][\\w.]*)?");
@@ -365,6 +368,25 @@ public final class PythonClosure {
     }
     if (file != null && isOwnCode(file)) {
       namedByStrings(file, tokens);
+    }
+    namedCodecs(file, tokens);
+  }
+
+  /**
+   * Codecs named by a literal where Python looks them up by name: {@code .encode("x")},
+   * {@code .decode("x")}, {@code codecs.lookup("x")} and the like, {@code encoding="x"}; the codec's
+   * module in encodings is found at run time (encodings.search_function), e.g. Django's
+   * {@code .encode("unicode_escape")} on its 404 page.
+   */
+  private void namedCodecs(String file, List<Token> t) {
+    for (int i = 0; i + 2 < t.size(); i++) {
+      boolean call = CODEC_CALLS.contains(t.get(i).text()) && t.get(i).isName() && t.get(i + 1).is("(");
+      boolean keyword = t.get(i).is("encoding") && t.get(i + 1).is("=");
+      String name = call || keyword ? t.get(i + 2).stringValue() : null;
+      String module = name == null || name.isBlank() ? null : codecModule(name);
+      if (module != null) {
+        require("encodings." + module, new Origin("python", "codec '" + name + "' named in code", file, t.get(i).line()), true);
+      }
     }
   }
 

@@ -338,6 +338,20 @@ class PythonClosureTest {
     assertThat(r.missing()).isEmpty();
   }
 
+  /** Codecs named where Python looks them up by name keep their modules in encodings; others do not come. */
+  @Test
+  void codecsNamedInCode() throws IOException {
+    PythonClosure.Result r = closureOf("codec_user.py", """
+        import codecs
+        print(b"a\\\\n".decode("unicode_escape"), "x".encode(encoding="KOI8-R"), codecs.lookup("windows-1251"))
+        print("x".encode(name), "mac_roman is only a word here")
+        """);
+    assertThat(r.modules()).contains("encodings.unicode_escape", "encodings.koi8_r", "encodings.cp1251")
+        .doesNotContain("encodings.mac_roman", "encodings.cp1252");
+    assertThat(byPath(r).get(STDLIB + "/encodings/koi8_r.py").reason())
+        .isEqualTo("codec 'KOI8-R' named in code (" + tmp + "/codec_user.py:2)");
+  }
+
   private static String run(Path dir, String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
