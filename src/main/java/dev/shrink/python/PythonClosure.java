@@ -366,7 +366,7 @@ public final class PythonClosure {
         importRef(m, file, ref);
       }
     }
-    if (file != null && isOwnCode(file)) {
+    if (file != null && (isOwnCode(file) || m.name().substring(m.name().lastIndexOf('.') + 1).contains("settings"))) {
       namedByStrings(file, tokens);
     }
     namedCodecs(file, tokens);
@@ -513,8 +513,14 @@ public final class PythonClosure {
   }
 
   /** Finds a module, also under the names knowledge redirects it to. */
-  /** The direct submodules and subpackages of a package, by their files on disk ({@code pkg.*} in knowledge). */
-  private List<String> submodules(String pkg) {
+  /**
+   * The direct submodules and subpackages of a package whose names match {@code glob}, by their files
+   * on disk ({@code pkg.*}, {@code PIL.*ImagePlugin} in knowledge); {@code *} also matches the
+   * hyphens of names only importlib can import ({@code rich._unicode_data.unicode17-0-0}).
+   */
+  private List<String> submodules(String pkg, String glob) {
+    Pattern importable = Pattern.compile("[A-Za-z_][\\w-]*");
+    Pattern matching = Pattern.compile(Pattern.quote(glob).replace("*", "\\E[\\w-]*\\Q"));
     Optional<PyModule> p = findModule(pkg);
     if (p.isEmpty() || !p.get().isPackage()) {
       return List.of();
@@ -528,7 +534,7 @@ public final class PythonClosure {
         boolean module = entry.endsWith(".py") || entry.endsWith(".pyc") || entry.endsWith(".so");
         boolean pkgDir = dot < 0 && fs.isDirectory(child) && !entry.equals("__pycache__")
             && (fs.isRegularFile(child + "/__init__.py") || fs.isRegularFile(child + "/__init__.pyc"));
-        if ((module || pkgDir) && !stem.equals("__init__") && stem.matches("[A-Za-z_]\\w*")) {
+        if ((module || pkgDir) && !stem.equals("__init__") && importable.matcher(stem).matches() && matching.matcher(stem).matches()) {
           names.add(pkg + "." + stem);
         }
       }
@@ -596,8 +602,9 @@ public final class PythonClosure {
           continue;
         }
         Origin o = new Origin("knowledge", rule.library() + ": " + i.reason() + " (when " + name + " is used)", null, 0);
-        if (i.module().endsWith(".*")) {
-          for (String sub : submodules(i.module().substring(0, i.module().length() - 2))) {
+        int dot = i.module().lastIndexOf('.');
+        if (i.module().substring(dot + 1).contains("*")) {
+          for (String sub : submodules(i.module().substring(0, dot), i.module().substring(dot + 1))) {
             require(sub, o, true);
           }
           continue;

@@ -352,6 +352,29 @@ class PythonClosureTest {
         .isEqualTo("codec 'KOI8-R' named in code (" + tmp + "/codec_user.py:2)");
   }
 
+  /** Knowledge names submodules by a glob on the last part, hyphenated names (importlib-only) included. */
+  @Test
+  void knowledgeGlobsOverAPackagesModules() throws IOException {
+    write(tmp, "plugs/__init__.py", "");
+    write(tmp, "plugs/PngImagePlugin.py", "");
+    write(tmp, "plugs/WebPImagePlugin.py", "");
+    write(tmp, "plugs/helper.py", "");
+    write(tmp, "plugs/table15-0-0.py", "");
+    write(tmp, "plugs/table17-0-0.py", "");
+    Path app = tmp.resolve("globs_app.py");
+    Files.writeString(app, "import plugs\n");
+    Knowledge k = Knowledge.of("""
+        {"library": "plugs", "rules": [{"when": "plugs", "imports": [
+          {"module": "plugs.*ImagePlugin", "reason": "plugins by name"},
+          {"module": "plugs.table*", "reason": "tables by version"}]}]}
+        """);
+    PythonClosure.Result r = PythonClosure.analyse(HOST, PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script(app.toString())),
+        k, List.of());
+    assertThat(r.modules()).filteredOn(m -> m.startsWith("plugs."))
+        .containsExactly("plugs.PngImagePlugin", "plugs.WebPImagePlugin", "plugs.table15-0-0", "plugs.table17-0-0");
+    assertThat(byPath(r).get(tmp + "/plugs/table17-0-0.py").reason()).isEqualTo("plugs: tables by version (when plugs is used)");
+  }
+
   private static String run(Path dir, String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
