@@ -366,8 +366,7 @@ public final class PythonClosure {
         importRef(m, file, ref);
       }
     }
-    boolean settings = m.name().substring(m.name().lastIndexOf('.') + 1).contains("settings"); // django.conf.global_settings
-    if (file != null && (isOwnCode(file) || settings)) {
+    if (file != null && isOwnCode(file)) {
       namedByStrings(file, tokens);
     }
     namedCodecs(file, tokens);
@@ -399,11 +398,12 @@ public final class PythonClosure {
   }
 
   /**
-   * String constants (of the app's own code and of settings modules, see {@link #scanSource}) that
-   * are a module's dotted name, or {@code module.attribute} / {@code module:attribute} of one
-   * (Django's INSTALLED_APPS and MIDDLEWARE, logging's and frameworks' class paths): code loads
-   * them by name with importlib. Other libraries' strings are left to knowledge: taken from all
-   * code, the rule kept 12-50 MB more for no fix but boto3's handlers (docs/decisions.md).
+   * String constants of the app's own code that are a module's dotted name, or {@code
+   * module.attribute} / {@code module:attribute} of one (Django's INSTALLED_APPS and MIDDLEWARE,
+   * logging's and frameworks' class paths): code loads them by name with importlib. Libraries'
+   * strings are left to knowledge: taken from all code, the rule kept 12-50 MB more for no fix but
+   * boto3's handlers; from libraries' settings modules, the defaults of apps a site does not use
+   * (docs/decisions.md).
    */
   private void namedByStrings(String file, List<Token> tokens) {
     for (Token t : tokens) {
