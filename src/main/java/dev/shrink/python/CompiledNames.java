@@ -2,7 +2,6 @@ package dev.shrink.python;
 
 import dev.shrink.elf.ElfData;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -77,16 +76,7 @@ final class CompiledNames {
       }
       return tops.contains(token) && exists.test(token) ? token : null;
     }
-    if (!tops.contains(parts[0])) {
-      return null;
-    }
-    for (int k = parts.length; k >= 2; k--) {
-      String name = String.join(".", Arrays.copyOf(parts, k));
-      if (exists.test(name)) {
-        return name;
-      }
-    }
-    return null;
+    return tops.contains(parts[0]) ? ModuleNames.longestModule(token, exists) : null;
   }
 
   /**

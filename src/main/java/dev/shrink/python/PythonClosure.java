@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
@@ -411,13 +410,9 @@ public final class PythonClosure {
       if (v == null || v.length() > 200 || !DOTTED.matcher(v).matches()) {
         continue;
       }
-      String[] parts = v.split(":", 2)[0].split("\\.");
-      for (int k = parts.length; k >= 2; k--) {
-        String name = String.join(".", Arrays.copyOf(parts, k));
-        if (findModule(name).isPresent()) {
-          require(name, new Origin("python", "module named by the string '" + v + "'", file, t.line()), true);
-          break;
-        }
+      String name = ModuleNames.longestModule(v.split(":", 2)[0], n -> findModule(n).isPresent());
+      if (name != null) {
+        require(name, new Origin("python", "module named by the string '" + v + "'", file, t.line()), true);
       }
     }
   }
