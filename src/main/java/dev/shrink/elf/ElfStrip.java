@@ -33,7 +33,7 @@ public final class ElfStrip {
   private ElfStrip() {}
 
   /** One section header, as read. */
-  private record Section(int index, String name, int type, long flags, long offset, long size, int link, int info, long align) {
+  record Section(int index, String name, int type, long flags, long offset, long size, int link, int info, long align) {
     boolean loaded() {
       return (flags & SHF_ALLOC) != 0;
     }
@@ -61,18 +61,15 @@ public final class ElfStrip {
 
   /** The stripped file, or null when there is nothing to remove or the file is not understood. */
   static byte[] strip(byte[] file) {
-    if (file.length < 64 || file[0] != 0x7f || file[1] != 'E' || file[2] != 'L' || file[3] != 'F') {
+    Parsed p = parse(file);
+    if (p == null || (p.h.type != ElfFile.ET_EXEC && p.h.type != ElfFile.ET_DYN)) {
       return null;
     }
-    boolean is64 = file[4] == 2;
-    ByteBuffer b = ByteBuffer.wrap(file).order(file[5] == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-    Header h = Header.read(b, is64);
-    if ((h.type != ElfFile.ET_EXEC && h.type != ElfFile.ET_DYN) || h.shnum == 0 || h.shstrndx == 0 || h.shstrndx >= SHN_LORESERVE
-        || h.shentsize != (is64 ? 64 : 40) || h.shoff < 0 || h.shoff + (long) h.shnum * h.shentsize > file.length) {
-      return null;
-    }
-    List<Section> sections = readSections(b, h, is64);
-    if (sections == null || sections.stream().anyMatch(s -> s.type == SHT_GROUP)) {
+    ByteBuffer b = p.b;
+    Header h = p.h;
+    boolean is64 = p.is64;
+    List<Section> sections = p.sections;
+    if (sections.stream().anyMatch(s -> s.type == SHT_GROUP)) {
       return null;
     }
     boolean[] drop = new boolean[sections.size()];
@@ -92,6 +89,25 @@ public final class ElfStrip {
       return null;
     }
     return rewrite(file, b, h, is64, sections, drop, newIndex, kept);
+  }
+
+  /** A file's bytes with its header and sections. */
+  record Parsed(ByteBuffer b, Header h, boolean is64, List<Section> sections) {}
+
+  /** Reads the header and section headers of an ELF file's bytes; null when they are not understood. */
+  static Parsed parse(byte[] file) {
+    if (file.length < 64 || file[0] != 0x7f || file[1] != 'E' || file[2] != 'L' || file[3] != 'F') {
+      return null;
+    }
+    boolean is64 = file[4] == 2;
+    ByteBuffer b = ByteBuffer.wrap(file).order(file[5] == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    Header h = Header.read(b, is64);
+    if (h.shnum == 0 || h.shstrndx == 0 || h.shstrndx >= SHN_LORESERVE
+        || h.shentsize != (is64 ? 64 : 40) || h.shoff < 0 || h.shoff + (long) h.shnum * h.shentsize > file.length) {
+      return null;
+    }
+    List<Section> sections = readSections(b, h, is64);
+    return sections == null ? null : new Parsed(b, h, is64, sections);
   }
 
   /**
@@ -258,7 +274,7 @@ public final class ElfStrip {
   }
 
   /** The ELF header fields this needs. */
-  private record Header(int type, long phoff, int phentsize, int phnum, long shoff, int shentsize, int shnum, int shstrndx) {
+  record Header(int type, long phoff, int phentsize, int phnum, long shoff, int shentsize, int shnum, int shstrndx) {
     static Header read(ByteBuffer b, boolean is64) {
       int type = b.getShort(16) & 0xffff;
       return is64

@@ -33,7 +33,9 @@ import java.util.Set;
  * object has no DT_RUNPATH; an object with DT_RUNPATH contributes no DT_RPATH), LD_LIBRARY_PATH,
  * DT_RUNPATH of the loading object only, the directories of {@code /etc/ld.so.conf} (parsed, with
  * {@code include} globs; ld.so.cache is not read), then the default directories. The last two are
- * skipped when the loading object has DF_1_NODEFLIB. A name already loaded, by name or SONAME, is
+ * skipped when the loading object has DF_1_NODEFLIB. A library found in a directory only
+ * ld.so.conf names requires {@code /etc/ld.so.cache} too (when the image has one): ld.so finds it
+ * only through that cache. A name already loaded, by name or SONAME, is
  * not searched again. Candidates of another ELF class, byte order or machine are skipped.
  *
  * <p>{@code $ORIGIN} is the directory of the path an object was found at (ld.so does not resolve
@@ -45,6 +47,7 @@ import java.util.Set;
 public final class LibraryResolver {
   private static final String KNOWLEDGE = "/knowledge/elf-runtime.json";
   private static final List<RuntimeLibrary> RUNTIME = loadKnowledge();
+  private static final String LD_SO_CACHE = "/etc/ld.so.cache";
 
   private final RootFs root;
   private final List<String> ldLibraryPath;
@@ -221,8 +224,28 @@ public final class LibraryResolver {
       Obj found = loadPath(name, paths, loader, reason, true);
       if (found == null && !optional) {
         missing.add(new Missing(name, loader.path, dirs));
+      } else if (found != null) {
+        requireCacheIfNeeded(name, found, loader, paths);
       }
       return found;
+    }
+
+    /**
+     * ld.so never reads ld.so.conf: it finds a library in a directory only ld.so.conf names (not
+     * RPATH, LD_LIBRARY_PATH, RUNPATH or a default directory) through ldconfig's cache, which the
+     * image must then carry.
+     */
+    private void requireCacheIfNeeded(String name, Obj found, Obj loader, List<String> paths) {
+      String path = paths.stream().filter(p -> root.resolve(p).map(r -> r.path().equals(found.realPath)).orElse(false))
+          .findFirst().orElse(null);
+      if (path == null || !root.isRegularFile(LD_SO_CACHE)) {
+        return;
+      }
+      String dir = RootFs.parent(path);
+      if (confDirs().contains(dir) && !explicitDirs(loader).contains(dir) && !defaultDirs(main).contains(dir)) {
+        root.resolve(LD_SO_CACHE).ifPresent(r -> require(LD_SO_CACHE, r, "ld.so finds " + name + " (NEEDED by " + loader.path
+            + ") in " + dir + ", a directory of /etc/ld.so.conf, only through ldconfig's cache"));
+      }
     }
 
     /** Tries candidate paths in order, skipping what ld.so's open_verify would skip. */
@@ -285,6 +308,17 @@ public final class LibraryResolver {
 
     /** The directories searched for a name NEEDED by {@code loader}, in glibc's order. */
     private List<String> searchPath(Obj loader) {
+      Set<String> dirs = new LinkedHashSet<>(explicitDirs(loader));
+      if ((loader.elf.flags1() & ElfFile.DF_1_NODEFLIB) == 0) {
+        dirs.addAll(confDirs());
+        dirs.addAll(defaultDirs(main));
+      }
+      dirs.removeIf(d -> !d.startsWith("/"));
+      return List.copyOf(dirs);
+    }
+
+    /** The directories the objects and the environment name: RPATH, LD_LIBRARY_PATH, RUNPATH. */
+    private Set<String> explicitDirs(Obj loader) {
       Set<String> dirs = new LinkedHashSet<>();
       if (loader.elf.runpath().isEmpty()) {
         for (Obj l = loader; l != null; l = l.loader) {
@@ -297,12 +331,7 @@ public final class LibraryResolver {
         dirs.addAll(expand(dir, mainOrigin));
       }
       loader.elf.runpath().ifPresent(rp -> dirs.addAll(expandAll(rp, loader.origin)));
-      if ((loader.elf.flags1() & ElfFile.DF_1_NODEFLIB) == 0) {
-        dirs.addAll(confDirs());
-        dirs.addAll(defaultDirs(main));
-      }
-      dirs.removeIf(d -> !d.startsWith("/"));
-      return List.copyOf(dirs);
+      return dirs;
     }
 
     private List<String> expandAll(String path, String origin) {

@@ -1,8 +1,10 @@
 package dev.shrink.python;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** The module a file on {@code sys.path} is imported as: the inverse of the module finder, for files seen loaded. */
@@ -16,6 +18,21 @@ public final class ModuleNames {
   private static final Pattern EXTENSION = Pattern.compile("\\.(cpython-\\d+[\\w-]*|abi3)?\\.?so$");
 
   private ModuleNames() {}
+
+  /**
+   * The longest prefix of two parts or more of the dotted {@code name} that {@code exists} says is
+   * a module ({@code pkg.mod.Class} -> {@code pkg.mod}); null when there is none.
+   */
+  static String longestModule(String name, Predicate<String> exists) {
+    String[] parts = name.split("\\.");
+    for (int k = parts.length; k >= 2; k--) {
+      String prefix = String.join(".", Arrays.copyOf(parts, k));
+      if (exists.test(prefix)) {
+        return prefix;
+      }
+    }
+    return null;
+  }
 
   /**
    * {@code /usr/lib/python3.11/json/__pycache__/decoder.cpython-311.pyc} with {@code

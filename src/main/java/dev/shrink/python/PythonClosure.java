@@ -1,6 +1,7 @@
 package dev.shrink.python;
 
 import dev.shrink.closure.Requirement;
+import dev.shrink.elf.ElfData;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.Json;
 import dev.shrink.python.PyModule.Kind;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -46,7 +49,12 @@ public final class PythonClosure {
   public record Result(List<Requirement> requirements, List<Missing> missing, List<String> modules, List<String> notes) {}
 
   private static final Set<String> NOT_DATA_SUFFIXES = Set.of(".py", ".pyc", ".pyo", ".pyi", ".pyx", ".pxd", ".c", ".h");
+  /** Functions and methods whose first argument is a codec name. */
+  private static final Set<String> CODEC_CALLS = Set.of("encode", "decode", "lookup", "getencoder", "getdecoder",
+      "getincrementalencoder", "getincrementaldecoder", "getreader", "getwriter");
   private static final Set<String> TEST_DIRS = Set.of("test", "tests", "testing", "__pycache__");
+  /** {@code a.b}, {@code a.b.C}, {@code a.b:c}: a dotted name of two parts or more, or one with {@code :attribute}. */
+  private static final Pattern DOTTED = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)+(:[A-Za-z_][\\w.]*)?");
 
   private final RootFs fs;
   private final PythonLayout layout;
@@ -61,6 +69,7 @@ public final class PythonClosure {
   private final List<String> notes = new ArrayList<>();
   private final Set<String> ignoredSeen = new HashSet<>();
   private final LazyImports lazy = new LazyImports(this::readBytes);
+  private final Map<String, Map<String, Set<String>>> distributionsByEntry = new HashMap<>();
   private String mainModule = "__main__";
 
   private PythonClosure(RootFs fs, PythonLayout layout, Knowledge knowledge) {
@@ -241,6 +250,97 @@ public final class PythonClosure {
     if (source != null) {
       scanSource(m, file, PyTokenizer.tokenize(source));
     }
+    if (m.kind() == Kind.EXTENSION && file == null) {
+      compiledNames(m);
+    }
+  }
+
+  /**
+   * The modules an extension outside the standard library names in its constant data
+   * ({@link CompiledNames}); those of the standard library's extensions are knowledge
+   * ({@code stdlib-extensions.json}), and one compiled from a source beside it imports what its
+   * source does.
+   */
+  private void compiledNames(PyModule m) {
+    String dir = RootFs.parent(m.file());
+    Optional<RootFs.Resolved> real = fs.resolve(m.file());
+    if (dir.equals(layout.stdlibDir()) || dir.equals(layout.platStdlibDir()) || real.isEmpty()) {
+      return;
+    }
+    ElfData data;
+    try {
+      data = ElfData.read(fs.host(real.get().path()));
+    } catch (IOException e) {
+      notes.add("extension module " + m.name() + " (" + m.file() + ") could not be read for the names its code imports: "
+          + e.getMessage());
+      return;
+    }
+    String pkg = m.name().contains(".") ? m.name().substring(0, m.name().lastIndexOf('.')) : "";
+    Set<String> siblings = new TreeSet<>();
+    if (!pkg.isEmpty()) {
+      for (String n : finder.listing(dir)) {
+        String stem = n.split("\\.", 2)[0];
+        if (!stem.isEmpty() && !stem.equals("__init__") && !TEST_DIRS.contains(stem) && !m.name().equals(pkg + "." + stem)) {
+          siblings.add(stem);
+        }
+      }
+    }
+    Set<String> tops = distributionTops(m);
+    CompiledNames.find(data, pkg, siblings, tops, n -> findModule(n).isPresent()).forEach((name, string) ->
+        require(name, new Origin("python", "named in the compiled code of " + m.name() + " (\"" + string + "\")", m.file(), 0), true));
+  }
+
+  /**
+   * {@code m}'s top-level name and those of the distributions that the distribution providing it
+   * requires (Requires-Dist without an extra; requires.txt before its sections). Not the other
+   * names of its own distribution: {@code _cffi_backend}'s messages name {@code cffi}, which it
+   * never imports.
+   */
+  private Set<String> distributionTops(PyModule m) {
+    String top = m.name().split("\\.")[0];
+    Set<String> tops = new TreeSet<>(Set.of(top));
+    String entry = layout.sysPath().stream().filter(e -> m.file().startsWith(e + "/"))
+        .max(Comparator.comparingInt(String::length)).orElse(null);
+    if (entry == null) {
+      return tops;
+    }
+    for (Map.Entry<String, Set<String>> d : distributions(entry).entrySet()) {
+      if (!d.getValue().contains(top)) {
+        continue;
+      }
+      for (String dep : requiredDistributions(d.getKey())) {
+        findDistribution(dep).ifPresent(meta -> tops.addAll(distributions(RootFs.parent(meta)).getOrDefault(meta, Set.of())));
+      }
+    }
+    return tops;
+  }
+
+  /** The distribution names a metadata directory requires, extras left out. */
+  private List<String> requiredDistributions(String meta) {
+    List<String> names = new ArrayList<>();
+    String metadata = readText(meta + (meta.endsWith(".egg-info") ? "/PKG-INFO" : "/METADATA"));
+    if (metadata != null) {
+      for (String line : metadata.split("\n")) {
+        if (line.isEmpty()) {
+          break; // the headers end at the first empty line
+        }
+        if (line.startsWith("Requires-Dist:") && !line.matches(".*\\bextra\\s*==.*")) {
+          names.add(line.substring("Requires-Dist:".length()).strip().split("[\\s\\[;(<>=!~]", 2)[0]);
+        }
+      }
+    }
+    String requires = readText(meta + "/requires.txt");
+    if (requires != null) {
+      for (String line : requires.split("\n")) {
+        if (line.startsWith("[")) {
+          break; // extras and markers
+        }
+        if (!line.isBlank()) {
+          names.add(line.strip().split("[\\s\\[;(<>=!~]", 2)[0]);
+        }
+      }
+    }
+    return names;
   }
 
   /**
@@ -263,6 +363,56 @@ public final class PythonClosure {
         lazy.defer(m, file, ref);
       } else {
         importRef(m, file, ref);
+      }
+    }
+    if (file != null && isOwnCode(file)) {
+      namedByStrings(file, tokens);
+    }
+    namedCodecs(file, tokens);
+  }
+
+  /**
+   * Codecs named by a literal where Python looks them up by name: {@code .encode("x")},
+   * {@code .decode("x")}, {@code codecs.lookup("x")} and the like, {@code encoding="x"}; the codec's
+   * module in encodings is found at run time (encodings.search_function), e.g. Django's
+   * {@code .encode("unicode_escape")} on its 404 page.
+   */
+  private void namedCodecs(String file, List<Token> t) {
+    for (int i = 0; i + 2 < t.size(); i++) {
+      boolean call = CODEC_CALLS.contains(t.get(i).text()) && t.get(i).isName() && t.get(i + 1).is("(");
+      boolean keyword = t.get(i).is("encoding") && t.get(i + 1).is("=");
+      String name = call || keyword ? t.get(i + 2).stringValue() : null;
+      String module = name == null || name.isBlank() ? null : codecModule(name);
+      if (module != null) {
+        require("encodings." + module, new Origin("python", "codec '" + name + "' named in code", file, t.get(i).line()), true);
+      }
+    }
+  }
+
+  /** Code of the app itself: not the standard library's, nor in a site directory. */
+  private boolean isOwnCode(String file) {
+    return !file.startsWith(layout.stdlibDir() + "/") && !file.startsWith(layout.platStdlibDir() + "/")
+        && layout.siteDirs().stream().noneMatch(d -> file.startsWith(d + "/"))
+        && !file.contains("/site-packages/") && !file.contains("/dist-packages/");
+  }
+
+  /**
+   * String constants of the app's own code that are a module's dotted name, or {@code
+   * module.attribute} / {@code module:attribute} of one (Django's INSTALLED_APPS and MIDDLEWARE,
+   * logging's and frameworks' class paths): code loads them by name with importlib. Libraries'
+   * strings are left to knowledge: taken from all code, the rule kept 12-50 MB more for no fix but
+   * boto3's handlers; from libraries' settings modules, the defaults of apps a site does not use
+   * (docs/decisions.md).
+   */
+  private void namedByStrings(String file, List<Token> tokens) {
+    for (Token t : tokens) {
+      String v = t.stringValue();
+      if (v == null || v.length() > 200 || !DOTTED.matcher(v).matches()) {
+        continue;
+      }
+      String name = ModuleNames.longestModule(v.split(":", 2)[0], n -> findModule(n).isPresent());
+      if (name != null) {
+        require(name, new Origin("python", "module named by the string '" + v + "'", file, t.line()), true);
       }
     }
   }
@@ -359,8 +509,14 @@ public final class PythonClosure {
   }
 
   /** Finds a module, also under the names knowledge redirects it to. */
-  /** The direct submodules and subpackages of a package, by their files on disk ({@code pkg.*} in knowledge). */
-  private List<String> submodules(String pkg) {
+  /**
+   * The direct submodules and subpackages of a package whose names match {@code glob}, by their files
+   * on disk ({@code pkg.*}, {@code PIL.*ImagePlugin} in knowledge); {@code *} also matches the
+   * hyphens of names only importlib can import ({@code rich._unicode_data.unicode17-0-0}).
+   */
+  private List<String> submodules(String pkg, String glob) {
+    Pattern importable = Pattern.compile("[A-Za-z_][\\w-]*");
+    Pattern matching = Pattern.compile(Pattern.quote(glob).replace("*", "\\E[\\w-]*\\Q"));
     Optional<PyModule> p = findModule(pkg);
     if (p.isEmpty() || !p.get().isPackage()) {
       return List.of();
@@ -374,7 +530,7 @@ public final class PythonClosure {
         boolean module = entry.endsWith(".py") || entry.endsWith(".pyc") || entry.endsWith(".so");
         boolean pkgDir = dot < 0 && fs.isDirectory(child) && !entry.equals("__pycache__")
             && (fs.isRegularFile(child + "/__init__.py") || fs.isRegularFile(child + "/__init__.pyc"));
-        if ((module || pkgDir) && !stem.equals("__init__") && stem.matches("[A-Za-z_]\\w*")) {
+        if ((module || pkgDir) && !stem.equals("__init__") && importable.matcher(stem).matches() && matching.matcher(stem).matches()) {
           names.add(pkg + "." + stem);
         }
       }
@@ -422,10 +578,11 @@ public final class PythonClosure {
       } else if (m.kind() == Kind.BYTECODE) {
         notes.add("sourceless module " + m.name() + " (" + m.file() + "): its imports are not scanned");
         lazy.opaque(m.file());
-      } else if (m.kind() == Kind.EXTENSION && compiledFrom(m) != null) {
-        toScan.add(m);
       } else if (m.kind() == Kind.EXTENSION) {
-        lazy.opaque(m.file());
+        toScan.add(m);
+        if (compiledFrom(m) == null) {
+          lazy.opaque(m.file());
+        }
       }
     }
     applyKnowledge(m.name());
@@ -441,8 +598,9 @@ public final class PythonClosure {
           continue;
         }
         Origin o = new Origin("knowledge", rule.library() + ": " + i.reason() + " (when " + name + " is used)", null, 0);
-        if (i.module().endsWith(".*")) {
-          for (String sub : submodules(i.module().substring(0, i.module().length() - 2))) {
+        int dot = i.module().lastIndexOf('.');
+        if (i.module().substring(dot + 1).contains("*")) {
+          for (String sub : submodules(i.module().substring(0, dot), i.module().substring(dot + 1))) {
             require(sub, o, true);
           }
           continue;
@@ -557,7 +715,6 @@ public final class PythonClosure {
 
   /** dist-info / egg-info of each top-level package in the closure, from the same sys.path entry. */
   private void metadata() {
-    Map<String, Map<String, Set<String>>> byEntry = new HashMap<>();
     for (PyModule m : included.values()) {
       if (m.name().contains(".") || m.kind() == Kind.BUILTIN || m.name().equals("__main__")) {
         continue;
@@ -572,7 +729,7 @@ public final class PythonClosure {
         if (entry.equals(layout.stdlibDir()) || entry.equals(layout.platStdlibDir())) {
           continue;
         }
-        Map<String, Set<String>> dists = byEntry.computeIfAbsent(entry, this::distributions);
+        Map<String, Set<String>> dists = distributions(entry);
         for (Map.Entry<String, Set<String>> d : dists.entrySet()) {
           if (d.getValue().contains(m.name())) {
             addTree(d.getKey(), new Origin("python", "metadata of " + distName(d.getKey()) + " (provides " + m.name() + ")",
@@ -585,6 +742,10 @@ public final class PythonClosure {
 
   /** Metadata paths in a sys.path entry with the top-level names each provides. */
   private Map<String, Set<String>> distributions(String entry) {
+    return distributionsByEntry.computeIfAbsent(entry, this::readDistributions);
+  }
+
+  private Map<String, Set<String>> readDistributions(String entry) {
     Map<String, Set<String>> out = new LinkedHashMap<>();
     for (String n : finder.listing(entry)) {
       if (!n.endsWith(".dist-info") && !n.endsWith(".egg-info")) {

@@ -274,6 +274,114 @@ class PythonClosureTest {
     assertThat(byPath(opaque)).containsKey(process);
   }
 
+  /**
+   * An extension module built with gcc that imports modules from C: by a dotted name, and by a bare
+   * name beside it in its package. Python itself says what it imports; the closure must keep those
+   * modules, and leave the standard-library words its data also holds.
+   */
+  @Test
+  void modulesNamedInAnExtensionsConstantData() throws Exception {
+    write(tmp, "pkg/__init__.py", "");
+    write(tmp, "pkg/hidden.py", "VALUE = 1\n");
+    write(tmp, "pkg/helper.py", "VALUE = 2\n");
+    write(tmp, "pkg/unnamed.py", "VALUE = 3\n");
+    write(tmp, "pkg/_ext.c", """
+        #include <Python.h>
+        static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "_ext", "this test string names xml.dom.minidom", -1, NULL};
+        PyMODINIT_FUNC PyInit__ext(void) {
+          PyObject *hidden = PyImport_ImportModule("pkg.hidden");
+          if (hidden == NULL) return NULL;
+          PyObject *fromlist = Py_BuildValue("(s)", "helper");
+          PyObject *pkg = PyImport_ImportModuleLevel("pkg", NULL, NULL, fromlist, 0);
+          if (pkg == NULL) return NULL;
+          Py_DECREF(fromlist); Py_DECREF(pkg); Py_DECREF(hidden);
+          return PyModule_Create(&def);
+        }
+        """);
+    Path so = tmp.resolve("pkg/_ext.cpython-311-x86_64-linux-gnu.so");
+    run(tmp, "gcc", "-shared", "-fPIC", "-O1", "-I/usr/include/python3.11", "-o", so.toString(), tmp.resolve("pkg/_ext.c").toString());
+    // the oracle: what Python imports when it loads the extension
+    String loaded = run(tmp, "/usr/bin/python3", "-I", "-c",
+        "import sys; sys.path.insert(0, '.'); import pkg._ext; print(' '.join(sorted(m for m in sys.modules if m.startswith('pkg'))))");
+    assertThat(loaded.strip()).isEqualTo("pkg pkg._ext pkg.helper pkg.hidden");
+
+    PythonClosure.Result r = closureOf("native_user.py", "import pkg._ext\n");
+    Map<String, Requirement> req = byPath(r);
+    assertThat(r.modules()).contains("pkg._ext", "pkg.hidden", "pkg.helper").doesNotContain("pkg.unnamed", "xml.dom.minidom", "this");
+    assertThat(req.get(tmp + "/pkg/hidden.py").reason()).isEqualTo("named in the compiled code of pkg._ext (\"pkg.hidden\") (" + so + ")");
+    assertThat(req.get(tmp + "/pkg/helper.py").reason()).isEqualTo("named in the compiled code of pkg._ext (\"helper\") (" + so + ")");
+  }
+
+  /**
+   * Strings of the app's own code that name modules (settings lists, handler paths) keep them;
+   * strings of the standard library and other libraries do not (xml.dom.domreg names minidom).
+   */
+  @Test
+  void modulesNamedByStringsOfTheAppsOwnCode() throws IOException {
+    write(tmp, "site_settings.py", """
+        INSTALLED = ["plug.alpha", "plug.beta.Handler", "plug.gamma:make", "plug.missing", "plug"]
+        LABEL = "not.a.module"
+        """);
+    write(tmp, "plug/__init__.py", "");
+    write(tmp, "plug/alpha.py", "import json\n");
+    write(tmp, "plug/beta.py", "class Handler: pass\n");
+    write(tmp, "plug/gamma.py", "def make(): pass\n");
+    write(tmp, "plug/delta.py", "");
+    PythonClosure.Result r = closureOf("strings_app.py", "import importlib, xml.dom.domreg, site_settings\n");
+    Map<String, Requirement> req = byPath(r);
+    assertThat(r.modules()).contains("plug", "plug.alpha", "plug.beta", "plug.gamma", "json")
+        .doesNotContain("plug.delta", "xml.dom.minidom");
+    assertThat(req.get(tmp + "/plug/beta.py").reason())
+        .isEqualTo("module named by the string 'plug.beta.Handler' (" + tmp + "/site_settings.py:1)");
+    assertThat(req.get(tmp + "/plug/gamma.py").reason())
+        .isEqualTo("module named by the string 'plug.gamma:make' (" + tmp + "/site_settings.py:1)");
+    assertThat(r.missing()).isEmpty();
+  }
+
+  /** Codecs named where Python looks them up by name keep their modules in encodings; others do not come. */
+  @Test
+  void codecsNamedInCode() throws IOException {
+    PythonClosure.Result r = closureOf("codec_user.py", """
+        import codecs
+        print(b"a\\\\n".decode("unicode_escape"), "x".encode(encoding="KOI8-R"), codecs.lookup("windows-1251"))
+        print("x".encode(name), "mac_roman is only a word here")
+        """);
+    assertThat(r.modules()).contains("encodings.unicode_escape", "encodings.koi8_r", "encodings.cp1251")
+        .doesNotContain("encodings.mac_roman", "encodings.cp1252");
+    assertThat(byPath(r).get(STDLIB + "/encodings/koi8_r.py").reason())
+        .isEqualTo("codec 'KOI8-R' named in code (" + tmp + "/codec_user.py:2)");
+  }
+
+  /** Knowledge names submodules by a glob on the last part, hyphenated names (importlib-only) included. */
+  @Test
+  void knowledgeGlobsOverAPackagesModules() throws IOException {
+    write(tmp, "plugs/__init__.py", "");
+    write(tmp, "plugs/PngImagePlugin.py", "");
+    write(tmp, "plugs/WebPImagePlugin.py", "");
+    write(tmp, "plugs/helper.py", "");
+    write(tmp, "plugs/table15-0-0.py", "");
+    write(tmp, "plugs/table17-0-0.py", "");
+    Path app = tmp.resolve("globs_app.py");
+    Files.writeString(app, "import plugs\n");
+    Knowledge k = Knowledge.of("""
+        {"library": "plugs", "rules": [{"when": "plugs", "imports": [
+          {"module": "plugs.*ImagePlugin", "reason": "plugins by name"},
+          {"module": "plugs.table*", "reason": "tables by version"}]}]}
+        """);
+    PythonClosure.Result r = PythonClosure.analyse(HOST, PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script(app.toString())),
+        k, List.of());
+    assertThat(r.modules()).filteredOn(m -> m.startsWith("plugs."))
+        .containsExactly("plugs.PngImagePlugin", "plugs.WebPImagePlugin", "plugs.table15-0-0", "plugs.table17-0-0");
+    assertThat(byPath(r).get(tmp + "/plugs/table17-0-0.py").reason()).isEqualTo("plugs: tables by version (when plugs is used)");
+  }
+
+  private static String run(Path dir, String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("%s\n%s", String.join(" ", command), out).isZero();
+    return out;
+  }
+
   /** The closure of a script written into tmp (sys.path[0]: its name must not shadow a module). */
   private PythonClosure.Result closureOf(String script, String source) throws IOException {
     Path app = tmp.resolve(script);
