@@ -11,6 +11,8 @@ import dev.shrink.minify.MinifyReport;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.HostStrace;
+import dev.shrink.probe.Probe;
+import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
 import dev.shrink.repair.Repair;
 import dev.shrink.transport.ImageReference;
@@ -76,6 +78,10 @@ final class MinifyCommand implements Callable<Integer> {
       "rebuild DEST and verify again, at most N times (default ${DEFAULT-VALUE}; 0 = no repair)."})
   int repairRounds;
 
+  @Option(names = "--no-probe", description = {"Do not run the image's own command (the start-up probe): with no probe given and podman or docker",
+      "installed, minify runs it once, traced, and keeps what it used (an image with EXPOSEd ports is asked GET /)."})
+  boolean noProbe;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -84,6 +90,10 @@ final class MinifyCommand implements Callable<Integer> {
     Target target = bytecode.target(spec);
     if (repairRounds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--repair-rounds must be 0 or more; got " + repairRounds);
+    }
+    List<Probe> given = probe.probes();
+    if (noProbe && !given.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--no-probe turns the start-up probe off; it does not go with the probes given");
     }
     TransportOptions srcOptions = transport.source();
     Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
@@ -94,21 +104,44 @@ final class MinifyCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
     int exit = 0;
     try (Image image = source.read(srcOptions)) {
-      Engine engine = probe.any() || verify ? probe.engine() : null;
+      Engine engine = !given.isEmpty() || verify ? probe.engine() : null;
+      HostStrace strace = null;
+      if (!noProbe) {
+        try {
+          Engine runs = engine == null ? probe.engine() : engine;
+          strace = HostStrace.find();
+          engine = runs;
+        } catch (java.io.IOException e) {
+          if (!given.isEmpty()) {
+            throw e;
+          }
+          System.err.println("probe: start-up probe skipped (static analysis only): " + e.getMessage());
+        }
+      }
       MinifyReport r;
       try (EngineImage original = engine == null ? null : EngineImage.of(source, srcOptions, engine)) {
-        if (probe.any()) {
+        List<Probe> probes = given.isEmpty() && original != null ? List.of(original.startup()) : given;
+        if (strace != null) {
           long started = System.nanoTime();
           ContainerRunner.Settings settings = probe.settings(original.engine(), original.name(), options.entrypoint(), options.cmd());
-          Tracer.Result traced = new Tracer(original.engine(), HostStrace.find(), settings).trace(original.name(), null, probe.probes(), work);
+          Tracer.Result traced;
+          try {
+            traced = new Tracer(original.engine(), strace, settings).trace(original.name(), null, probes, work);
+          } catch (ProbeFailedException e) {
+            throw new java.io.IOException(e.getMessage() + "\nNothing was written. " + (given.isEmpty()
+                ? "With no probe given, minify runs the image's own command once (the start-up probe): give a probe the image passes "
+                + "(--probe-http PORT:PATH, --probe-cmd ARGS), or --no-probe." : "Check the probe (port, path, arguments) and --probe-timeout."), e);
+          }
           options = options.withExtra(traced.requirements(), traced.pythonFiles());
-          System.err.printf("probe: traced %d file calls, %d paths of the image (%d ms)%n", traced.events(), traced.requirements().size(),
+          System.err.printf("probe: traced %s: %d file calls, %d paths of the image (%d ms)%n",
+              String.join(", ", probes.stream().map(Probe::label).toList()), traced.events(), traced.requirements().size(),
               (System.nanoTime() - started) / 1_000_000);
         }
         Minifier.Source unpacked = Minifier.unpack(image, work);
         if (verify) {
-          Repair.Result repaired = new Repair(original, probe.probes(), probe.ignorePatterns(), probe.settings(), MinifyCommand::print)
-              .run(unpacked, work, options, repairRounds, shrunk -> publish(shrunk, engine));
+          Engine runs = engine;
+          Repair.Result repaired = new Repair(original, probes, probe.ignorePatterns(), probe.settings(), MinifyCommand::print)
+              .run(unpacked, work, options, repairRounds, shrunk -> publish(shrunk, runs));
           r = repaired.report();
           r.json().set("repair", repaired.json());
           if (!repaired.ok()) {
