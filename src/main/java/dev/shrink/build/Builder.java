@@ -223,8 +223,8 @@ public final class Builder {
     }
     Launch launch = python.get().launch();
     if (launch.mode() == Launch.Mode.SCRIPT && !root.isRegularFile(launch.scriptPath())) {
-      throw new IllegalArgumentException("COMMAND runs the script " + launch.target() + ", but " + launch.scriptPath() + " is not in the image "
-          + "(the app directory " + app + " is at " + appPath + ")");
+      throw new IllegalArgumentException("the script COMMAND runs, " + launch.scriptPath() + ", is not in the image (the app directory " + app
+          + " is at " + appPath + ")");
     }
     String interpreter = python.get().interpreter();
     String real = root.resolve(interpreter).map(RootFs.Resolved::path).orElse(interpreter);

@@ -128,7 +128,7 @@ final class MinifyCommand implements Callable<Integer> {
           try {
             traced = new Tracer(original.engine(), strace, settings).trace(original.name(), null, probes, work);
           } catch (ProbeFailedException e) {
-            throw new java.io.IOException(e.getMessage() + "\nNothing was written. " + (given.isEmpty()
+            throw new java.io.IOException(source + ": " + e.getMessage() + "\nNothing was written. " + (given.isEmpty()
                 ? "With no probe given, minify runs the image's own command once (the start-up probe): give a probe the image passes "
                 + "(--probe-http PORT:PATH, --probe-cmd ARGS), or --no-probe." : "Check the probe (port, path, arguments) and --probe-timeout."), e);
           }

@@ -128,7 +128,7 @@ final class ProbeMixin {
     }
     for (int i = 0; i < report.shrunk().size(); i++) {
       Outcome o = report.shrunk().get(i);
-      out.println("probe " + o.probe().label() + ": " + (o.probe() instanceof Probe.Http ? "status " : "exit code ") + o.status()
+      out.println("probe " + o.probe().label() + ": " + (o.http() ? "status " : "exit code ") + o.status()
           + (o.error() != null ? " (" + o.error() + ")" : ""));
     }
     if (report.ok()) {

@@ -177,13 +177,13 @@ public final class ContainerRunner {
       }
       for (Probe p : probes) {
         if (p instanceof Probe.Http h) {
-          answers.put(p, await(name, h, List.of(URI.create("http://127.0.0.1:" + hostPorts.get(h.port()) + h.path()))));
+          answers.put(p, await(name, h, h.path(), List.of(h.port()), hostPorts));
         } else if (p instanceof Probe.Script s) {
           String url = "http://127.0.0.1:" + hostPorts.get(s.port());
-          Outcome ready = await(name, p, List.of(URI.create(url + "/")));
+          Outcome ready = await(name, p, "/", List.of(s.port()), hostPorts);
           answers.put(p, ready.error() != null ? ready : script(s, url));
         } else {
-          answers.put(p, await(name, p, ports(p).stream().map(port -> URI.create("http://127.0.0.1:" + hostPorts.get(port) + "/")).toList()));
+          answers.put(p, await(name, p, "/", ports(p), hostPorts));
         }
       }
       stop(name, wrapper);
@@ -199,8 +199,11 @@ public final class ContainerRunner {
     return result;
   }
 
-  private Outcome await(String name, Probe probe, List<URI> uris) throws IOException {
-    return await(probe, uris, settings.startup(), () -> running(name), "the container");
+  /** GETs {@code path} on the first of the container's {@code ports} (published at {@code hostPorts}) that answers. */
+  private Outcome await(String name, Probe probe, String path, List<Integer> ports, Map<Integer, Integer> hostPorts) throws IOException {
+    List<URI> uris = ports.stream().map(port -> URI.create("http://127.0.0.1:" + hostPorts.get(port) + path)).toList();
+    String asked = "GET " + path + " on container port" + (ports.size() > 1 ? "s " : " ") + String.join(", ", ports.stream().map(String::valueOf).toList());
+    return await(probe, uris, asked, settings.startup(), () -> running(name), "the container");
   }
 
   /** Whether what serves a probe still runs. */
@@ -211,12 +214,11 @@ public final class ContainerRunner {
   /**
    * GETs each of {@code uris} in turn until one answers (any status), until {@code what} (the
    * server) is no longer alive, or for {@code startup} at most. The error of no answer names the
-   * request that was not answered.
+   * request that was not answered ({@code asked}).
    */
-  static Outcome await(Probe probe, List<URI> uris, Duration startup, Alive alive, String what) throws IOException {
+  static Outcome await(Probe probe, List<URI> uris, String asked, Duration startup, Alive alive, String what) throws IOException {
     long deadline = System.nanoTime() + startup.toNanos();
     String last = "no answer";
-    String asked = "GET " + uris.get(0).getPath() + (uris.size() > 1 ? " on any of " + uris.size() + " ports" : "");
     while (System.nanoTime() < deadline) {
       for (URI uri : uris) {
         try {

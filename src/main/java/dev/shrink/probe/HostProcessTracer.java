@@ -79,8 +79,8 @@ public final class HostProcessTracer {
     Outcome answer = null;
     try {
       if (probe instanceof Probe.Http h) {
-        answer = ContainerRunner.await(h, List.of(URI.create("http://127.0.0.1:" + h.port() + h.path())), settings.startup(), process::isAlive,
-            "the program");
+        answer = ContainerRunner.await(h, List.of(URI.create("http://127.0.0.1:" + h.port() + h.path())),
+            "GET " + h.path() + " on 127.0.0.1:" + h.port(), settings.startup(), process::isAlive, "the program");
       } else if (!process.waitFor(settings.commandTimeout().toSeconds(), TimeUnit.SECONDS)) {
         answer = new Outcome(probe, -1, "", "", "did not finish in " + settings.commandTimeout().toSeconds() + " s");
       }

@@ -12,6 +12,11 @@ import java.util.Optional;
  * @param error why the probe could not run to the end (no answer in time, ...), or null
  */
 public record Outcome(Probe probe, int status, String body, String logs, String error) {
+  /** True when {@link #status} is an HTTP status (an HTTP probe, the start-up probe of an image with ports), else an exit code. */
+  public boolean http() {
+    return probe instanceof Probe.Http || probe instanceof Probe.Startup s && !s.ports().isEmpty();
+  }
+
   /**
    * Why this run did not pass its probe, or empty when it did. Not passed: no answer or no end in
    * time (any {@link #error}); an HTTP probe answered with a server error (5xx; the start-up probe
@@ -29,8 +34,8 @@ public record Outcome(Probe probe, int status, String body, String logs, String 
     if (probe instanceof Probe.Script) {
       return status != 0 ? Optional.of("exit code " + status + " (a script passes with 0)") : Optional.empty();
     }
-    if (probe instanceof Probe.Startup s && !s.ports().isEmpty()) {
-      return Optional.empty();
+    if (http()) {
+      return Optional.empty(); // the start-up probe: any answer
     }
     return status >= 125 && status <= 127 ? Optional.of("exit code " + status + ": the command could not be started") : Optional.empty();
   }

@@ -66,7 +66,7 @@ public final class Tracer {
    * reference. The start-up probe runs with a read-only root, as the shrunk image will.
    */
   public Result trace(String image, RootFs root, List<Probe> probes, Path workDir) throws IOException {
-    return traceEach(image, probes, workDir, true, StraceParser::parse, (probe, e) -> paths(e).stream().filter(path -> keep(root, path))
+    return traceEach(image, probes, workDir, "the image", StraceParser::parse, (probe, e) -> paths(e).stream().filter(path -> keep(root, path))
         .map(path -> new Requirement(path, "probe", "probe " + probe.label() + ": " + e.syscall())).toList());
   }
 
@@ -77,7 +77,7 @@ public final class Tracer {
    * count. Requirements get {@code analyser} and the reason {@code probe LABEL: SYSCALL ENOENT}.
    */
   public Result traceNotFound(String image, RootFs original, List<Probe> probes, Path workDir, String analyser) throws IOException {
-    return traceEach(image, probes, workDir, false, StraceParser::parseNotFound, (probe, e) -> keep(original, e.path())
+    return traceEach(image, probes, workDir, null, StraceParser::parseNotFound, (probe, e) -> keep(original, e.path())
         ? List.of(new Requirement(e.path(), analyser, "probe " + probe.label() + ": " + e.syscall() + " ENOENT")) : List.of());
   }
 
@@ -92,7 +92,7 @@ public final class Tracer {
   }
 
   /** Runs each probe traced in the image's container, reads its trace with {@code parser}, and keeps the first requirement {@code selector} gives for each path. */
-  private Result traceEach(String image, List<Probe> probes, Path workDir, boolean mustPass,
+  private Result traceEach(String image, List<Probe> probes, Path workDir, String mustPass,
       Function<List<String>, List<StraceParser.Event>> parser, Selector selector) throws IOException {
     ContainerRunner runner = new ContainerRunner(engine, settings);
     TracedRun run = (probe, out) -> {
@@ -120,7 +120,7 @@ public final class Tracer {
       };
       return runner.run(image, List.of(probe), wrapper).get(0);
     };
-    return collect(probes, workDir, mustPass ? "the image" : null, run, parser, selector);
+    return collect(probes, workDir, mustPass, run, parser, selector);
   }
 
   /**

@@ -109,7 +109,7 @@ public final class Verifier {
       Outcome a = original.get(i);
       Outcome b = shrunk.get(i);
       String label = a.probe().label();
-      boolean http = a.probe() instanceof Probe.Http || a.probe() instanceof Probe.Startup s && !s.ports().isEmpty();
+      boolean http = a.http();
       if (b.error() != null && a.error() == null) {
         diffs.add(new Difference(label, "run", "ran", b.error()));
       }
