@@ -172,8 +172,11 @@ public final class ContainerRunner {
     try {
       Map<Integer, Integer> hostPorts = new TreeMap<>();
       for (int port : ports) {
+        // none when the container has already stopped
         String mapping = engine.check(30, "port", name, port + "/tcp").stdout().strip().split("\n")[0];
-        hostPorts.put(port, Integer.parseInt(mapping.substring(mapping.lastIndexOf(':') + 1)));
+        if (!mapping.isEmpty()) {
+          hostPorts.put(port, Integer.parseInt(mapping.substring(mapping.lastIndexOf(':') + 1)));
+        }
       }
       for (Probe p : probes) {
         if (p instanceof Probe.Http h) {
@@ -201,8 +204,11 @@ public final class ContainerRunner {
 
   /** GETs {@code path} on the first of the container's {@code ports} (published at {@code hostPorts}) that answers. */
   private Outcome await(String name, Probe probe, String path, List<Integer> ports, Map<Integer, Integer> hostPorts) throws IOException {
-    List<URI> uris = ports.stream().map(port -> URI.create("http://127.0.0.1:" + hostPorts.get(port) + path)).toList();
     String asked = "GET " + path + " on container port" + (ports.size() > 1 ? "s " : " ") + String.join(", ", ports.stream().map(String::valueOf).toList());
+    if (!hostPorts.keySet().containsAll(ports)) {
+      return new Outcome(probe, -1, "", "", "the container stopped before answering " + asked);
+    }
+    List<URI> uris = ports.stream().map(port -> URI.create("http://127.0.0.1:" + hostPorts.get(port) + path)).toList();
     return await(probe, uris, asked, settings.startup(), () -> running(name), "the container");
   }
 
