@@ -108,8 +108,11 @@ class VerifyTest {
     String[] failing = shrink("verify", fat, fat, "--probe-script", "8000:" + script);
     assertThat(failing[0]).as(failing[1]).isEqualTo("1");
     assertThat(failing[1]).contains("the original did not pass its probe script " + script + " (exit code 22").doesNotContain("answers like the original");
+  }
 
-    // the rule itself: a 5xx answer, a script's non-zero exit, a command the engine could not start, no answer
+  /** What passing a probe is: an answer below 500 (any for the start-up probe), a script's exit 0, a command the engine could start. */
+  @Test
+  void passingAProbe() {
     Probe http = new Probe.Http(8000, "/number");
     assertThat(new Outcome(http, 500, "", "", null).failure()).contains("answered status 500");
     assertThat(new Outcome(http, 404, "", "", null).failure()).isEmpty();
