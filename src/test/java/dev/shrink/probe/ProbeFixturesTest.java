@@ -2,13 +2,11 @@ package dev.shrink.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shrink.cli.Main;
 import dev.shrink.image.Json;
+import dev.shrink.testing.Cli;
+import dev.shrink.testing.Cli.Run;
 import dev.shrink.testing.Fixtures;
 import dev.shrink.testing.Podman;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,25 +19,8 @@ import tools.jackson.databind.JsonNode;
 class ProbeFixturesTest {
   @TempDir Path tmp;
 
-  /** Runs the CLI; returns exit code and what it printed on stdout and stderr. */
-  record Run(int exit, String out, String err) {}
-
-  static synchronized Run shrink(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int exit = Main.run(args);
-      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-      System.out.print(out.toString(StandardCharsets.UTF_8));
-      System.err.print(err.toString(StandardCharsets.UTF_8));
-    }
+  static Run shrink(String... args) {
+    return Cli.run(args);
   }
 
   static List<String> probeOnly(JsonNode report) {
