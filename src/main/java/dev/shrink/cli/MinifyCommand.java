@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
 /** {@code shrink minify SRC DEST}: a FROM-scratch image with only what the command needs. */
 @Command(name = "minify", mixinStandardHelpOptions = true,
     header = "Writes a FROM-scratch image with only the files the image's command needs.",
-    description = {"Writes a FROM-scratch image holding only the files SRC's command needs, found by static analysis,",
+    description = {"Writes a FROM-scratch image holding only the files SRC's command needs,",
+        "found by static analysis and (unless --no-probe) one traced run of the image's own command,",
         "running as a non-root user (65532 unless the image already runs as non-root)."})
 final class MinifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SRC", converter = TransportMixin.ReferenceConverter.class, description = "The fat image.")
@@ -167,7 +168,9 @@ final class MinifyCommand implements Callable<Integer> {
       System.err.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressed()), r.after().files(), Sizes.human(r.after().fileBytes()));
       OutputMixin.printLayers(r, System.err);
       System.err.println("Wrote " + destination);
-      System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
+      if (strace != null) {
+        System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
+      }
     } finally {
       TempFiles.deleteTree(work);
     }
