@@ -30,9 +30,10 @@ import picocli.CommandLine.Parameters;
 /** {@code shrink minify SRC DEST}: a FROM-scratch image with only what the command needs. */
 @Command(name = "minify", mixinStandardHelpOptions = true,
     header = "Writes a FROM-scratch image with only the files the image's command needs.",
-    description = {"Writes a FROM-scratch image holding only the files SRC's command needs,",
-        "found by static analysis and (unless --no-probe) one traced run of the image's own command,",
-        "running as a non-root user (65532 unless the image already runs as non-root)."})
+    description = {"Writes a FROM-scratch image holding only the files SRC's command needs:",
+        "what static analysis finds, and what one traced run of the image's own command",
+        "uses (the start-up probe; --no-probe turns it off). The image runs as a non-root",
+        "user (65532 unless the image already runs as non-root)."})
 final class MinifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SRC", converter = TransportMixin.ReferenceConverter.class, description = "The fat image.")
   ImageReference source;
@@ -79,8 +80,8 @@ final class MinifyCommand implements Callable<Integer> {
       "rebuild DEST and verify again, at most N times (default ${DEFAULT-VALUE}; 0 = no repair)."})
   int repairRounds;
 
-  @Option(names = "--no-probe", description = {"Do not run the image's own command (the start-up probe): with no probe given and podman or docker",
-      "installed, minify runs it once, traced, and keeps what it used (an image with EXPOSEd ports is asked GET /)."})
+  @Option(names = "--no-probe", description = "Static analysis only: do not run the image's own command once, traced (the start-up probe, "
+      + "run by default when no probe is given and podman or docker is installed; an image with EXPOSEd ports is asked GET /).")
   boolean noProbe;
 
   @CommandLine.Spec

@@ -14,11 +14,13 @@ import picocli.CommandLine.Parameters;
 /** {@code shrink verify ORIGINAL SHRUNK}: both images answer the same probes the same way. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
     header = "Runs an original and a shrunk image with the same probes and compares them.",
-    description = {"Runs ORIGINAL and SHRUNK with the same probes and compares HTTP status and body, exit code and stdout;",
-        "reports missing files and modules. With no probe given, the start-up probe: ORIGINAL's own command, asked GET / when",
-        "it EXPOSEs ports (any status is an answer), else run to its end. ORIGINAL must pass the probes first (an answer,",
-        "a script's exit 0, a command that could be started); SHRUNK is compared with it only then. Exit 1 when ORIGINAL",
-        "does not pass or SHRUNK differs."})
+    description = {"Runs ORIGINAL and SHRUNK with the same probes and compares HTTP status and",
+        "body, exit code and stdout; reports missing files and modules. With no probe",
+        "given: the start-up probe, ORIGINAL's own command, asked GET / when it EXPOSEs",
+        "ports (any status is an answer), else run to its end. ORIGINAL must pass the",
+        "probes first (an answer, a script's exit 0, a command that could be started);",
+        "only then is SHRUNK compared with it. Exit 1 when ORIGINAL does not pass or",
+        "SHRUNK differs."})
 final class VerifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ORIGINAL", converter = TransportMixin.ReferenceConverter.class, description = "The fat image.")
   ImageReference original;
