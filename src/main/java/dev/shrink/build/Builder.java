@@ -2,16 +2,19 @@ package dev.shrink.build;
 
 import dev.shrink.bytecode.Compiler;
 import dev.shrink.bytecode.Target;
+import dev.shrink.engine.Engine;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.Json;
 import dev.shrink.minify.HostRoot;
 import dev.shrink.minify.Minifier;
+import dev.shrink.minify.RunCommand;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.HostProcessTracer;
 import dev.shrink.probe.HostStrace;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.Tracer;
+import dev.shrink.python.Launch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,8 +99,12 @@ public final class Builder {
     }
   }
 
-  /** What the image runs, after the script/module/venv rules, and notes for the user. */
-  public record Plan(RootFs root, ImageConfig config, HostRoot hostRoot, List<String> entrypoint, List<String> notes) {}
+  /**
+   * What the image runs, after the script/module/venv rules, and notes for the user.
+   *
+   * @param python the Python interpreter the command runs, with its real path and version, or null
+   */
+  public record Plan(RootFs root, ImageConfig config, HostRoot hostRoot, List<String> entrypoint, List<String> notes, String python) {}
 
   /** The plan and the image made from it (its layer lives in the work directory) with the report. */
   public record Built(Plan plan, Minifier.Result result) {}
@@ -167,7 +174,7 @@ public final class Builder {
       copies.add(added(root, real));
     }
 
-    List<String> argv = command(spec, host, root, app, appPath, notes);
+    List<String> argv = command(spec, host, root, appPath, notes);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", venvBin(root, argv.get(0), appPath).map(bin -> bin + ":" + DEFAULT_PATH).orElse(DEFAULT_PATH));
     spec.env().forEach((k, v) -> {
@@ -190,6 +197,7 @@ public final class Builder {
     rootfs.put("type", "layers");
     rootfs.putArray("diff_ids");
     ImageConfig config = ImageConfig.parse(Json.bytes(doc), "the build's config");
+    String python = python(root, config, app, appPath);
 
     List<String> homes = new ArrayList<>(List.of(host.root().resolve("root").toString(), host.root().resolve("home").toString()));
     for (Path h : host.homes()) {
@@ -201,7 +209,33 @@ public final class Builder {
     }
     HostRoot hostRoot = new HostRoot(appPath, copies,
         homes.stream().filter(h -> Path.of(h).startsWith(host.root())).map(h -> imagePathOf(host, h)).toList());
-    return new Plan(root, config, hostRoot, List.copyOf(argv), List.copyOf(notes));
+    return new Plan(root, config, hostRoot, List.copyOf(argv), List.copyOf(notes), python);
+  }
+
+  /**
+   * The Python interpreter COMMAND runs, as {@code PATH (REAL PATH, Python X.Y.Z)}, or null when it
+   * runs none; a script it is given that the image does not have is an error.
+   */
+  private static String python(RootFs root, ImageConfig config, Path app, String appPath) throws IOException {
+    var python = RunCommand.resolve(root, config, null, null).python(root);
+    if (python.isEmpty()) {
+      return null;
+    }
+    Launch launch = python.get().launch();
+    if (launch.mode() == Launch.Mode.SCRIPT && !root.isRegularFile(launch.scriptPath())) {
+      throw new IllegalArgumentException("the script COMMAND runs, " + launch.scriptPath() + ", is not in the image (the app directory " + app
+          + " is at " + appPath + ")");
+    }
+    String interpreter = python.get().interpreter();
+    String real = root.resolve(interpreter).map(RootFs.Resolved::path).orElse(interpreter);
+    String version;
+    try {
+      Engine.Result r = Engine.exec(List.of(root.host(real).toString(), "--version"), Map.of(), 30);
+      version = (r.stdout() + r.stderr()).strip();
+    } catch (IOException e) {
+      version = "version unknown: " + e.getMessage();
+    }
+    return interpreter + (real.equals(interpreter) ? " (" : " (" + real + ", ") + version + ")";
   }
 
   private static String imagePathOf(Host host, String hostPath) {
@@ -213,7 +247,7 @@ public final class Builder {
    * interpreter in front; a program runs as given. A virtual environment inside the app directory
    * is run where pyvenv.cfg says it was made.
    */
-  private static List<String> command(Spec spec, Host host, RootFs root, Path app, String appPath, List<String> notes) {
+  private static List<String> command(Spec spec, Host host, RootFs root, String appPath, List<String> notes) {
     List<String> cmd = spec.command();
     if (cmd.isEmpty()) {
       throw new IllegalArgumentException("no COMMAND: give what the image runs after --, e.g. -- python3 app.py");
@@ -226,12 +260,7 @@ public final class Builder {
       String python = spec.python() == null ? "python3" : pythonPath(spec.python(), host, root, appPath, notes);
       argv.add(python);
       if (script) {
-        String path = first.startsWith("/") ? RootFs.normalize(first) : RootFs.normalize(appPath + "/" + first);
-        if (!root.isRegularFile(path)) {
-          throw new IllegalArgumentException("COMMAND runs the script " + first + ", but " + path + " is not in the image (the app directory "
-              + app + " is at " + appPath + ")");
-        }
-        argv.add(path);
+        argv.add(first.startsWith("/") ? RootFs.normalize(first) : RootFs.normalize(appPath + "/" + first));
       } else {
         argv.add(first);
       }

@@ -11,6 +11,7 @@ import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
+import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
@@ -122,6 +123,7 @@ final class BuildCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--probe-script is for minify and verify; build probes with --probe-http "
           + "and --probe-cmd");
     }
+    List<Probe> probes = probe.probes();
 
     Engine engine = verify ? probe.engineFor(destination) : null;
     if (engine != null && !engine.present()) {
@@ -129,7 +131,6 @@ final class BuildCommand implements Callable<Integer> {
           + "PATH); nothing was written. Install it, or build without --verify");
       return NO_ENGINE;
     }
-    List<Probe> probes = probe.probes();
     if (verify && probes.isEmpty()) {
       probes = List.of(new Probe.Cmd(List.of()));
     }
@@ -142,10 +143,19 @@ final class BuildCommand implements Callable<Integer> {
     int exit = 0;
     try {
       Builder.Plan plan = Builder.plan(buildSpec, Builder.Host.current(), work);
+      if (plan.python() != null) {
+        System.err.println("python: " + plan.python());
+      }
       Tracer.Result traced = null;
       if (!probes.isEmpty()) {
         long traceStart = System.nanoTime();
-        traced = Builder.trace(plan, probes, probe.settings(), work);
+        try {
+          traced = Builder.trace(plan, probes, probe.settings(), work);
+        } catch (ProbeFailedException e) {
+          throw new java.io.IOException(e.getMessage() + "\nNothing was written. " + (probe.probes().isEmpty()
+              ? "With --verify and no probe given, COMMAND must run to its end: give a server --probe-http PORT:PATH."
+              : "Check the probe (port, path, arguments) and --probe-timeout."), e);
+        }
         System.err.printf("probe: ran COMMAND on this machine under strace: %d file calls, %d paths (%d ms)%n", traced.events(),
             traced.requirements().size(), (System.nanoTime() - traceStart) / 1_000_000);
       }

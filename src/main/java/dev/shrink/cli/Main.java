@@ -29,6 +29,19 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns its exit code (tests call this). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // picocli lets unmatched arguments pass when help is asked for (shrink why --help printed the main help, exit 0)
+    cli.setExecutionStrategy(parseResult -> {
+      if (!parseResult.hasSubcommand() && !parseResult.unmatched().isEmpty()) {
+        throw new CommandLine.ParameterException(parseResult.commandSpec().commandLine(), "unknown command '" + parseResult.unmatched().get(0)
+            + "'; the commands are " + String.join(", ", parseResult.commandSpec().subcommands().keySet()));
+      }
+      for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+        if (!r.unmatched().isEmpty()) {
+          throw new CommandLine.UnmatchedArgumentException(r.commandSpec().commandLine(), r.unmatched());
+        }
+      }
+      return new CommandLine.RunLast().execute(parseResult);
+    });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("shrink: error: " + message(e));
       if (System.getenv("SHRINK_DEBUG") != null) {

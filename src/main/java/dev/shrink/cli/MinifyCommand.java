@@ -11,6 +11,8 @@ import dev.shrink.minify.MinifyReport;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.HostStrace;
+import dev.shrink.probe.Probe;
+import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
 import dev.shrink.repair.Repair;
 import dev.shrink.transport.ImageReference;
@@ -28,8 +30,10 @@ import picocli.CommandLine.Parameters;
 /** {@code shrink minify SRC DEST}: a FROM-scratch image with only what the command needs. */
 @Command(name = "minify", mixinStandardHelpOptions = true,
     header = "Writes a FROM-scratch image with only the files the image's command needs.",
-    description = {"Writes a FROM-scratch image holding only the files SRC's command needs, found by static analysis,",
-        "running as a non-root user (65532 unless the image already runs as non-root)."})
+    description = {"Writes a FROM-scratch image holding only the files SRC's command needs:",
+        "what static analysis finds, and what one traced run of the image's own command",
+        "uses (the start-up probe; --no-probe turns it off). The image runs as a non-root",
+        "user (65532 unless the image already runs as non-root)."})
 final class MinifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SRC", converter = TransportMixin.ReferenceConverter.class, description = "The fat image.")
   ImageReference source;
@@ -76,6 +80,10 @@ final class MinifyCommand implements Callable<Integer> {
       "rebuild DEST and verify again, at most N times (default ${DEFAULT-VALUE}; 0 = no repair)."})
   int repairRounds;
 
+  @Option(names = "--no-probe", description = "Static analysis only: do not run the image's own command once, traced (the start-up probe, "
+      + "run by default when no probe is given and podman or docker is installed; an image with EXPOSEd ports is asked GET /).")
+  boolean noProbe;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -84,6 +92,10 @@ final class MinifyCommand implements Callable<Integer> {
     Target target = bytecode.target(spec);
     if (repairRounds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--repair-rounds must be 0 or more; got " + repairRounds);
+    }
+    List<Probe> given = probe.probes();
+    if (noProbe && !given.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--no-probe turns the start-up probe off; it does not go with the probes given");
     }
     TransportOptions srcOptions = transport.source();
     Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
@@ -94,21 +106,44 @@ final class MinifyCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
     int exit = 0;
     try (Image image = source.read(srcOptions)) {
-      Engine engine = probe.any() || verify ? probe.engine() : null;
+      Engine engine = !given.isEmpty() || verify ? probe.engine() : null;
+      HostStrace strace = null;
+      if (!noProbe) {
+        try {
+          Engine runs = engine == null ? probe.engine() : engine;
+          strace = HostStrace.find();
+          engine = runs;
+        } catch (java.io.IOException e) {
+          if (!given.isEmpty()) {
+            throw e;
+          }
+          System.err.println("probe: start-up probe skipped (static analysis only): " + e.getMessage());
+        }
+      }
       MinifyReport r;
       try (EngineImage original = engine == null ? null : EngineImage.of(source, srcOptions, engine)) {
-        if (probe.any()) {
+        List<Probe> probes = given.isEmpty() && original != null ? List.of(original.startup()) : given;
+        if (strace != null) {
           long started = System.nanoTime();
           ContainerRunner.Settings settings = probe.settings(original.engine(), original.name(), options.entrypoint(), options.cmd());
-          Tracer.Result traced = new Tracer(original.engine(), HostStrace.find(), settings).trace(original.name(), null, probe.probes(), work);
+          Tracer.Result traced;
+          try {
+            traced = new Tracer(original.engine(), strace, settings).trace(original.name(), null, probes, work);
+          } catch (ProbeFailedException e) {
+            throw new java.io.IOException(source + ": " + e.getMessage() + "\nNothing was written. " + (given.isEmpty()
+                ? "With no probe given, minify runs the image's own command once (the start-up probe): give a probe the image passes "
+                + "(--probe-http PORT:PATH, --probe-cmd ARGS), or --no-probe." : "Check the probe (port, path, arguments) and --probe-timeout."), e);
+          }
           options = options.withExtra(traced.requirements(), traced.pythonFiles());
-          System.err.printf("probe: traced %d file calls, %d paths of the image (%d ms)%n", traced.events(), traced.requirements().size(),
+          System.err.printf("probe: traced %s: %d file calls, %d paths of the image (%d ms)%n",
+              String.join(", ", probes.stream().map(Probe::label).toList()), traced.events(), traced.requirements().size(),
               (System.nanoTime() - started) / 1_000_000);
         }
         Minifier.Source unpacked = Minifier.unpack(image, work);
         if (verify) {
-          Repair.Result repaired = new Repair(original, probe.probes(), probe.ignorePatterns(), probe.settings(), MinifyCommand::print)
-              .run(unpacked, work, options, repairRounds, shrunk -> publish(shrunk, engine));
+          Engine runs = engine;
+          Repair.Result repaired = new Repair(original, probes, probe.ignorePatterns(), probe.settings(), MinifyCommand::print)
+              .run(unpacked, work, options, repairRounds, shrunk -> publish(shrunk, runs));
           r = repaired.report();
           r.json().set("repair", repaired.json());
           if (!repaired.ok()) {
@@ -134,7 +169,9 @@ final class MinifyCommand implements Callable<Integer> {
       System.err.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressed()), r.after().files(), Sizes.human(r.after().fileBytes()));
       OutputMixin.printLayers(r, System.err);
       System.err.println("Wrote " + destination);
-      System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
+      if (strace != null) {
+        System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
+      }
     } finally {
       TempFiles.deleteTree(work);
     }

@@ -17,11 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Stack;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.IParameterConsumer;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The probe options shared by {@code minify} and {@code verify}. */
 final class ProbeMixin {
@@ -67,12 +69,23 @@ final class ProbeMixin {
   @Option(names = "--ignore-regex", paramLabel = "REGEX", description = "Text matching this is ignored when outputs are compared (repeatable).")
   List<String> ignore = new ArrayList<>();
 
-  List<Probe> probes() {
-    return Probe.of(http, cmd, scripts);
-  }
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
-  boolean any() {
-    return !http.isEmpty() || !cmd.isEmpty() || !scripts.isEmpty();
+  /**
+   * The probes the options name, after checking every probe option (the probes, --probe-timeout,
+   * --ignore-regex): a bad value is a usage error (exit 2); commands call this before any work.
+   */
+  List<Probe> probes() {
+    if (timeout < 1) {
+      throw new ParameterException(command.commandLine(), "--probe-timeout must be 1 second or more; got " + timeout);
+    }
+    ignorePatterns();
+    try {
+      return Probe.of(http, cmd, scripts);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage());
+    }
   }
 
   Engine engine() throws IOException {
@@ -80,7 +93,11 @@ final class ProbeMixin {
   }
 
   List<Pattern> ignorePatterns() {
-    return ignore.stream().map(Pattern::compile).toList();
+    try {
+      return ignore.stream().map(Pattern::compile).toList();
+    } catch (PatternSyntaxException e) {
+      throw new ParameterException(command.commandLine(), "--ignore-regex " + e.getPattern() + ": not a regular expression (" + e.getDescription() + ")");
+    }
   }
 
   ContainerRunner.Settings settings() {
@@ -122,11 +139,16 @@ final class ProbeMixin {
         .filter(f -> f.path("reasons").valueStream().allMatch(x -> x.path("analyser").asString("").equals("probe"))).count();
   }
 
-  /** Prints a verification report; returns the exit code (0 same, 1 differences). */
+  /** Prints a verification report; returns the exit code (0 same, 1 differences or an original that did not pass its probes). */
   static int print(Verifier.Report report, PrintStream out) {
+    if (!report.originalFailures().isEmpty()) {
+      report.originalFailures().forEach(f -> out.println("verify: the original did not pass its probe " + f));
+      out.println("verify: the probe is wrong, not the image: the original must pass its probes before the shrunk image is compared with it");
+      return 1;
+    }
     for (int i = 0; i < report.shrunk().size(); i++) {
       Outcome o = report.shrunk().get(i);
-      out.println("probe " + o.probe().label() + ": " + (o.probe() instanceof Probe.Http ? "status " : "exit code ") + o.status()
+      out.println("probe " + o.probe().label() + ": " + (o.http() ? "status " : "exit code ") + o.status()
           + (o.error() != null ? " (" + o.error() + ")" : ""));
     }
     if (report.ok()) {

@@ -3,6 +3,7 @@ package dev.shrink.minify;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
+import dev.shrink.python.Launch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,23 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
       programArgs = next;
     }
     throw new IllegalArgumentException("the #! chain of " + argv.get(0) + " is deeper than 5");
+  }
+
+  /** A Python interpreter of the command (an image path) and how it is started. */
+  public record Python(String interpreter, Launch launch) {}
+
+  /**
+   * The first program of the chain that is a Python interpreter, and how it is started (a script,
+   * {@code -m}, {@code -c}); empty when none is, or when it starts interactively.
+   */
+  public Optional<Python> python(RootFs root) {
+    for (int i = 0; i < programs.size(); i++) {
+      String program = programs.get(i);
+      if (PythonLaunch.isInterpreter(root.resolve(program).map(RootFs.Resolved::path).orElse(program))) {
+        return PythonLaunch.parse(interpreterArgs.get(i), workdir).map(p -> new Python(program, p.launch()));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Exec form as is; shell form {@code /bin/sh -c "simple command"} split into words; else a clear error. */

@@ -93,7 +93,7 @@ public final class ContainerRunner {
 
   /** Runs every probe against {@code image}; one {@link Outcome} per probe, in order. */
   public List<Outcome> run(String image, List<Probe> probes, Wrapper wrapper) throws IOException {
-    List<Probe> http = probes.stream().filter(p -> !(p instanceof Probe.Cmd)).toList();
+    List<Probe> http = probes.stream().filter(p -> !ports(p).isEmpty()).toList();
     Map<Probe, Outcome> out = new java.util.LinkedHashMap<>();
     if (!http.isEmpty()) {
       for (Outcome o : http(image, http, wrapper)) {
@@ -101,13 +101,24 @@ public final class ContainerRunner {
       }
     }
     for (Probe p : probes) {
-      if (p instanceof Probe.Cmd c) {
-        out.put(c, command(image, c, wrapper));
+      if (ports(p).isEmpty()) {
+        out.put(p, command(image, p, wrapper));
       }
     }
     List<Outcome> result = new ArrayList<>();
     probes.forEach(p -> result.add(out.get(p)));
     return result;
+  }
+
+  /** The container ports a probe asks; none for a probe that runs a command to its end. */
+  private static List<Integer> ports(Probe probe) {
+    if (probe instanceof Probe.Http h) {
+      return List.of(h.port());
+    }
+    if (probe instanceof Probe.Script s) {
+      return List.of(s.port());
+    }
+    return probe instanceof Probe.Startup s ? s.ports() : List.of();
   }
 
   private List<String> runArgs(String name, String image, Probe probe, Wrapper wrapper, List<String> extra) {
@@ -131,15 +142,25 @@ public final class ContainerRunner {
     return args;
   }
 
-  private Outcome command(String image, Probe.Cmd probe, Wrapper wrapper) throws IOException {
+  /**
+   * Runs a command probe to its end: a {@link Probe.Cmd} within the command timeout, the start-up
+   * probe of an image without ports within the start-up one. One still running then is stopped as
+   * an HTTP probe's container is (its exit paths are traced) and did not pass.
+   */
+  private Outcome command(String image, Probe probe, Wrapper wrapper) throws IOException {
     String name = "shrink-probe-" + UUID.randomUUID().toString().substring(0, 12);
     List<String> args = runArgs(name, image, probe, wrapper, List.of());
+    long limit = (probe instanceof Probe.Startup ? settings.startup() : settings.commandTimeout()).toSeconds();
+    long started = System.nanoTime();
     try {
-      Engine.Result r = engine.run(settings.commandTimeout().toSeconds(), args.toArray(String[]::new));
+      Engine.Result r = engine.run(limit, args.toArray(String[]::new));
       return new Outcome(probe, r.exitCode(), r.stdout(), r.stdout() + r.stderr(), null);
     } catch (Engine.EngineException e) {
-      String logs = engine.run(30, "logs", name).stdout();
-      return new Outcome(probe, -1, "", logs, e.getMessage());
+      boolean timedOut = System.nanoTime() - started >= limit * 1_000_000_000L;
+      if (timedOut) {
+        stop(name, wrapper);
+      }
+      return new Outcome(probe, -1, "", logs(name), timedOut ? "still running after " + limit + " s (a command probe must end)" : e.getMessage());
     } finally {
       engine.run(30, "rm", "--force", "--time", "0", name);
     }
@@ -148,7 +169,7 @@ public final class ContainerRunner {
   private List<Outcome> http(String image, List<Probe> probes, Wrapper wrapper) throws IOException {
     String name = "shrink-probe-" + UUID.randomUUID().toString().substring(0, 12);
     Set<Integer> ports = new LinkedHashSet<>();
-    probes.forEach(p -> ports.add(port(p)));
+    probes.forEach(p -> ports.addAll(ports(p)));
     List<String> publish = new ArrayList<>(List.of("-d"));
     ports.forEach(p -> publish.addAll(List.of("-p", "127.0.0.1::" + p)));
     List<String> args = runArgs(name, image, new Probe.Cmd(List.of()), wrapper, publish);
@@ -158,22 +179,21 @@ public final class ContainerRunner {
     try {
       Map<Integer, Integer> hostPorts = new TreeMap<>();
       for (int port : ports) {
+        // none when the container has already stopped
         String mapping = engine.check(30, "port", name, port + "/tcp").stdout().strip().split("\n")[0];
-        // an exited container (its program failed at once) has no published ports
         if (!mapping.isEmpty()) {
           hostPorts.put(port, Integer.parseInt(mapping.substring(mapping.lastIndexOf(':') + 1)));
         }
       }
       for (Probe p : probes) {
-        if (!hostPorts.containsKey(port(p))) {
-          answers.put(p, new Outcome(p, -1, "", "", "the container stopped before answering on port " + port(p)));
-        } else if (p instanceof Probe.Http h) {
-          answers.put(p, await(name, h, URI.create("http://127.0.0.1:" + hostPorts.get(h.port()) + h.path())));
-        } else {
-          Probe.Script s = (Probe.Script) p;
+        if (p instanceof Probe.Http h) {
+          answers.put(p, await(name, h, h.path(), List.of(h.port()), hostPorts));
+        } else if (p instanceof Probe.Script s) {
           String url = "http://127.0.0.1:" + hostPorts.get(s.port());
-          Outcome ready = await(name, p, URI.create(url + "/"));
+          Outcome ready = await(name, p, "/", List.of(s.port()), hostPorts);
           answers.put(p, ready.error() != null ? ready : script(s, url));
+        } else {
+          answers.put(p, await(name, p, "/", ports(p), hostPorts));
         }
       }
       stop(name, wrapper);
@@ -189,13 +209,14 @@ public final class ContainerRunner {
     return result;
   }
 
-  /** The container port an HTTP or script probe asks. */
-  private static int port(Probe probe) {
-    return probe instanceof Probe.Http h ? h.port() : ((Probe.Script) probe).port();
-  }
-
-  private Outcome await(String name, Probe probe, URI uri) throws IOException {
-    return await(probe, uri, settings.startup(), () -> running(name), "the container");
+  /** GETs {@code path} on the first of the container's {@code ports} (published at {@code hostPorts}) that answers. */
+  private Outcome await(String name, Probe probe, String path, List<Integer> ports, Map<Integer, Integer> hostPorts) throws IOException {
+    String asked = "GET " + path + " on container port" + (ports.size() > 1 ? "s " : " ") + String.join(", ", ports.stream().map(String::valueOf).toList());
+    if (!hostPorts.keySet().containsAll(ports)) {
+      return new Outcome(probe, -1, "", "", "the container stopped before answering " + asked);
+    }
+    List<URI> uris = ports.stream().map(port -> URI.create("http://127.0.0.1:" + hostPorts.get(port) + path)).toList();
+    return await(probe, uris, asked, settings.startup(), () -> running(name), "the container");
   }
 
   /** Whether what serves a probe still runs. */
@@ -204,29 +225,32 @@ public final class ContainerRunner {
   }
 
   /**
-   * GETs {@code uri} until it answers (any status), until {@code what} (the server) is no longer
-   * alive, or for {@code startup} at most.
+   * GETs each of {@code uris} in turn until one answers (any status), until {@code what} (the
+   * server) is no longer alive, or for {@code startup} at most. The error of no answer names the
+   * request that was not answered ({@code asked}).
    */
-  static Outcome await(Probe probe, URI uri, Duration startup, Alive alive, String what) throws IOException {
+  static Outcome await(Probe probe, List<URI> uris, String asked, Duration startup, Alive alive, String what) throws IOException {
     long deadline = System.nanoTime() + startup.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        return new Outcome(probe, r.statusCode(), r.body(), "", null);
-      } catch (IOException e) {
-        last = e.toString();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
+      for (URI uri : uris) {
+        try {
+          HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+          return new Outcome(probe, r.statusCode(), r.body(), "", null);
+        } catch (IOException e) {
+          last = e.toString();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
       }
       if (!alive.get()) {
-        return new Outcome(probe, -1, "", "", what + " stopped before answering " + uri.getPath());
+        return new Outcome(probe, -1, "", "", what + " stopped before answering " + asked);
       }
       sleep(200);
     }
-    return new Outcome(probe, -1, "", "", "no answer on " + uri.getPath() + " within " + startup.toSeconds() + " s (" + last + ")");
+    return new Outcome(probe, -1, "", "", "no answer to " + asked + " within " + startup.toSeconds() + " s (" + last + ")");
   }
 
   /** Runs the user's script on this machine with the container's URL; its exit code and its output (stdout, stderr) are the outcome. */

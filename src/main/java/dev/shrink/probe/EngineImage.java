@@ -5,6 +5,7 @@ import dev.shrink.image.Image;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -32,6 +33,13 @@ public record EngineImage(Engine engine, String name, boolean temporary) impleme
     String transport = engine.command().equals("docker") ? "docker-daemon:" : "containers-storage:";
     ImageReference.parse(transport + name).write(image, options);
     return new EngineImage(engine, name, true);
+  }
+
+  /** The start-up probe of this image ({@link Probe.Startup}): the ports its config exposes, as the engine reports them. */
+  public Probe.Startup startup() throws IOException {
+    String json = engine.check(60, "image", "inspect", "--format", "{{json .Config.ExposedPorts}}", name).stdout().strip();
+    var ports = dev.shrink.image.Json.MAPPER.readTree(json);
+    return Probe.Startup.of(ports != null && ports.isObject() ? List.copyOf(ports.propertyNames()) : List.of());
   }
 
   @Override

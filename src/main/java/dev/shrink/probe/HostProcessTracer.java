@@ -39,7 +39,8 @@ public final class HostProcessTracer {
   /**
    * Traces each probe in a run of its own. Kept are the paths the view has that the run did not
    * make or change (what the program wrote is run-time state), without the kernel's and the
-   * engine's files ({@link Tracer#keep}).
+   * engine's files ({@link Tracer#keep}). A probe the program does not pass ends the tracing with a
+   * {@link ProbeFailedException}.
    *
    * @param view the image's view of this machine
    * @param workdir the WORKDIR (an image path)
@@ -52,7 +53,7 @@ public final class HostProcessTracer {
     Instant started = Instant.now();
     Tracer.TracedRun traced = (probe, dir) -> run(probe, settings.argv(probe).stream().map(a -> toHost(view, a)).toList(),
         view.host(workdir), env, dir);
-    return Tracer.collect(probes, workDir, "the program", traced, StraceParser::parse, (probe, e) -> {
+    return Tracer.collect(probes, workDir, "the program on this machine", traced, StraceParser::parse, (probe, e) -> {
       List<Requirement> out = new ArrayList<>();
       for (String hostPath : Tracer.paths(e)) {
         String path = toImage(view, asIs, hostPath);
@@ -78,8 +79,8 @@ public final class HostProcessTracer {
     Outcome answer = null;
     try {
       if (probe instanceof Probe.Http h) {
-        answer = ContainerRunner.await(h, URI.create("http://127.0.0.1:" + h.port() + h.path()), settings.startup(), process::isAlive,
-            "the program");
+        answer = ContainerRunner.await(h, List.of(URI.create("http://127.0.0.1:" + h.port() + h.path())),
+            "GET " + h.path() + " on 127.0.0.1:" + h.port(), settings.startup(), process::isAlive, "the program");
       } else if (!process.waitFor(settings.commandTimeout().toSeconds(), TimeUnit.SECONDS)) {
         answer = new Outcome(probe, -1, "", "", "did not finish in " + settings.commandTimeout().toSeconds() + " s");
       }

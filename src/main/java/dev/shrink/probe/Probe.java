@@ -39,6 +39,28 @@ public sealed interface Probe {
     }
   }
 
+  /**
+   * The image's own command, run once when no probe is given: an image that exposes {@code ports}
+   * is asked {@code GET /} on the first of them that answers (any status is an answer); one with no
+   * ports runs its default command to its end.
+   */
+  record Startup(List<Integer> ports) implements Probe {
+    public Startup {
+      ports = List.copyOf(ports);
+    }
+
+    @Override
+    public String label() {
+      return ports.isEmpty() ? "start-up (default command)" : "start-up GET /";
+    }
+
+    /** The start-up probe of an image that exposes these ports ({@code 8000/tcp}, as the config has them); only TCP ports are asked. */
+    public static Startup of(List<String> exposed) {
+      return new Startup(exposed.stream().filter(p -> p.matches("\\d{1,5}(/tcp)?")).map(p -> Integer.parseInt(p.split("/")[0]))
+          .filter(p -> p > 0 && p < 65536).distinct().sorted().toList());
+    }
+  }
+
   /** Parses {@code PORT:PATH}, e.g. {@code 8000:/number}. */
   static Http http(String spec) {
     int colon = spec.indexOf(':');

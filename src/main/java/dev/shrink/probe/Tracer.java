@@ -59,9 +59,14 @@ public final class Tracer {
     this.settings = settings;
   }
 
-  /** Traces {@code image} (an engine name) once per probe; {@code root} is its unpacked filesystem, or null to keep every path not known to be foreign. */
+  /**
+   * Traces {@code image} (an engine name) once per probe; {@code root} is its unpacked filesystem,
+   * or null to keep every path not known to be foreign. A probe the image does not pass ({@link
+   * Outcome#failure()}) ends the tracing with a {@link ProbeFailedException}: what it used is no
+   * reference. The start-up probe runs with a read-only root, as the shrunk image will.
+   */
   public Result trace(String image, RootFs root, List<Probe> probes, Path workDir) throws IOException {
-    return traceEach(image, probes, workDir, StraceParser::parse, (probe, e) -> paths(e).stream().filter(path -> keep(root, path))
+    return traceEach(image, probes, workDir, "the image", StraceParser::parse, (probe, e) -> paths(e).stream().filter(path -> keep(root, path))
         .map(path -> new Requirement(path, "probe", "probe " + probe.label() + ": " + e.syscall())).toList());
   }
 
@@ -72,7 +77,7 @@ public final class Tracer {
    * count. Requirements get {@code analyser} and the reason {@code probe LABEL: SYSCALL ENOENT}.
    */
   public Result traceNotFound(String image, RootFs original, List<Probe> probes, Path workDir, String analyser) throws IOException {
-    return traceEach(image, probes, workDir, StraceParser::parseNotFound, (probe, e) -> keep(original, e.path())
+    return traceEach(image, probes, workDir, null, StraceParser::parseNotFound, (probe, e) -> keep(original, e.path())
         ? List.of(new Requirement(e.path(), analyser, "probe " + probe.label() + ": " + e.syscall() + " ENOENT")) : List.of());
   }
 
@@ -87,8 +92,8 @@ public final class Tracer {
   }
 
   /** Runs each probe traced in the image's container, reads its trace with {@code parser}, and keeps the first requirement {@code selector} gives for each path. */
-  private Result traceEach(String image, List<Probe> probes, Path workDir, Function<List<String>, List<StraceParser.Event>> parser,
-      Selector selector) throws IOException {
+  private Result traceEach(String image, List<Probe> probes, Path workDir, String mustPass,
+      Function<List<String>, List<StraceParser.Event>> parser, Selector selector) throws IOException {
     ContainerRunner runner = new ContainerRunner(engine, settings);
     TracedRun run = (probe, out) -> {
       // the app may run as any user: let it write the trace
@@ -96,7 +101,11 @@ public final class Tracer {
       ContainerRunner.Wrapper wrapper = new ContainerRunner.Wrapper() {
         @Override
         public List<String> runOptions() {
-          return strace.runOptions(out);
+          List<String> options = new ArrayList<>(strace.runOptions(out));
+          if (probe instanceof Probe.Startup) {
+            options.add("--read-only");
+          }
+          return options;
         }
 
         @Override
@@ -111,15 +120,16 @@ public final class Tracer {
       };
       return runner.run(image, List.of(probe), wrapper).get(0);
     };
-    return collect(probes, workDir, "the container", run, parser, selector);
+    return collect(probes, workDir, mustPass, run, parser, selector);
   }
 
   /**
    * Runs each probe with {@code run} in a temporary directory of its own (removed after), reads the
    * trace it wrote with {@code parser}, and keeps the first requirement {@code selector} gives for
-   * each path; {@code who} names what ran in the error when no trace was written.
+   * each path. {@code mustPass} names what ran when each probe must pass ({@link
+   * ProbeFailedException} at the first that does not), or is null when a failing run is what is traced.
    */
-  static Result collect(List<Probe> probes, Path workDir, String who, TracedRun run,
+  static Result collect(List<Probe> probes, Path workDir, String mustPass, TracedRun run,
       Function<List<String>, List<StraceParser.Event>> parser, Selector selector) throws IOException {
     Map<String, Requirement> found = new LinkedHashMap<>();
     int events = 0;
@@ -129,9 +139,12 @@ public final class Tracer {
       try {
         Outcome outcome = run.run(probe, dir);
         outcomes.add(outcome);
+        if (mustPass != null && outcome.failure().isPresent()) {
+          throw new ProbeFailedException(outcome, mustPass);
+        }
         Path trace = dir.resolve("trace");
         if (!Files.isRegularFile(trace)) {
-          throw new IOException("tracing " + probe.label() + " wrote no trace; " + who + " said:\n" + outcome.logs().strip());
+          throw new IOException("tracing " + probe.label() + " wrote no trace; what ran said:\n" + outcome.logs().strip());
         }
         List<StraceParser.Event> parsed = parser.apply(Files.readAllLines(trace, StandardCharsets.UTF_8));
         events += parsed.size();

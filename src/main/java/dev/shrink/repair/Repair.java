@@ -83,13 +83,13 @@ public final class Repair {
 
   /**
    * @param original the fat image, as an engine runs it
-   * @param probes what both images are run with (empty: their default command)
+   * @param probes what both images are run with (at least one)
    * @param settings time limits of the runs
    * @param listener told of each round as it ends
    */
   public Repair(EngineImage original, List<Probe> probes, List<Pattern> ignore, ContainerRunner.Settings settings, Consumer<Round> listener) {
     this.original = original;
-    this.probes = probes.isEmpty() ? List.of(new Probe.Cmd(List.of())) : probes;
+    this.probes = probes;
     this.ignore = ignore;
     this.settings = settings;
     this.listener = listener;
@@ -111,6 +111,9 @@ public final class Repair {
         listener.accept(round);
         if (report.ok()) {
           return new Result(built.report(), List.copyOf(done), null);
+        }
+        if (!report.originalFailures().isEmpty()) {
+          return new Result(built.report(), List.copyOf(done), "the original did not pass its probes, so there is nothing to repair towards");
         }
         if (done.size() > rounds) {
           return new Result(built.report(), List.copyOf(done), rounds == 0 ? "repair is off" : "no repair round left (" + rounds + " done)");

@@ -46,10 +46,20 @@ public final class Verifier {
     }
   }
 
-  /** The comparison: differences (empty = the shrunk image behaves the same) and names of what looks missing. */
+  /**
+   * The comparison: differences (empty = the shrunk image behaves the same) and names of what looks
+   * missing. When the original did not pass a probe there is nothing to compare with: no
+   * differences, and {@code shrunk} is empty when it was not run.
+   */
   public record Report(List<Difference> differences, List<String> missing, List<Outcome> original, List<Outcome> shrunk) {
+    /** True when the original passed every probe and the shrunk image answered like it. */
     public boolean ok() {
-      return differences.isEmpty();
+      return originalFailures().isEmpty() && differences.isEmpty();
+    }
+
+    /** The probes the original did not pass, each with why ({@link Outcome#failure()}): {@code GET /number (no answer ...)}. */
+    public List<String> originalFailures() {
+      return failures(original);
     }
   }
 
@@ -66,18 +76,32 @@ public final class Verifier {
 
   private Verifier() {}
 
+  /**
+   * Runs the original with {@code probes} (at least one: the caller chooses the default), and when
+   * it passed them all, the shrunk image, and compares.
+   */
   public static Report verify(Engine originalEngine, String original, Engine shrunkEngine, String shrunk, List<Probe> probes,
       List<Pattern> ignore, ContainerRunner.Settings settings) throws IOException {
     if (probes.isEmpty()) {
-      probes = List.of(new Probe.Cmd(List.of()));
+      throw new IllegalArgumentException("verify needs at least one probe");
     }
     List<Outcome> a = new ContainerRunner(originalEngine, settings).run(original, probes, ContainerRunner.Wrapper.NONE);
+    if (!failures(a).isEmpty()) {
+      return new Report(List.of(), List.of(), a, List.of());
+    }
     List<Outcome> b = new ContainerRunner(shrunkEngine, settings).run(shrunk, probes, AS_USERS_RUN_IT);
     return compare(a, b, ignore);
   }
 
-  /** Compares outcomes of the same probes, in the same order. */
+  static List<String> failures(List<Outcome> outcomes) {
+    return outcomes.stream().flatMap(o -> o.failure().map(f -> o.probe().label() + " (" + f + ")").stream()).toList();
+  }
+
+  /** Compares outcomes of the same probes, in the same order; nothing when the original did not pass them. */
   public static Report compare(List<Outcome> original, List<Outcome> shrunk, List<Pattern> ignore) {
+    if (!failures(original).isEmpty()) {
+      return new Report(List.of(), List.of(), original, shrunk);
+    }
     List<Difference> diffs = new ArrayList<>();
     Set<String> missing = new LinkedHashSet<>();
     Set<String> logsSeen = new LinkedHashSet<>();
@@ -85,7 +109,7 @@ public final class Verifier {
       Outcome a = original.get(i);
       Outcome b = shrunk.get(i);
       String label = a.probe().label();
-      boolean http = a.probe() instanceof Probe.Http;
+      boolean http = a.http();
       if (b.error() != null && a.error() == null) {
         diffs.add(new Difference(label, "run", "ran", b.error()));
       }

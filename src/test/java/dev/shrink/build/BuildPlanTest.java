@@ -49,7 +49,7 @@ class BuildPlanTest {
     assertThat(plan(spec(null, List.of("gunicorn", "app:api"))).entrypoint()).containsExactly("gunicorn", "app:api");
     assertThatThrownBy(() -> plan(spec("/usr/bin/python3", List.of("gunicorn", "app:api"))))
         .hasMessageContaining("--python chooses the interpreter of a script");
-    assertThatThrownBy(() -> plan(spec(null, List.of("missing.py")))).hasMessageContaining("/app/missing.py is not in the image");
+    assertThatThrownBy(() -> plan(spec(null, List.of("missing.py")))).hasMessageContaining("/app/missing.py, is not in the image");
     assertThatThrownBy(() -> plan(spec(null, List.of()))).hasMessageContaining("no COMMAND");
   }
 
@@ -135,6 +135,35 @@ class BuildPlanTest {
     assertThat(p.exitValue()).as(said).isEqualTo(3);
     assertThat(said).contains("--verify runs the built image under podman, which is not installed", "nothing was written");
     assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void aMissingEntryScriptIsAnErrorAndTheInterpreterTakenIsNamed() throws Exception {
+    Path out = tmp.resolve("out.tar");
+    BuildTesting.Run nope = BuildTesting.shrink(List.of("build", "docker-archive:" + out, "--app", proj.toString(), "--", "python3", "nope.py"));
+    assertThat(nope.code()).as(nope.err()).isEqualTo(1);
+    assertThat(nope.err()).contains("the script COMMAND runs, /app/nope.py, is not in the image (the app directory " + proj);
+    assertThat(out).doesNotExist();
+
+    BuildTesting.Run ok = BuildTesting.shrink(List.of("build", "docker-archive:" + out, "--app", proj.toString(), "--", "python3", "app.py"));
+    assertThat(ok.code()).as(ok.err()).isZero();
+    // python3 on the image's PATH is Debian's, a link to the versioned binary
+    assertThat(ok.err()).containsPattern("(?m)^python: /usr/bin/python3 \\(/usr/bin/python3\\.\\d+, Python 3\\.\\d+\\.\\d+\\)$");
+  }
+
+  @Test
+  void aProbeThatGetsNoAnswerFailsTheBuildAndWritesNothing() throws Exception {
+    Path out = tmp.resolve("out.tar");
+    Path report = tmp.resolve("report.json");
+    int port = BuildTesting.freePort();
+    // app.py prints and ends: nothing ever listens on the port
+    BuildTesting.Run r = BuildTesting.shrink(List.of("build", "docker-archive:" + out, "--app", proj.toString(), "--probe-http", port + ":/number",
+        "--report", report.toString(), "--", "/usr/bin/python3", "app.py"));
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("the program on this machine did not pass the probe GET /number: the program stopped before answering GET /number on "
+        + "127.0.0.1:" + port, "Nothing was written");
+    assertThat(out).doesNotExist();
+    assertThat(report).doesNotExist();
   }
 
   @Test

@@ -81,6 +81,38 @@ class CliTest {
   }
 
   @Test
+  void badProbeOptionsAreUsageErrorsFoundBeforeAnyWork() {
+    // the source does not exist: reading it would be exit 1, so a 2 says the options were checked first
+    String src = "docker-archive:" + tmp.resolve("missing.tar");
+    String dest = "docker-archive:" + tmp.resolve("dest.tar");
+    List<List<String>> bad = List.of(
+        List.of("minify", src, dest, "--probe-http", "8000"),
+        List.of("verify", src, src, "--probe-http", "8000"),
+        List.of("build", dest, "--probe-http", "8000", "--", "app.py"),
+        List.of("minify", src, dest, "--probe-script", "8000:" + tmp.resolve("absent.sh")),
+        List.of("verify", src, src, "--probe-timeout", "0"),
+        List.of("minify", src, dest, "--ignore-regex", "("),
+        List.of("minify", src, dest, "--no-probe", "--probe-cmd", "--version"));
+    for (List<String> argv : bad) {
+      Run r = run(argv.toArray(String[]::new));
+      assertThat(r.code()).as("%s\n%s", argv, r.err()).isEqualTo(2);
+      assertThat(r.err()).contains("Try 'shrink " + argv.get(0) + " --help'").doesNotContain("missing.tar");
+    }
+    assertThat(run("minify", src, dest, "--probe-http", "8000").err()).contains("--probe-http must be PORT:PATH, e.g. 8000:/number; got 8000");
+    assertThat(tmp.resolve("dest.tar")).doesNotExist();
+  }
+
+  @Test
+  void anUnknownCommandIsAUsageErrorEvenWithHelp() {
+    for (String[] argv : new String[][] {{"why", "--help"}, {"why"}, {"help", "why"}}) {
+      Run r = run(argv);
+      assertThat(r.code()).as(String.join(" ", argv)).isEqualTo(2);
+      assertThat(r.out()).as("no help printed as if all was well").isEmpty();
+    }
+    assertThat(run("why", "--help").err()).contains("unknown command 'why'; the commands are copy, inspect, unpack, minify, build, verify");
+  }
+
+  @Test
   void buildRefusesAProbeScript() {
     Path dest = tmp.resolve("dest.tar");
     Run r = run("build", "docker-archive:" + dest, "--probe-script", "8000:test.sh", "--", "app.py");

@@ -90,7 +90,57 @@ class VerifyTest {
     Probe p = new Probe.Script(8000, script.toString());
     Verifier.Report r = Verifier.compare(List.of(new Outcome(p, 0, "ok\n", "", null)), List.of(new Outcome(p, 3, "answer: 500\n", "", null)), List.of());
     assertThat(r.differences()).extracting(Verifier.Difference::what).containsExactly("exit code", "script output");
-    assertThat(shrink("verify", fat, fat, "--probe-script", "8000:" + tmp.resolve("absent"))[0]).isEqualTo("1");
+    assertThat(shrink("verify", fat, fat, "--probe-script", "8000:" + tmp.resolve("absent"))[0]).as("a bad option value").isEqualTo("2");
+  }
+
+  /** Both images failing the same way is no pass: the original must pass its probes before anything is compared. */
+  @Test
+  void anOriginalThatDoesNotPassItsProbeIsAFailureNotAPass(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    String fat = "containers-storage:" + Fixtures.image("falcon");
+    String[] nobody = shrink("verify", fat, fat, "--probe-http", "9999:/number", "--probe-timeout", "5");
+    assertThat(nobody[0]).as(nobody[1]).isEqualTo("1");
+    assertThat(nobody[1]).contains("verify: the original did not pass its probe GET /number (no answer to GET /number on container port 9999 within 5 s")
+        .contains("the probe is wrong, not the image").doesNotContain("answers like the original");
+
+    Path script = tmp.resolve("fails");
+    Files.writeString(script, "#!/bin/sh\nexit 22\n");
+    Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    String[] failing = shrink("verify", fat, fat, "--probe-script", "8000:" + script);
+    assertThat(failing[0]).as(failing[1]).isEqualTo("1");
+    assertThat(failing[1]).contains("the original did not pass its probe script " + script + " (exit code 22").doesNotContain("answers like the original");
+  }
+
+  /** What passing a probe is: an answer below 500 (any for the start-up probe), a script's exit 0, a command the engine could start. */
+  @Test
+  void passingAProbe() {
+    Probe http = new Probe.Http(8000, "/number");
+    assertThat(new Outcome(http, 500, "", "", null).failure()).contains("answered status 500");
+    assertThat(new Outcome(http, 404, "", "", null).failure()).isEmpty();
+    assertThat(new Outcome(new Probe.Cmd(List.of()), 127, "", "", null).failure()).isPresent();
+    assertThat(new Outcome(new Probe.Cmd(List.of()), 3, "", "", null).failure()).as("its behaviour, compared as it is").isEmpty();
+    assertThat(new Outcome(new Probe.Startup(List.of(8000)), 500, "", "", null).failure()).as("the start-up probe takes any answer").isEmpty();
+    assertThat(new Outcome(new Probe.Startup(List.of(8000)), -1, "", "", "no answer").failure()).contains("no answer");
+    Verifier.Report same = Verifier.compare(List.of(new Outcome(http, -1, "", "", "no answer")), List.of(new Outcome(http, -1, "", "", "no answer")),
+        List.of());
+    assertThat(same.ok()).isFalse();
+    assertThat(same.originalFailures()).containsExactly("GET /number (no answer)");
+  }
+
+  /** With no probe, a server is asked GET / (the start-up probe) at once, and one that does not answer fails. */
+  @Test
+  void withNoProbeAServerIsAskedGetSlashAndMustAnswer() {
+    String fat = "containers-storage:" + Fixtures.image("falcon");
+    long started = System.nanoTime();
+    String[] same = shrink("verify", fat, fat);
+    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+    assertThat(same[0]).as(same[1]).isEqualTo("0");
+    assertThat(same[1]).contains("probe start-up GET /: status 404", "verify: the shrunk image answers like the original");
+    assertThat(seconds).as("no waiting for a server to end").isLessThan(60);
+
+    // the pygmentize image prints and ends: it never answers on port 8000
+    String[] silent = shrink("verify", fat, "containers-storage:" + Fixtures.image("pygmentize"));
+    assertThat(silent[0]).as(silent[1]).isEqualTo("1");
+    assertThat(silent[1]).contains("start-up GET /: run differs: original 'ran', shrunk 'the container stopped before answering GET / on container port 8000'");
   }
 
   @Test
