@@ -1,5 +1,6 @@
 package dev.shrink.transport.registry;
 
+import dev.shrink.image.BlobMismatchException;
 import dev.shrink.image.Descriptor;
 import dev.shrink.image.ImageException;
 import dev.shrink.image.Json;
@@ -35,7 +36,6 @@ final class RegistryClient {
       "application/vnd.oci.image.index.v1+json",
       "application/vnd.docker.distribution.manifest.list.v2+json");
   /** The OCI spec asks registries to accept manifests of at least 4 MiB; read no more than that. */
-  static final int MAX_MANIFEST = 4 << 20;
   private static final int MAX_ERROR_BODY = 64 << 10;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration HEADERS_TIMEOUT = Duration.ofMinutes(2);
@@ -87,7 +87,7 @@ final class RegistryClient {
     return retrying(action, () -> {
       try (Response r = send(action, Request.get(repoUri("manifests/" + reference)).header("Accept", MANIFEST_ACCEPT), true)) {
         expect(action, r, 200);
-        byte[] bytes = r.readBody(MAX_MANIFEST, action);
+        byte[] bytes = r.readBody(dev.shrink.image.Manifest.MAX_BYTES, action);
         String type = r.headers.firstValue("Content-Type").map(RegistryClient::mediaType).orElse("");
         return new FetchedManifest(bytes, type, r.headers.firstValue("Docker-Content-Digest").orElse(null));
       }

@@ -26,8 +26,6 @@ import java.util.function.Supplier;
  * registry does not have yet, then the config, then the manifest in its exact bytes.
  */
 public final class RegistryTransport implements Transport {
-  private static final int MAX_CONFIG = 32 << 20;
-
   private final Map<String, String> env;
   private final RegistryClient.RetryPolicy retry;
 
@@ -74,13 +72,13 @@ public final class RegistryTransport implements Transport {
         }
       }
       Manifest manifest = Manifest.parse(bytes, name + " manifest");
-      byte[] config = client.getBlob(manifest.config().digest(), MAX_CONFIG);
+      byte[] config = client.getBlob(manifest.config().digest(), dev.shrink.image.ImageConfig.MAX_BYTES);
       String configDigest = Digest.of(config);
       if (!configDigest.equals(manifest.config().digest())) {
         throw new ImageException(name + ": config blob " + manifest.config().digest() + " does not match its digest: its content is " + configDigest);
       }
       return Image.of(name, manifest, bytes, config,
-          blob -> new VerifyingInputStream(client.openBlob(blob.digest()), name, blob), null);
+          blob -> client.openBlob(blob.digest()), null);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -147,7 +145,7 @@ public final class RegistryTransport implements Transport {
 
   private static InputStream open(Image image, Descriptor blob) {
     try {
-      return new VerifyingInputStream(image.open(blob), image.name(), blob);
+      return image.open(blob);
     } catch (IOException e) {
       throw new UncheckedIOException(image.name() + ": cannot open blob " + blob.digest() + ": " + e.getMessage(), e);
     }

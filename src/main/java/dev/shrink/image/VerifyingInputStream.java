@@ -1,7 +1,5 @@
-package dev.shrink.transport.registry;
+package dev.shrink.image;
 
-import dev.shrink.image.Descriptor;
-import dev.shrink.image.Digest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,9 +8,10 @@ import java.security.MessageDigest;
 /**
  * Passes a blob's bytes through and, at its end, checks them against the descriptor: the read
  * that reaches the end fails when the digest or size differ, so no consumer sees a wrong blob
- * end normally.
+ * end normally, and a read past the descriptor's size fails at once. Every blob
+ * {@link Image#open} gives is one of these.
  */
-final class VerifyingInputStream extends FilterInputStream {
+public final class VerifyingInputStream extends FilterInputStream {
   private final String image;
   private final Descriptor blob;
   private final MessageDigest md = Digest.sha256();
@@ -20,7 +19,7 @@ final class VerifyingInputStream extends FilterInputStream {
   private boolean checked;
   private BlobMismatchException failure;
 
-  VerifyingInputStream(InputStream in, String image, Descriptor blob) {
+  public VerifyingInputStream(InputStream in, String image, Descriptor blob) {
     super(in);
     this.image = image;
     this.blob = blob;
@@ -79,6 +78,11 @@ final class VerifyingInputStream extends FilterInputStream {
     throw new IOException("mark/reset not supported");
   }
 
+  /** True when this stream checks {@code d} already: wrapping it again would only hash twice. */
+  boolean checks(Descriptor d) {
+    return blob.equals(d);
+  }
+
   private void tooLong() throws IOException {
     if (blob.size() >= 0 && count > blob.size()) {
       throw new BlobMismatchException(image + ": blob " + blob.digest() + " is longer than the " + blob.size()
@@ -92,7 +96,7 @@ final class VerifyingInputStream extends FilterInputStream {
       String actual = Digest.format(md.digest());
       if (blob.size() >= 0 && count != blob.size()) {
         failure = new BlobMismatchException(image + ": blob " + blob.digest() + " has " + count + " bytes, not the "
-            + blob.size() + " its descriptor names");
+            + blob.size() + " its descriptor names (its content is " + actual + ")");
       } else if (!actual.equals(blob.digest())) {
         failure = new BlobMismatchException(image + ": blob " + blob.digest()
             + " does not match its digest: its content is " + actual);
