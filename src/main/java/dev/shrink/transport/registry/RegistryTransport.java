@@ -78,7 +78,7 @@ public final class RegistryTransport implements Transport {
         throw new ImageException(name + ": config blob " + manifest.config().digest() + " does not match its digest: its content is " + configDigest);
       }
       return Image.of(name, manifest, bytes, config,
-          blob -> client.openBlob(blob.digest()), null);
+          client::openBlob, null);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
