@@ -5,8 +5,8 @@ import dev.shrink.image.Descriptor;
 import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageException;
+import dev.shrink.image.ObservedInputStream;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -81,7 +81,7 @@ public final class LayerReader {
   }
 
   /** Counts and hashes what passes. */
-  private static final class DigestingInput extends FilterInputStream {
+  private static final class DigestingInput extends ObservedInputStream {
     private final MessageDigest md = Digest.sha256();
     long count;
 
@@ -90,43 +90,13 @@ public final class LayerReader {
     }
 
     @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        md.update((byte) b);
-        count++;
-      }
-      return b;
+    protected void observe(byte[] b, int off, int n) {
+      md.update(b, off, n);
+      count += n;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        md.update(b, off, n);
-        count += n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buf = new byte[8192];
-      long done = 0;
-      while (done < n) {
-        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-        if (r < 0) {
-          break;
-        }
-        done += r;
-      }
-      return done;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
+    protected void atEnd() {}
 
     String digest() {
       return Digest.format(md.digest());
