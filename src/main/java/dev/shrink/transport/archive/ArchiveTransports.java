@@ -10,7 +10,6 @@ import dev.shrink.transport.Transport;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -118,8 +117,8 @@ public final class ArchiveTransports {
       }
       LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
         try (DirTreeWriter out = new DirTreeWriter(s.path());
-            FileChannel lockFile = FileChannel.open(s.path().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = lockFile.lock()) {
+            FileChannel lockFile = FileChannel.open(s.path().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          lockFile.lock(); // held until the channel closes
           Path index = s.path().resolve("index.json");
           List<Descriptor> others = List.of();
           if (Files.exists(index)) {
