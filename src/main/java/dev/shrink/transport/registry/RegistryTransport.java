@@ -61,15 +61,15 @@ public final class RegistryTransport implements Transport {
       RegistryClient.FetchedManifest fetched = client.getManifest(ref.reference());
       checkDigest(name, ref.reference(), fetched);
       byte[] bytes = fetched.bytes();
-      if (isIndex(fetched, name)) {
-        Platform platform = options.platform() == null ? Platform.LINUX_AMD64 : options.platform();
+      Platform platform = options.platform() == null ? Platform.LINUX_AMD64 : options.platform();
+      for (int depth = 0; isIndex(fetched, name); depth++) {
+        if (depth == Index.MAX_DEPTH) {
+          throw new ImageException(name + ": indexes nest deeper than " + Index.MAX_DEPTH + " levels");
+        }
         Descriptor chosen = Index.parse(bytes, name + " index").select(platform, name);
         fetched = client.getManifest(chosen.digest());
         checkDigest(name, chosen.digest(), fetched);
         bytes = fetched.bytes();
-        if (isIndex(fetched, name)) {
-          throw new ImageException(name + ": the index entry for " + platform + " is itself an index; nested indexes are not supported");
-        }
       }
       Manifest manifest = Manifest.parse(bytes, name + " manifest");
       byte[] config = client.getBlob(manifest.config().digest(), dev.shrink.image.ImageConfig.MAX_BYTES);
