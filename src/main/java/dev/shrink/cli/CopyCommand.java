@@ -5,6 +5,7 @@ import dev.shrink.transport.ImageReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code shrink copy SRC DEST}: the skopeo-copy equivalent over every transport. */
@@ -19,13 +20,16 @@ final class CopyCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DEST", converter = TransportMixin.ReferenceConverter.class, description = "Where to write it.")
   ImageReference destination;
 
+  @Option(names = "--overwrite", description = "Replace an existing docker-archive: or oci-archive: file (otherwise refused).")
+  boolean overwrite;
+
   @Mixin
   TransportMixin transport;
 
   @Override
   public Integer call() throws Exception {
     try (Image image = source.read(transport.source())) {
-      destination.write(image, transport.destination());
+      destination.write(image, transport.destination().withOverwrite(overwrite));
     }
     System.err.println("Copied " + source + " to " + destination);
     return 0;

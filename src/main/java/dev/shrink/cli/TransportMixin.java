@@ -41,8 +41,9 @@ final class TransportMixin {
     return base().withCreds(srcCreds != null ? srcCreds : creds);
   }
 
+  /** Where minify and build write: an existing archive file is replaced, as before copy's --overwrite. */
   TransportOptions destination() {
-    return base().withCreds(destCreds != null ? destCreds : creds);
+    return base().withCreds(destCreds != null ? destCreds : creds).withOverwrite(true);
   }
 
   private TransportOptions base() {

@@ -41,6 +41,10 @@ public final class Image implements AutoCloseable {
     if (!configDigest.equals(manifest.config().digest())) {
       throw new ImageException(name + ": config digest " + configDigest + " does not match the manifest's " + manifest.config().digest());
     }
+    if (manifest.config().size() >= 0 && manifest.config().size() != config.length) {
+      throw new ImageException(name + ": config " + configDigest + " has " + config.length + " bytes, not the "
+          + manifest.config().size() + " the manifest names");
+    }
     return new Image(name, manifest, rawManifest, config, blobs, resource == null ? List.of() : List.of(resource));
   }
 
@@ -77,8 +81,14 @@ public final class Image implements AutoCloseable {
     return ImageConfig.parse(config, name + " config");
   }
 
+  /**
+   * The bytes of a blob, checked against its descriptor: reading past its size fails, and the
+   * read that reaches its end fails unless size and digest match. A reader that stops early
+   * has not checked the blob: read it to the end before using what was built from it.
+   */
   public InputStream open(Descriptor blob) throws IOException {
-    return blobs.open(blob);
+    InputStream in = blobs.open(blob);
+    return in instanceof VerifyingInputStream v && v.checks(blob) ? in : new VerifyingInputStream(in, name, blob);
   }
 
   public List<Descriptor> layers() {

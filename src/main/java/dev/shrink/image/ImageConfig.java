@@ -10,6 +10,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** A read view of an image config (the OCI/Docker "container config" JSON), kept whole for rewriting. */
 public final class ImageConfig {
+  /** The largest config (or layout index.json, or docker-archive manifest.json) read from any transport. */
+  public static final int MAX_BYTES = 32 << 20;
+
   private final ObjectNode root;
 
   private ImageConfig(ObjectNode root) {

@@ -18,13 +18,17 @@ public record Index(String mediaType, List<Descriptor> manifests) {
     return MediaTypes.isIndex(node.path("mediaType").asString("")) || node.has("manifests");
   }
 
+  /** How deep indexes may nest (an index naming an index naming ...) before a reader gives up. */
+  public static final int MAX_DEPTH = 4;
+
   /**
-   * The manifest for a platform. An entry without a platform matches only when it is the one
-   * image manifest in the index. Attestation manifests (platform unknown/unknown) are ignored.
+   * The manifest for a platform, or a nested index to look in next. An entry without a platform
+   * matches only when it is the one image or index entry in the index. Attestation manifests
+   * (platform unknown/unknown) are ignored.
    */
   public Descriptor select(Platform platform, String what) {
     List<Descriptor> images = manifests.stream()
-        .filter(d -> MediaTypes.isManifest(d.mediaType()) || d.mediaType().isEmpty())
+        .filter(d -> MediaTypes.isManifest(d.mediaType()) || MediaTypes.isIndex(d.mediaType()) || d.mediaType().isEmpty())
         .filter(d -> d.platform() == null || !"unknown".equals(d.platform().os()))
         .toList();
     for (Descriptor d : images) {

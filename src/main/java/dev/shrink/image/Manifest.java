@@ -8,6 +8,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** An image manifest (OCI or Docker v2 schema 2): a config and ordered layers. */
 public record Manifest(String mediaType, Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
+  /** The largest manifest (or index fetched as one) read from any transport, as containerd bounds them. */
+  public static final int MAX_BYTES = 4 << 20;
+
   public Manifest {
     layers = List.copyOf(layers);
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);

@@ -1,12 +1,13 @@
 package dev.shrink.inspect;
 
 import dev.shrink.image.Descriptor;
+import dev.shrink.image.BlobMismatchException;
 import dev.shrink.image.Image;
+import dev.shrink.image.ImageException;
 import dev.shrink.image.ImageConfig;
-import dev.shrink.layer.Compression;
+import dev.shrink.layer.LayerReader;
 import dev.shrink.layer.LayerException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,21 +35,24 @@ public record ImageSummary(ImageConfig config, List<LayerSize> layers, long file
   public static ImageSummary of(Image image, int top) throws IOException {
     Map<String, Long> files = new HashMap<>();
     List<LayerSize> layers = new ArrayList<>();
-    for (Descriptor layer : image.layers()) {
-      String current = null;
-      long entries = 0;
-      try (InputStream blob = image.open(layer);
-          CountingInput counted = new CountingInput(Compression.uncompressed(blob));
-          TarArchiveInputStream tar = new TarArchiveInputStream(counted)) {
-        for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-          current = e.getName();
-          entries++;
-          apply(files, e);
-        }
-        counted.transferTo(java.io.OutputStream.nullOutputStream());
-        layers.add(new LayerSize(layer, counted.count, entries));
+    for (int i = 0; i < image.layers().size(); i++) {
+      Descriptor layer = image.layers().get(i);
+      String[] current = {null};
+      long[] entries = {0};
+      try {
+        long size = LayerReader.read(image, i, in -> {
+          TarArchiveInputStream tar = new TarArchiveInputStream(in);
+          for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+            current[0] = e.getName();
+            entries[0]++;
+            apply(files, e);
+          }
+        });
+        layers.add(new LayerSize(layer, size, entries[0]));
+      } catch (ImageException | BlobMismatchException e) {
+        throw e;
       } catch (IOException | RuntimeException e) {
-        throw new LayerException(image.name(), layer.digest(), current, String.valueOf(e.getMessage()), e);
+        throw new LayerException(image.name(), layer.digest(), current[0], String.valueOf(e.getMessage()), e);
       }
     }
     List<FileSize> largest = files.entrySet().stream()
@@ -74,31 +78,4 @@ public record ImageSummary(ImageConfig config, List<LayerSize> layers, long file
       files.remove(path);
     }
   }
-
-  private static final class CountingInput extends java.io.FilterInputStream {
-    long count;
-
-    CountingInput(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        count += n;
-      }
-      return n;
-    }
-  }
-
 }

@@ -9,7 +9,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.zip.GZIPInputStream;
 
 /** Layer compressions: what a blob is (by its first bytes, as engines do) and how to (un)wrap it. */
 public enum Compression {
@@ -44,11 +43,11 @@ public enum Compression {
     return NONE;
   }
 
-  /** The uncompressed tar stream of a layer blob, whatever its compression. */
+  /** The uncompressed tar stream of a layer blob, whatever its compression; gzip is read strictly ({@link GzipReader}). */
   public static InputStream uncompressed(InputStream blob) throws IOException {
     InputStream in = blob.markSupported() ? blob : new BufferedInputStream(blob, 1 << 16);
     return switch (detect(in)) {
-      case GZIP -> new GZIPInputStream(in, 1 << 16);
+      case GZIP -> new GzipReader(in);
       case ZSTD -> new ZstdInputStream(in);
       case NONE -> in;
     };

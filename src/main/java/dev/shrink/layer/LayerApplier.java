@@ -1,7 +1,6 @@
 package dev.shrink.layer;
 
 import dev.shrink.fs.RootFs;
-import dev.shrink.image.Descriptor;
 import dev.shrink.image.Image;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,13 +38,12 @@ public final class LayerApplier {
     this.root = new RootFs(dir);
   }
 
-  /** Unpacks every layer of an image into the directory. */
+  /** Unpacks every layer of an image into the directory, each checked to its last byte ({@link LayerReader}). */
   public static RootFs unpack(Image image, Path dir) throws IOException {
     LayerApplier applier = new LayerApplier(dir);
-    for (Descriptor layer : image.layers()) {
-      try (InputStream blob = image.open(layer)) {
-        applier.apply(blob, image.name(), layer.digest());
-      }
+    for (int i = 0; i < image.layers().size(); i++) {
+      String digest = image.layers().get(i).digest();
+      LayerReader.read(image, i, tar -> applier.apply(() -> tar, image.name(), digest));
     }
     return applier.root;
   }
@@ -55,11 +53,23 @@ public final class LayerApplier {
     return skippedSpecial;
   }
 
-  /** Applies one layer blob (gzip, zstd or plain tar). */
+  /** Applies one layer blob (gzip, zstd or plain tar), unchecked: {@link #unpack} checks each against its image. */
   public void apply(InputStream blob, String image, String layer) {
+    apply(() -> Compression.uncompressed(blob), image, layer);
+  }
+
+  /** Where a layer's uncompressed tar comes from. */
+  @FunctionalInterface
+  private interface TarSource {
+    InputStream open() throws IOException;
+  }
+
+  /** Applies one uncompressed layer tar; reading stops at its end marker. */
+  private void apply(TarSource source, String image, String layer) {
     String current = null;
     Set<String> created = new HashSet<>();
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(Compression.uncompressed(blob))) {
+    try {
+      TarArchiveInputStream tar = new TarArchiveInputStream(source.open());
       for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
         current = e.getName();
         applyEntry(e, tar, created);
@@ -87,6 +97,10 @@ public final class LayerApplier {
       return;
     }
     if (base.startsWith(WHITEOUT)) {
+      String gone = base.substring(WHITEOUT.length());
+      if (gone.isEmpty() || gone.equals(".") || gone.equals("..")) {
+        throw new IOException("whiteout '" + base + "' names no file (it would remove its own directory)");
+      }
       resolveDir(parentPath).ifPresent(dir -> deleteNoFollow(root.host(child(dir, base.substring(WHITEOUT.length())))));
       return;
     }

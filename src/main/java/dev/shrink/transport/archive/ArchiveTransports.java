@@ -2,15 +2,18 @@ package dev.shrink.transport.archive;
 
 import dev.shrink.image.Descriptor;
 import dev.shrink.image.Image;
+import dev.shrink.image.ImageConfig;
 import dev.shrink.image.ImageException;
 import dev.shrink.image.Index;
 import dev.shrink.layer.LayerCompression;
 import dev.shrink.transport.Transport;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /** The file transports: {@code docker-archive:PATH[:NAME:TAG]}, {@code oci:DIR[:TAG]}, {@code oci-archive:PATH[:TAG]}. */
@@ -34,12 +37,6 @@ public final class ArchiveTransports {
     return path;
   }
 
-  private static boolean isEmpty(Path dir) throws IOException {
-    try (java.util.stream.Stream<Path> list = Files.list(dir)) {
-      return list.findAny().isEmpty();
-    }
-  }
-
   public static final class DockerArchiveTransport implements Transport {
     @Override
     public String name() {
@@ -56,7 +53,7 @@ public final class ArchiveTransports {
     @Override
     public void write(Image image, String spec, TransportOptions options) throws IOException {
       Spec s = Spec.parse(spec);
-      try (TarTreeWriter out = new TarTreeWriter(s.path())) {
+      try (TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
         DockerArchive.write(out, image, options.format(), s.ref());
         out.commit();
       }
@@ -80,7 +77,7 @@ public final class ArchiveTransports {
     public void write(Image image, String spec, TransportOptions options) throws IOException {
       Spec s = Spec.parse(spec);
       LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
-        try (TarTreeWriter out = new TarTreeWriter(s.path())) {
+        try (TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
           OciLayout.write(out, compressed, options.format(), s.ref(), List.of());
           out.commit();
         }
@@ -89,6 +86,9 @@ public final class ArchiveTransports {
   }
 
   public static final class OciDirTransport implements Transport {
+    /** The file in a layout that writers lock; it stays (removing a lock file races with the next writer). */
+    static final String LOCK = "index.json.lock";
+
     @Override
     public String name() {
       return "oci";
@@ -104,25 +104,45 @@ public final class ArchiveTransports {
       return OciLayout.read(new DirTree(s.path()), s.ref(), options.platform(), name);
     }
 
+    /**
+     * Adds the image to the layout (creating it when missing). Writers into one layout take turns
+     * on {@link #LOCK}, held from reading index.json to replacing it, so no writer's tag is lost.
+     */
     @Override
     public void write(Image image, String spec, TransportOptions options) throws IOException {
       Spec s = Spec.parse(spec);
       String name = name() + ":" + spec;
-      List<Descriptor> others = List.of();
-      if (Files.exists(s.path(), LinkOption.NOFOLLOW_LINKS)) {
-        if (Files.exists(s.path().resolve("index.json"))) {
-          others = Index.parse(Files.readAllBytes(s.path().resolve("index.json")), name + " index.json").manifests();
-        } else if (!Files.isDirectory(s.path()) || !isEmpty(s.path())) {
-          throw new ImageException(name + ": exists and is not an OCI layout; refusing to write into it");
-        }
+      if (Files.exists(s.path(), LinkOption.NOFOLLOW_LINKS) && !isLayout(s.path())) {
+        throw new ImageException(name + ": exists and is not an OCI layout; refusing to write into it");
       }
-      List<Descriptor> existing = others;
       LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
-        try (DirTreeWriter out = new DirTreeWriter(s.path())) {
-          OciLayout.write(out, compressed, options.format(), s.ref(), existing);
+        try (DirTreeWriter out = new DirTreeWriter(s.path());
+            FileChannel lockFile = FileChannel.open(s.path().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          lockFile.lock(); // held until the channel closes
+          Path index = s.path().resolve("index.json");
+          List<Descriptor> others = List.of();
+          if (Files.exists(index)) {
+            try (DirTree tree = new DirTree(s.path())) {
+              others = Index.parse(tree.read("index.json", ImageConfig.MAX_BYTES, name + " index.json"), name + " index.json").manifests();
+            }
+          }
+          OciLayout.write(out, compressed, options.format(), s.ref(), others);
           out.commit();
         }
       });
+    }
+
+    /** A layout, an empty directory, or one that holds nothing but the lock a write left. */
+    private static boolean isLayout(Path dir) throws IOException {
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+      if (Files.exists(dir.resolve("index.json"))) {
+        return true;
+      }
+      try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+        return list.allMatch(p -> p.getFileName().toString().equals(LOCK));
+      }
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.shrink.transport.archive;
 
-import dev.shrink.image.Descriptor;
 import dev.shrink.layer.TempFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +31,7 @@ final class DirTreeWriter implements TreeWriter {
   }
 
   @Override
-  public void put(String name, long size, InputStream in, Descriptor expected) throws IOException {
+  public void put(String name, long size, InputStream in) throws IOException {
     Path target = dir.resolve(name).normalize();
     if (!target.startsWith(dir)) {
       throw new IOException("'" + name + "' points outside " + dir);
@@ -41,7 +40,7 @@ final class DirTreeWriter implements TreeWriter {
     Path temp = Files.createTempFile(target.getParent(), ".partial-", "");
     try {
       try (OutputStream out = Files.newOutputStream(temp)) {
-        TreeWriter.copyChecked(in, out, name, size, expected);
+        TreeWriter.copyChecked(in, out, name, size);
       }
       Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

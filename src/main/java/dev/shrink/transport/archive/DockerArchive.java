@@ -3,6 +3,7 @@ package dev.shrink.transport.archive;
 import dev.shrink.image.Descriptor;
 import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
+import dev.shrink.image.ImageConfig;
 import dev.shrink.image.ImageException;
 import dev.shrink.image.Json;
 import dev.shrink.image.Manifest;
@@ -33,16 +34,18 @@ final class DockerArchive {
       if (!tree.exists("manifest.json")) {
         throw new ImageException(name + " is not a docker archive: it has no manifest.json");
       }
-      JsonNode list = Json.MAPPER.readTree(tree.read("manifest.json"));
+      JsonNode list = parse(tree.read("manifest.json", ImageConfig.MAX_BYTES, name + " manifest.json"), name);
       JsonNode chosen = choose(list, ref, name);
-      byte[] config = tree.read(chosen.path("Config").asString());
+      String configPath = file(tree, chosen.path("Config"), "Config", name);
+      byte[] config = tree.read(configPath, ImageConfig.MAX_BYTES, name + " config " + configPath);
+      JsonNode layerList = chosen.path("Layers");
+      if (!layerList.isArray()) {
+        throw new ImageException(name + ": manifest.json's \"Layers\" is not a list of layer files");
+      }
       Map<String, String> paths = new HashMap<>();
       List<Descriptor> layers = new ArrayList<>();
-      for (JsonNode layer : chosen.path("Layers").values()) {
-        String path = layer.asString();
-        if (!tree.exists(path)) {
-          throw new ImageException(name + " lacks layer file " + path);
-        }
+      for (JsonNode layer : layerList.values()) {
+        String path = file(tree, layer, "Layers", name);
         Compression compression;
         String digest;
         long size;
@@ -69,6 +72,27 @@ final class DockerArchive {
       tree.close();
       throw e;
     }
+  }
+
+  private static JsonNode parse(byte[] json, String name) {
+    try {
+      return Json.MAPPER.readTree(json);
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new ImageException(name + ": manifest.json is not valid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** A file the archive must hold, named by a string in manifest.json's {@code field}. */
+  private static String file(Tree tree, JsonNode value, String field, String name) {
+    if (!value.isString() || value.asString().isEmpty()) {
+      throw new ImageException(name + ": manifest.json's \"" + field + "\" has " + (value.isMissingNode() ? "nothing" : value) + ", not a file name");
+    }
+    String path = value.asString();
+    if (!tree.exists(path)) {
+      throw new ImageException(name + " lacks the " + ("Config".equals(field) ? "config" : "layer") + " file " + path
+          + " that manifest.json names");
+    }
+    return path;
   }
 
   private static JsonNode choose(JsonNode list, String ref, String name) {

@@ -3,6 +3,7 @@ package dev.shrink.transport.archive;
 import dev.shrink.image.Descriptor;
 import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
+import dev.shrink.image.ImageConfig;
 import dev.shrink.image.ImageException;
 import dev.shrink.image.Index;
 import dev.shrink.image.Json;
@@ -34,16 +35,19 @@ final class OciLayout {
       if (!tree.exists("index.json")) {
         throw new ImageException(name + " is not an OCI layout: it has no index.json");
       }
-      Index index = Index.parse(tree.read("index.json"), name + " index.json");
+      Index index = Index.parse(tree.read("index.json", ImageConfig.MAX_BYTES, name + " index.json"), name + " index.json");
       Descriptor top = pick(index.manifests(), tag, name);
-      byte[] raw = blob(tree, top, name);
-      if (MediaTypes.isIndex(top.mediaType()) || Index.isIndex(raw, name + " manifest " + top.digest())) {
-        top = Index.parse(raw, name + " index " + top.digest()).select(platform, name);
-        raw = blob(tree, top, name);
+      byte[] raw = blob(tree, top, Manifest.MAX_BYTES, name);
+      for (int depth = 0; MediaTypes.isIndex(top.mediaType()) || Index.isIndex(raw, name + " manifest " + top.digest()); depth++) {
+        if (depth == Index.MAX_DEPTH) {
+          throw new ImageException(name + ": indexes nest deeper than " + Index.MAX_DEPTH + " levels at " + top.digest());
+        }
+        top = Index.parse(raw, name + " index " + top.digest()).select(platform, name + " index " + top.digest());
+        raw = blob(tree, top, Manifest.MAX_BYTES, name);
       }
       Manifest manifest = Manifest.parse(raw, name + " manifest " + top.digest());
-      byte[] config = blob(tree, manifest.config(), name);
-      return Image.of(name, manifest, raw, config, d -> tree.open(blobPath(d.digest())), tree);
+      byte[] config = blob(tree, manifest.config(), ImageConfig.MAX_BYTES, name);
+      return Image.of(name, manifest, raw, config, d -> tree.open(existing(tree, d, name)), tree);
     } catch (IOException | RuntimeException e) {
       tree.close();
       throw e;
@@ -65,14 +69,28 @@ final class OciLayout {
     return manifests.stream().map(d -> d.annotations().getOrDefault(REF_NAME, d.digest())).toList();
   }
 
-  private static byte[] blob(Tree tree, Descriptor d, String name) throws IOException {
+  /** The path of a blob the layout must hold. */
+  private static String existing(Tree tree, Descriptor d, String name) {
     String path = blobPath(d.digest());
     if (!tree.exists(path)) {
-      throw new ImageException(name + " lacks blob " + d.digest());
+      throw new ImageException(name + " lacks blob " + d.digest() + " (" + path + ")");
     }
-    byte[] bytes = tree.read(path);
-    if (!Digest.of(bytes).equals(d.digest())) {
-      throw new ImageException(name + ": blob " + d.digest() + " does not match its digest");
+    return path;
+  }
+
+  /** A small blob (a manifest, index or config) read whole and checked against its descriptor. */
+  private static byte[] blob(Tree tree, Descriptor d, int max, String name) throws IOException {
+    if (d.size() > max) {
+      throw new ImageException(name + ": blob " + d.digest() + " is " + d.size() + " bytes, more than the "
+          + (max >> 20) + " MiB a manifest, index or config may have");
+    }
+    byte[] bytes = tree.read(existing(tree, d, name), max, name + " blob " + d.digest());
+    String actual = Digest.of(bytes);
+    if (!actual.equals(d.digest())) {
+      throw new ImageException(name + ": blob " + d.digest() + " does not match its digest: its content is " + actual);
+    }
+    if (d.size() >= 0 && d.size() != bytes.length) {
+      throw new ImageException(name + ": blob " + d.digest() + " has " + bytes.length + " bytes, not the " + d.size() + " its descriptor names");
     }
     return bytes;
   }
@@ -87,7 +105,7 @@ final class OciLayout {
       String path = blobPath(layer.digest());
       if (!out.has(path)) {
         try (InputStream in = image.open(layer)) {
-          out.put(path, layer.size(), in, layer);
+          out.put(path, layer.size(), in);
         }
       }
     }

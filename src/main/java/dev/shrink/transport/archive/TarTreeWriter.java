@@ -1,11 +1,13 @@
 package dev.shrink.transport.archive;
 
-import dev.shrink.image.Descriptor;
+import dev.shrink.image.ImageException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
@@ -15,22 +17,29 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * Writes an archive into a temp file beside the destination and renames it into place on commit;
- * entries carry fixed metadata so the same content always gives the same bytes.
+ * Writes an archive into a temp file beside the destination and moves it into place on commit;
+ * entries carry fixed metadata so the same content always gives the same bytes. An existing
+ * destination is replaced only when asked to; otherwise it is refused up front and, should one
+ * appear meanwhile, at commit (a hard link, which never replaces).
  */
 final class TarTreeWriter implements TreeWriter {
   private final Path target;
   private final Path temp;
+  private final boolean overwrite;
   private final TarArchiveOutputStream tar;
   private final Set<String> names = new HashSet<>();
   private final Set<String> dirs = new HashSet<>();
   private boolean committed;
 
-  TarTreeWriter(Path target) throws IOException {
+  TarTreeWriter(Path target, boolean overwrite) throws IOException {
     this.target = target.toAbsolutePath().normalize();
+    this.overwrite = overwrite;
     Path parent = this.target.getParent();
     if (!Files.isDirectory(parent)) {
       throw new IOException("directory " + parent + " does not exist");
+    }
+    if (!overwrite && Files.exists(this.target, LinkOption.NOFOLLOW_LINKS)) {
+      throw exists();
     }
     this.temp = Files.createTempFile(parent, "." + this.target.getFileName() + ".partial-", "");
     OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
@@ -45,7 +54,7 @@ final class TarTreeWriter implements TreeWriter {
   }
 
   @Override
-  public void put(String name, long size, InputStream in, Descriptor expected) throws IOException {
+  public void put(String name, long size, InputStream in) throws IOException {
     int slash = name.lastIndexOf('/');
     if (slash > 0) {
       directory(name.substring(0, slash));
@@ -53,7 +62,7 @@ final class TarTreeWriter implements TreeWriter {
     TarArchiveEntry e = entry(name, TarConstants.LF_NORMAL, 0644);
     e.setSize(size);
     tar.putArchiveEntry(e);
-    TreeWriter.copyChecked(in, tar, name, size, expected);
+    TreeWriter.copyChecked(in, tar, name, size);
     tar.closeArchiveEntry();
     names.add(name);
   }
@@ -85,8 +94,21 @@ final class TarTreeWriter implements TreeWriter {
     tar.finish();
     tar.close();
     Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    if (overwrite) {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        throw exists();
+      }
+      Files.delete(temp);
+    }
     committed = true;
+  }
+
+  private ImageException exists() {
+    return new ImageException(target + " exists; refusing to replace it (--overwrite replaces it)");
   }
 
   @Override

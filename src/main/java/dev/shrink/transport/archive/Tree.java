@@ -1,5 +1,6 @@
 package dev.shrink.transport.archive;
 
+import dev.shrink.image.ImageException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -9,9 +10,14 @@ interface Tree extends AutoCloseable {
 
   InputStream open(String name) throws IOException;
 
-  default byte[] read(String name) throws IOException {
+  /** A whole file of at most {@code max} bytes; {@code what} names it in the error for a larger one. */
+  default byte[] read(String name, int max, String what) throws IOException {
     try (InputStream in = open(name)) {
-      return in.readAllBytes();
+      byte[] bytes = in.readNBytes(max + 1);
+      if (bytes.length > max) {
+        throw new ImageException(what + " is larger than " + (max >> 20) + " MiB; refusing to read it");
+      }
+      return bytes;
     }
   }
 

@@ -1,7 +1,5 @@
 package dev.shrink.transport.archive;
 
-import dev.shrink.image.CountingDigestStream;
-import dev.shrink.image.Descriptor;
 import dev.shrink.image.ImageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +9,14 @@ import java.io.OutputStream;
 interface TreeWriter extends AutoCloseable {
   boolean has(String name);
 
-  /** Writes a file of a known size; for a blob, {@code expected} is checked while it streams. */
-  void put(String name, long size, InputStream in, Descriptor expected) throws IOException;
+  /**
+   * Writes a file of a known size. A blob comes from {@link dev.shrink.image.Image#open}, which
+   * checks its digest as it streams: a wrong one fails before the write is committed.
+   */
+  void put(String name, long size, InputStream in) throws IOException;
 
   default void put(String name, byte[] bytes) throws IOException {
-    put(name, bytes.length, new java.io.ByteArrayInputStream(bytes), null);
+    put(name, bytes.length, new java.io.ByteArrayInputStream(bytes));
   }
 
   /** Makes everything written visible at once; without it, close() leaves the destination as it was. */
@@ -24,16 +25,11 @@ interface TreeWriter extends AutoCloseable {
   @Override
   void close() throws IOException;
 
-  /** Copies {@code in} to {@code out} and checks size and digest against a descriptor. */
-  static void copyChecked(InputStream in, OutputStream out, String name, long size, Descriptor expected) throws IOException {
-    CountingDigestStream counted = new CountingDigestStream(out);
-    in.transferTo(counted);
-    counted.flush();
-    if (counted.count() != size) {
-      throw new ImageException(name + ": expected " + size + " bytes, got " + counted.count());
-    }
-    if (expected != null && !counted.digest().equals(expected.digest())) {
-      throw new ImageException(name + ": content has digest " + counted.digest() + ", expected " + expected.digest());
+  /** Copies {@code in} to {@code out}, which must take exactly {@code size} bytes. */
+  static void copyChecked(InputStream in, OutputStream out, String name, long size) throws IOException {
+    long n = in.transferTo(out);
+    if (n != size) {
+      throw new ImageException(name + ": expected " + size + " bytes, got " + n);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.shrink.transport.registry;
 
+import dev.shrink.image.BlobMismatchException;
 import dev.shrink.image.Descriptor;
 import dev.shrink.image.ImageException;
 import dev.shrink.image.Json;
@@ -35,15 +36,23 @@ final class RegistryClient {
       "application/vnd.oci.image.index.v1+json",
       "application/vnd.docker.distribution.manifest.list.v2+json");
   /** The OCI spec asks registries to accept manifests of at least 4 MiB; read no more than that. */
-  static final int MAX_MANIFEST = 4 << 20;
   private static final int MAX_ERROR_BODY = 64 << 10;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration HEADERS_TIMEOUT = Duration.ofMinutes(2);
   private static final int MAX_REDIRECTS = 5;
 
-  /** How often and how patiently to retry transient failures. */
-  record RetryPolicy(int attempts, Duration firstDelay, Duration maxDelay) {
+  /**
+   * How often and how patiently to retry transient failures.
+   *
+   * @param idle how long a blob's body may send nothing before the read fails and is retried
+   */
+  record RetryPolicy(int attempts, Duration firstDelay, Duration maxDelay, Duration idle) {
+    static final Duration IDLE = Duration.ofSeconds(60);
     static final RetryPolicy DEFAULT = new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(10));
+
+    RetryPolicy(int attempts, Duration firstDelay, Duration maxDelay) {
+      this(attempts, firstDelay, maxDelay, IDLE);
+    }
   }
 
   private final String image;
@@ -87,7 +96,7 @@ final class RegistryClient {
     return retrying(action, () -> {
       try (Response r = send(action, Request.get(repoUri("manifests/" + reference)).header("Accept", MANIFEST_ACCEPT), true)) {
         expect(action, r, 200);
-        byte[] bytes = r.readBody(MAX_MANIFEST, action);
+        byte[] bytes = r.readBody(dev.shrink.image.Manifest.MAX_BYTES, action);
         String type = r.headers.firstValue("Content-Type").map(RegistryClient::mediaType).orElse("");
         return new FetchedManifest(bytes, type, r.headers.firstValue("Docker-Content-Digest").orElse(null));
       }
@@ -130,19 +139,33 @@ final class RegistryClient {
     });
   }
 
-  /** Opens a blob's bytes (following redirects to storage); the caller closes the stream. */
-  InputStream openBlob(String digest) {
-    String action = "reading blob " + digest;
-    return retrying(action, () -> {
-      Response r = send(action, Request.get(repoUri("blobs/" + digest)), true);
+  /**
+   * Opens a blob's bytes (following redirects to storage); the caller closes the stream. A body
+   * that stalls or ends early is opened again where it stopped ({@link ResumingBlobStream}).
+   */
+  InputStream openBlob(Descriptor blob) {
+    String action = "reading blob " + blob.digest();
+    return new ResumingBlobStream(image + ": " + action, blob.size(), retry, from -> retrying(action, () -> {
+      Request request = Request.get(repoUri("blobs/" + blob.digest()));
+      if (from > 0) {
+        request.header("Range", "bytes=" + from + "-");
+      }
+      Response r = send(action, request, true);
       try {
+        if (from > 0 && r.status == 206) {
+          return r.body;
+        }
         expect(action, r, 200);
+        r.body.skipNBytes(from);
+        return r.body;
+      } catch (IOException e) {
+        r.close();
+        throw new RegistryException(image + ": " + action + ": " + describe(e), 0, e);
       } catch (RuntimeException e) {
         r.close();
         throw e;
       }
-      return r.body;
-    });
+    }));
   }
 
   /** Reads a small blob (a config) whole. */

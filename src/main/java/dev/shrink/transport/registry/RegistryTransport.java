@@ -26,8 +26,6 @@ import java.util.function.Supplier;
  * registry does not have yet, then the config, then the manifest in its exact bytes.
  */
 public final class RegistryTransport implements Transport {
-  private static final int MAX_CONFIG = 32 << 20;
-
   private final Map<String, String> env;
   private final RegistryClient.RetryPolicy retry;
 
@@ -63,24 +61,24 @@ public final class RegistryTransport implements Transport {
       RegistryClient.FetchedManifest fetched = client.getManifest(ref.reference());
       checkDigest(name, ref.reference(), fetched);
       byte[] bytes = fetched.bytes();
-      if (isIndex(fetched, name)) {
-        Platform platform = options.platform() == null ? Platform.LINUX_AMD64 : options.platform();
+      Platform platform = options.platform() == null ? Platform.LINUX_AMD64 : options.platform();
+      for (int depth = 0; isIndex(fetched, name); depth++) {
+        if (depth == Index.MAX_DEPTH) {
+          throw new ImageException(name + ": indexes nest deeper than " + Index.MAX_DEPTH + " levels");
+        }
         Descriptor chosen = Index.parse(bytes, name + " index").select(platform, name);
         fetched = client.getManifest(chosen.digest());
         checkDigest(name, chosen.digest(), fetched);
         bytes = fetched.bytes();
-        if (isIndex(fetched, name)) {
-          throw new ImageException(name + ": the index entry for " + platform + " is itself an index; nested indexes are not supported");
-        }
       }
       Manifest manifest = Manifest.parse(bytes, name + " manifest");
-      byte[] config = client.getBlob(manifest.config().digest(), MAX_CONFIG);
+      byte[] config = client.getBlob(manifest.config().digest(), dev.shrink.image.ImageConfig.MAX_BYTES);
       String configDigest = Digest.of(config);
       if (!configDigest.equals(manifest.config().digest())) {
         throw new ImageException(name + ": config blob " + manifest.config().digest() + " does not match its digest: its content is " + configDigest);
       }
       return Image.of(name, manifest, bytes, config,
-          blob -> new VerifyingInputStream(client.openBlob(blob.digest()), name, blob), null);
+          client::openBlob, null);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -147,7 +145,7 @@ public final class RegistryTransport implements Transport {
 
   private static InputStream open(Image image, Descriptor blob) {
     try {
-      return new VerifyingInputStream(image.open(blob), image.name(), blob);
+      return image.open(blob);
     } catch (IOException e) {
       throw new UncheckedIOException(image.name() + ": cannot open blob " + blob.digest() + ": " + e.getMessage(), e);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.shrink.image.Descriptor;
 import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.image.ManifestFormat;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Transient failures are retried, others are not: a proxy in front of the real registry answers
@@ -43,6 +47,7 @@ class RegistryRetryTest {
   volatile String faultMethod;
   volatile String faultPathPart;
   volatile int faultStatus;
+  volatile String bodyFault;
   final AtomicInteger faultsLeft = new AtomicInteger();
 
   @TempDir Path tmp;
@@ -73,7 +78,14 @@ class RegistryRetryTest {
     faultMethod = method;
     faultPathPart = pathPart;
     faultStatus = status;
+    bodyFault = null;
     faultsLeft.set(times);
+  }
+
+  /** GETs of {@code pathPart} send the headers and half the body, then close ("short") or go quiet ("stall"). */
+  void failBody(String pathPart, String kind, int times) {
+    fail("GET", pathPart, 200, times);
+    bodyFault = kind;
   }
 
   void handle(HttpExchange ex) throws IOException {
@@ -81,7 +93,13 @@ class RegistryRetryTest {
     String path = ex.getRequestURI().getRawPath();
     byte[] body = ex.getRequestBody().readAllBytes();
     boolean fault = method.equals(faultMethod) && path.contains(faultPathPart) && faultsLeft.getAndDecrement() > 0;
-    seen.add(method + " " + path + (fault ? " -> " + faultStatus : ""));
+    String kind = bodyFault;
+    String range = ex.getRequestHeaders().containsKey("Range") ? " (" + ex.getRequestHeaders().getFirst("Range") + ")" : "";
+    seen.add(method + " " + path + range + (fault ? " -> " + (kind != null ? kind : faultStatus) : ""));
+    if (fault && kind != null) {
+      halfABody(ex, kind);
+      return;
+    }
     if (fault) {
       byte[] err = ("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected " + faultStatus + "\"}]}").getBytes(StandardCharsets.UTF_8);
       if (faultStatus == 429 || faultStatus == 503) {
@@ -120,8 +138,32 @@ class RegistryRetryTest {
     ex.close();
   }
 
+  private void halfABody(HttpExchange ex, String kind) throws IOException {
+    HttpResponse<byte[]> r;
+    try {
+      r = upstream.send(HttpRequest.newBuilder(URI.create(registry.url() + ex.getRequestURI())).build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      throw new IOException(e);
+    }
+    byte[] all = r.body();
+    ex.sendResponseHeaders(200, all.length);
+    try {
+      ex.getResponseBody().write(all, 0, all.length / 2);
+      ex.getResponseBody().flush();
+      if (kind.equals("stall")) {
+        Thread.sleep(3000);
+      }
+      ex.close();
+    } catch (IOException | InterruptedException e) {
+      // the client gave up on this answer, as it should
+    }
+  }
+
+  /** Retries fast, and gives up on a body that sends nothing for 300 ms. */
+  static final RegistryClient.RetryPolicy IMPATIENT = new RegistryClient.RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMillis(300));
+
   RegistryTransport transport() {
-    return new RegistryTransport(Map.of("PATH", "/usr/bin:/bin", "HOME", tmp.resolve("home").toString()), RegistryTransportTest.FAST);
+    return new RegistryTransport(Map.of("PATH", "/usr/bin:/bin", "HOME", tmp.resolve("home").toString()), IMPATIENT);
   }
 
   TransportOptions options() {
@@ -180,5 +222,36 @@ class RegistryRetryTest {
         .isInstanceOf(RegistryException.class)
         .hasMessageContaining(": 400 ");
     assertThat(count("GET /v2/retry/bad/manifests/1")).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"short", "stall"})
+  void aBlobBodyThatEndsEarlyOrStallsIsResumedWhereItStopped(String kind) throws Exception {
+    TestImage t = TestImage.twoLayers("amd64", "body-" + kind);
+    transport().write(t.image("test"), host() + "/retry/body:1", options());
+    Descriptor layer = t.layers.get(1);
+    failBody("/blobs/" + layer.digest(), kind, 2);
+    try (Image back = transport().read(host() + "/retry/body:1", options())) {
+      assertThat(back.open(layer).readAllBytes()).isEqualTo(t.blobs.get(layer.digest()));
+    }
+    long half = layer.size() / 2;
+    assertThat(seen).filteredOn(s -> s.startsWith("GET /v2/retry/body/blobs/" + layer.digest())).containsExactly(
+        "GET /v2/retry/body/blobs/" + layer.digest() + " -> " + kind,
+        "GET /v2/retry/body/blobs/" + layer.digest() + " (bytes=" + half + "-) -> " + kind,
+        "GET /v2/retry/body/blobs/" + layer.digest() + " (bytes=" + half + "-)");
+  }
+
+  @Test
+  void aBlobBodyThatKeepsBreakingFailsNamingTheBlob() throws Exception {
+    TestImage t = TestImage.twoLayers("amd64", "body-broken");
+    transport().write(t.image("test"), host() + "/retry/broken:1", options());
+    Descriptor layer = t.layers.get(1);
+    failBody("/blobs/" + layer.digest(), "short", 100);
+    try (Image back = transport().read(host() + "/retry/broken:1", options())) {
+      assertThatThrownBy(() -> back.open(layer).readAllBytes())
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("docker://" + host() + "/retry/broken:1: reading blob " + layer.digest() + ": ")
+          .hasMessageContaining("gave up after " + IMPATIENT.attempts() + " attempts");
+    }
   }
 }

@@ -321,6 +321,32 @@ class RegistryTransportTest {
     }
   }
 
+  /** An index whose one entry is an index (no platform) that names the image: followed, as in oci: layouts. */
+  @Test
+  void followsAnIndexInsideAnIndex() throws Exception {
+    TestImage amd = TestImage.twoLayers("amd64", "nested-amd");
+    Image image = amd.image("amd");
+    byte[] manifest = image.manifestBytes(ManifestFormat.OCI);
+    transport().write(image, registry.host() + "/shrink/nested@" + Digest.of(manifest), options());
+    String inner = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
+        + entry(MediaTypes.OCI_MANIFEST, manifest, "amd64", null) + "]}";
+    byte[] innerBytes = inner.getBytes(StandardCharsets.UTF_8);
+    String outer = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[{\"mediaType\":\""
+        + MediaTypes.OCI_INDEX + "\",\"digest\":\"" + Digest.of(innerBytes) + "\",\"size\":" + innerBytes.length + "}]}";
+    for (String[] put : List.of(new String[] {Digest.of(innerBytes), inner}, new String[] {"nested", outer})) {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(registry.url() + "/v2/shrink/nested/manifests/" + put[0]))
+              .header("Content-Type", MediaTypes.OCI_INDEX)
+              .PUT(HttpRequest.BodyPublishers.ofString(put[1])).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+    try (Image back = transport().read(registry.host() + "/shrink/nested:nested", options())) {
+      assertThat(back.manifestBytes(ManifestFormat.OCI)).isEqualTo(manifest);
+      assertThat(readAll(back, back.layers().get(1))).isEqualTo(amd.blobs.get(back.layers().get(1).digest()));
+    }
+  }
+
   @Test
   void errorsNameTheImageAndTheRegistrysAnswer() throws Exception {
     String spec = registry.host() + "/shrink/absent:1";
