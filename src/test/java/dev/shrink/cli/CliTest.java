@@ -2,8 +2,8 @@ package dev.shrink.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shrink.testing.ShrinkCli;
-import dev.shrink.testing.ShrinkCli.Run;
+import dev.shrink.testing.Cli;
+import dev.shrink.testing.Cli.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,13 +17,13 @@ class CliTest {
   @TempDir Path tmp;
 
   static Run run(String... args) {
-    return ShrinkCli.run(args);
+    return Cli.run(args);
   }
 
   @Test
   void versionPrintsTheProjectVersion() {
     Run r = run("--version");
-    assertThat(r.code()).isZero();
+    assertThat(r.exit()).isZero();
     assertThat(r.out()).matches("shrink \\d+\\.\\d+\\.\\d+.*\\s*");
   }
 
@@ -31,7 +31,7 @@ class CliTest {
   @ValueSource(strings = {"copy", "inspect", "unpack", "minify", "build", "verify"})
   void everyCommandHasHelp(String command) {
     Run r = run(command, "--help");
-    assertThat(r.code()).isZero();
+    assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("Usage: shrink " + command);
     assertThat(r.err()).as("picocli's warnings, e.g. an unescaped %% in a description").isEmpty();
   }
@@ -39,16 +39,16 @@ class CliTest {
   @Test
   void unknownTransportIsBadUsageNamingTheInput() {
     Run r = run("copy", "nosuch:thing", "oci:" + tmp.resolve("out"));
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("'nosuch:thing'").contains("docker-archive:").contains("--help");
     assertThat(tmp.resolve("out")).doesNotExist();
   }
 
   @Test
   void missingArgumentIsBadUsage() {
-    assertThat(run("copy", "oci:x").code()).isEqualTo(2);
-    assertThat(run().code()).isEqualTo(2);
-    assertThat(run("copy", "--format", "v1", "oci:a", "oci:b").code()).isEqualTo(2);
+    assertThat(run("copy", "oci:x").exit()).isEqualTo(2);
+    assertThat(run().exit()).isEqualTo(2);
+    assertThat(run("copy", "--format", "v1", "oci:a", "oci:b").exit()).isEqualTo(2);
   }
 
   @Test
@@ -58,10 +58,10 @@ class CliTest {
       List<String> argv = new java.util.ArrayList<>(List.of("minify", "docker-archive:" + tmp.resolve("missing.tar"), "docker-archive:" + dest));
       argv.addAll(List.of(args));
       Run r = run(argv.toArray(String[]::new));
-      assertThat(r.code()).as("%s", argv).isEqualTo(2);
+      assertThat(r.exit()).as("%s", argv).isEqualTo(2);
       assertThat(r.err()).contains(args[0].startsWith("-O3") ? "-O3: the optimisation level is 0, 1 or 2" : "-O2 makes sourceless bytecode");
     }
-    assertThat(run("build", "docker-archive:" + dest, "-O2", "--keep-sources", "--", "app.py").code()).isEqualTo(2);
+    assertThat(run("build", "docker-archive:" + dest, "-O2", "--keep-sources", "--", "app.py").exit()).isEqualTo(2);
     assertThat(dest).doesNotExist();
   }
 
@@ -80,7 +80,7 @@ class CliTest {
         List.of("minify", src, dest, "--no-probe", "--probe-cmd", "--version"));
     for (List<String> argv : bad) {
       Run r = run(argv.toArray(String[]::new));
-      assertThat(r.code()).as("%s\n%s", argv, r.err()).isEqualTo(2);
+      assertThat(r.exit()).as("%s\n%s", argv, r.err()).isEqualTo(2);
       assertThat(r.err()).contains("Try 'shrink " + argv.get(0) + " --help'").doesNotContain("missing.tar");
     }
     assertThat(run("minify", src, dest, "--probe-http", "8000").err()).contains("--probe-http must be PORT:PATH, e.g. 8000:/number; got 8000");
@@ -91,7 +91,7 @@ class CliTest {
   void anUnknownCommandIsAUsageErrorEvenWithHelp() {
     for (String[] argv : new String[][] {{"why", "--help"}, {"why"}, {"help", "why"}}) {
       Run r = run(argv);
-      assertThat(r.code()).as(String.join(" ", argv)).isEqualTo(2);
+      assertThat(r.exit()).as(String.join(" ", argv)).isEqualTo(2);
       assertThat(r.out()).as("no help printed as if all was well").isEmpty();
     }
     assertThat(run("why", "--help").err()).contains("unknown command 'why'; the commands are copy, inspect, unpack, minify, build, verify");
@@ -101,7 +101,7 @@ class CliTest {
   void buildRefusesAProbeScript() {
     Path dest = tmp.resolve("dest.tar");
     Run r = run("build", "docker-archive:" + dest, "--probe-script", "8000:test.sh", "--", "app.py");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("--probe-script is for minify and verify");
     assertThat(dest).doesNotExist();
   }
@@ -110,7 +110,7 @@ class CliTest {
   void missingSourceFailsWithItsNameAndWritesNothing() {
     Path dest = tmp.resolve("dest.tar");
     Run r = run("copy", "docker-archive:" + tmp.resolve("missing.tar"), "docker-archive:" + dest);
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("docker-archive:" + tmp.resolve("missing.tar")).contains("no such file");
     assertThat(dest).doesNotExist();
   }
@@ -119,7 +119,7 @@ class CliTest {
   void aBrokenArchiveFailsAndLeavesNoHalfWrittenOutput() throws Exception {
     Path bad = Files.writeString(tmp.resolve("bad.tar"), "this is not a tar archive at all");
     Run r = run("copy", "docker-archive:" + bad, "oci-archive:" + tmp.resolve("out.tar"));
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains(bad.toString());
     try (var files = Files.list(tmp)) {
       assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("bad.tar");
@@ -133,7 +133,7 @@ class CliTest {
     Path src = tmp.resolve("src.tar");
     Files.writeString(src, "x");
     Run r = run("copy", "oci:" + dir, "oci:" + dir + ":x");
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.exit()).isEqualTo(1);
     assertThat(Files.readString(dir.resolve("precious.txt"))).isEqualTo("mine");
   }
 
@@ -142,14 +142,14 @@ class CliTest {
     String src = "docker-archive:" + tmp.resolve("missing.tar");
     String dest = "docker-archive:" + tmp.resolve("out.tar");
     Run docker = run("minify", src, dest, "--compression", "zstd", "--format", "docker");
-    assertThat(docker.code()).isEqualTo(2);
+    assertThat(docker.exit()).isEqualTo(2);
     assertThat(docker.err()).contains("--compression zstd needs an OCI manifest").contains("Docker v2 schema 2 has no zstd layer type");
     Run level = run("minify", src, dest, "--compression", "zstd", "--compression-level", "30");
-    assertThat(level.code()).isEqualTo(2);
+    assertThat(level.exit()).isEqualTo(2);
     assertThat(level.err()).contains("--compression-level 30: compression level 30: zstd takes 1 to 22");
     assertThat(run("minify", src, dest, "--compression-level", "13").err()).contains("gzip takes 0 to 12");
     Run unknown = run("build", dest, "--compression", "lz4", "--", "app.py");
-    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).contains("'lz4' is not gzip or zstd");
     assertThat(tmp.resolve("out.tar")).doesNotExist();
   }
@@ -169,11 +169,11 @@ class CliTest {
       List<String> argv = new java.util.ArrayList<>(List.of("minify", src, "docker-archive:" + tmp.resolve("out.tar")));
       argv.addAll(List.of(probe));
       Run r = run(argv.toArray(String[]::new));
-      assertThat(r.code()).as("%s: %s", argv, r.err()).isEqualTo(1);
+      assertThat(r.exit()).as("%s: %s", argv, r.err()).isEqualTo(1);
       assertThat(r.err()).contains("missing.tar");
     }
     Run last = run("verify", src, src, "--probe-cmd");
-    assertThat(last.code()).isEqualTo(2);
+    assertThat(last.exit()).isEqualTo(2);
     assertThat(last.err()).contains("Missing required parameter for option '--probe-cmd' (ARGS)");
   }
 }

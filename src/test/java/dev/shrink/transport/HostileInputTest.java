@@ -6,7 +6,7 @@ import dev.shrink.image.Digest;
 import dev.shrink.image.Json;
 import dev.shrink.image.MediaTypes;
 import dev.shrink.testing.LocalRegistry;
-import dev.shrink.testing.ShrinkCli;
+import dev.shrink.testing.Cli;
 import dev.shrink.transport.RawImage.Layer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,10 +57,10 @@ class HostileInputTest {
   }
 
   /** Runs shrink, expects it to fail with exit 1 naming each of {@code names}, with nothing changed on disk. */
-  ShrinkCli.Run refused(String[] args, String... names) throws IOException {
+  Cli.Run refused(String[] args, String... names) throws IOException {
     Map<String, String> before = snapshot();
-    ShrinkCli.Run r = ShrinkCli.run(args);
-    assertThat(r.code()).as("exit of shrink %s: %s", String.join(" ", args), r.err()).isEqualTo(1);
+    Cli.Run r = Cli.run(args);
+    assertThat(r.exit()).as("exit of shrink %s: %s", String.join(" ", args), r.err()).isEqualTo(1);
     assertThat(r.err()).startsWith("shrink: error: ").doesNotContain("\tat ").doesNotContain("Exception");
     for (String n : names) {
       assertThat(r.err()).contains(n);
@@ -154,8 +154,8 @@ class HostileInputTest {
     byte[] tar = RawImage.tar(FILES);
     byte[] blob = RawImage.concat(RawImage.gzip(Arrays.copyOfRange(tar, 0, 700)), RawImage.gzip(Arrays.copyOfRange(tar, 700, tar.length)));
     Path dir = layout(List.of(new Layer(MediaTypes.OCI_LAYER_GZIP, blob, blob.length, Digest.of(tar))));
-    ShrinkCli.Run r = ShrinkCli.run("unpack", "oci:" + dir, tmp.resolve("rootfs").toString());
-    assertThat(r.code()).as(r.err()).isZero();
+    Cli.Run r = Cli.run("unpack", "oci:" + dir, tmp.resolve("rootfs").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
     assertThat(tmp.resolve("rootfs/etc/hello.txt")).hasContent("hello");
   }
 
@@ -202,8 +202,8 @@ class HostileInputTest {
     entry.putObject("annotations").put("org.opencontainers.image.ref.name", "t");
     RawImage.writeIndex(dir, entry);
 
-    ShrinkCli.Run r = ShrinkCli.run("unpack", "oci:" + dir + ":t", tmp.resolve("rootfs").toString());
-    assertThat(r.code()).as(r.err()).isZero();
+    Cli.Run r = Cli.run("unpack", "oci:" + dir + ":t", tmp.resolve("rootfs").toString());
+    assertThat(r.exit()).as(r.err()).isZero();
     assertThat(tmp.resolve("rootfs/etc/hello.txt")).hasContent("hello");
   }
 
@@ -242,9 +242,9 @@ class HostileInputTest {
     refused(args("copy", "oci:" + dir, transport + ":" + existing), existing.toString(), "--overwrite");
     assertThat(existing).hasContent("keep me");
 
-    ShrinkCli.Run r = ShrinkCli.run("copy", "--overwrite", "oci:" + dir, transport + ":" + existing);
-    assertThat(r.code()).as(r.err()).isZero();
-    assertThat(ShrinkCli.run("unpack", transport + ":" + existing, tmp.resolve("rootfs").toString()).code()).isZero();
+    Cli.Run r = Cli.run("copy", "--overwrite", "oci:" + dir, transport + ":" + existing);
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Cli.run("unpack", transport + ":" + existing, tmp.resolve("rootfs").toString()).exit()).isZero();
     assertThat(tmp.resolve("rootfs/etc/hello.txt")).hasContent("hello");
   }
 
@@ -294,8 +294,8 @@ class HostileInputTest {
     Path dir = layout(List.of(layer, RawImage.gzipLayer(MORE)));
     try (LocalRegistry registry = LocalRegistry.start()) {
       String ref = "docker://" + registry.host() + "/hostile/trailer:1";
-      ShrinkCli.Run push = ShrinkCli.run("copy", "--tls-verify=false", "oci:" + dir, ref);
-      assertThat(push.code()).as(push.err()).isZero();
+      Cli.Run push = Cli.run("copy", "--tls-verify=false", "oci:" + dir, ref);
+      assertThat(push.exit()).as(push.err()).isZero();
       String hex = Digest.hex(Digest.of(layer.blob()));
       Path stored = registry.storage().resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
       flip(stored, 1);
