@@ -120,14 +120,16 @@ class ProbeFixturesTest {
    * Issue 15, class 4: FastAPI runs a plain {@code def} endpoint in anyio's worker thread, and the
    * first such request imports anyio's asyncio backend. The probe used to speak Java's default
    * HTTP/2 (an {@code Upgrade: h2c} request), which Debian's uvicorn answered itself with 400: the
-   * app never saw it, and the trace had nothing of the request. The probe must reach the app.
+   * app never saw it, and the trace had nothing of the request. The probe must reach the app: the
+   * trace sees the request's import look into {@code anyio/_backends} (the module itself is kept by
+   * knowledge too since anyio.json, so its own reasons cannot tell).
    */
   @Test
   void fastapiProbeReachesTheAppAndKeepsWhatItsRequestImported() throws Exception {
     JsonNode traced = minify("fastapi-debian", "probe", "--probe-http", "8000:/health", "--verify", "--repair-rounds", "0");
     assertThat(traced.path("files").values()).anySatisfy(f -> {
-      assertThat(f.path("path").asString()).isEqualTo("/usr/lib/python3/dist-packages/anyio/_backends/_asyncio.pyc");
-      assertThat(f.path("reasons").valueStream().map(r -> r.path("reason").asString())).anyMatch(r -> r.contains("probe GET /health: "));
+      assertThat(f.path("path").asString()).isEqualTo("/usr/lib/python3/dist-packages/anyio/_backends");
+      assertThat(f.path("reasons").valueStream().map(r -> r.path("reason").asString())).anyMatch(r -> r.startsWith("probe GET /health: "));
     });
     try (Podman.Container small = Podman.startDetached("localhost/shrink-test/fastapi-debian:probe", 8000, "--read-only")) {
       assertThat(small.awaitHttp("/health", java.time.Duration.ofSeconds(60))).isEqualTo(new Podman.Http(200, "application/json", "{\"status\":\"ok\"}"));
