@@ -3,6 +3,7 @@ package dev.shrink.python;
 import dev.shrink.closure.Requirement;
 import dev.shrink.elf.ElfData;
 import dev.shrink.fs.RootFs;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shrink.image.Json;
 import dev.shrink.python.PyModule.Kind;
 import dev.shrink.python.PyTokenizer.Token;
@@ -24,7 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The files a Python program needs, found statically: from the launch's main code (script,
@@ -48,6 +48,18 @@ public final class PythonClosure {
    */
   public record Result(List<Requirement> requirements, List<Missing> missing, List<String> modules, List<String> notes) {}
 
+  /** An entry of {@code python/startup.json}: a module every interpreter imports while starting. */
+  record StartupModule(String module, boolean optional, String reason) {
+    StartupModule {
+      if (module == null || reason == null || reason.isBlank()) {
+        throw new IllegalArgumentException("a start-up module needs a module and a reason");
+      }
+    }
+  }
+
+  private record Startup(@JsonProperty("_comment") String comment, List<StartupModule> modules) {}
+
+  private static final List<StartupModule> STARTUP = List.copyOf(Json.resource("/python/startup.json", Startup.class).modules());
   private static final Set<String> NOT_DATA_SUFFIXES = Set.of(".py", ".pyc", ".pyo", ".pyi", ".pyx", ".pxd", ".c", ".h");
   /** Functions and methods whose first argument is a codec name. */
   private static final Set<String> CODEC_CALLS = Set.of("encode", "decode", "lookup", "getencoder", "getdecoder",
@@ -159,10 +171,8 @@ public final class PythonClosure {
   // entry points
 
   private void startup() {
-    JsonNode data = Json.resource("/python/startup.json");
-    for (JsonNode m : data.path("modules")) {
-      require(m.get("module").asString(), new Origin("python", "interpreter start-up: " + m.get("reason").asString(), null, 0),
-          m.path("optional").asBoolean(false));
+    for (StartupModule m : STARTUP) {
+      require(m.module(), new Origin("python", "interpreter start-up: " + m.reason(), null, 0), m.optional());
     }
     if (layout.launch().mode() == Launch.Mode.MODULE) {
       require("runpy", new Origin("python", "runpy runs -m " + layout.launch().target(), null, 0), false);
