@@ -7,6 +7,7 @@ import dev.shrink.elf.ElfFile;
 import dev.shrink.elf.ElfStrip;
 import dev.shrink.elf.LibraryResolver;
 import dev.shrink.fs.RootFs;
+import dev.shrink.fs.SystemPaths;
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.Json;
@@ -49,8 +50,6 @@ import tools.jackson.databind.node.ObjectNode;
  * essentials), running as a non-root user.
  */
 public final class Minifier {
-  private static final Set<String> SYSTEM_DIRS = Set.of("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/var", "/tmp", "/root",
-      "/home", "/proc", "/sys", "/dev", "/run", "/usr/bin", "/usr/lib", "/usr/local", "/usr/share", "/usr/sbin");
   /** The analyser of paths a self-repair added (see {@code dev.shrink.repair}); no --exclude drops them. */
   public static final String REPAIR = "repair";
   private static final Pattern MODULE_ARG = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)*(:[\\w.()]+)?");
@@ -293,7 +292,7 @@ public final class Minifier {
   /** The application directory of an image: the WORKDIR, unless it is a system directory. */
   private static List<String> appDirs(String workdir) {
     String dir = RootFs.normalize(workdir);
-    return dir.equals("/") || SYSTEM_DIRS.contains(dir) ? List.of() : List.of(dir);
+    return dir.equals("/") || SystemPaths.OS_DIRS.contains(dir) ? List.of() : List.of(dir);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.shrink.minify;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
+import dev.shrink.fs.SystemPaths;
 import dev.shrink.image.ImageConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +28,6 @@ import java.util.regex.Pattern;
 public record RunCommand(List<String> argv, List<String> entrypoint, List<String> cmd, String workdir, Map<String, String> env,
     List<String> programs, List<List<String>> interpreterArgs, List<Requirement> requirements) {
 
-  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private static final Pattern SHELL_SPECIAL = Pattern.compile("[|&;<>()$`\\\\\"'*?\\[\\]#~=%{}!\\n]");
 
   /** Resolves the command of an image; {@code entrypoint}/{@code cmd} override the config when not null. */
@@ -46,7 +46,7 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
     List<Requirement> reqs = new ArrayList<>();
     String program = which(root, argv.get(0), env, workdir)
         .orElseThrow(() -> new IllegalArgumentException("the command's program '" + argv.get(0) + "' is not in the image (PATH "
-            + env.getOrDefault("PATH", DEFAULT_PATH) + ")"));
+            + env.getOrDefault("PATH", SystemPaths.DEFAULT_PATH) + ")"));
     List<String> programArgs = argv.subList(1, argv.size());
     String reason = "the command runs " + argv.get(0);
     for (int depth = 0; depth < 5; depth++) {
@@ -105,7 +105,7 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
       String path = name.startsWith("/") ? name : (workdir.endsWith("/") ? workdir : workdir + "/") + name;
       return root.isRegularFile(path) ? Optional.of(RootFs.normalize(path)) : Optional.empty();
     }
-    for (String dir : env.getOrDefault("PATH", DEFAULT_PATH).split(":")) {
+    for (String dir : env.getOrDefault("PATH", SystemPaths.DEFAULT_PATH).split(":")) {
       String candidate = (dir.isEmpty() ? workdir : dir) + "/" + name;
       if (root.isRegularFile(candidate) && root.resolve(candidate).map(r -> Files.isExecutable(root.host(r.path()))).orElse(false)) {
         return Optional.of(RootFs.normalize(candidate));
