@@ -1,6 +1,9 @@
 package dev.shrink.fs;
 
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -26,4 +29,19 @@ public final class SystemPaths {
       Stream.of("/boot", "/lib32", "/libx32", "/media", "/mnt", "/opt", "/srv", "/snap")).collect(Collectors.toUnmodifiableSet());
 
   private SystemPaths() {}
+
+  /** PATH lookup as execvp does it, inside the image. */
+  public static Optional<String> which(RootFs root, String name, Map<String, String> env, String workdir) {
+    if (name.contains("/")) {
+      String path = name.startsWith("/") ? name : (workdir.endsWith("/") ? workdir : workdir + "/") + name;
+      return root.isRegularFile(path) ? Optional.of(RootFs.normalize(path)) : Optional.empty();
+    }
+    for (String dir : env.getOrDefault("PATH", DEFAULT_PATH).split(":")) {
+      String candidate = (dir.isEmpty() ? workdir : dir) + "/" + name;
+      if (root.isRegularFile(candidate) && root.resolve(candidate).map(r -> Files.isExecutable(root.host(r.path()))).orElse(false)) {
+        return Optional.of(RootFs.normalize(candidate));
+      }
+    }
+    return Optional.empty();
+  }
 }

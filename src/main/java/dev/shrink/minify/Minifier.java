@@ -10,17 +10,13 @@ import dev.shrink.fs.RootFs;
 import dev.shrink.fs.SystemPaths;
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageConfig;
-import dev.shrink.image.Json;
 import dev.shrink.layer.Compression;
 import dev.shrink.layer.LayerApplier;
 import dev.shrink.layer.LayerEntry;
 import dev.shrink.layer.LayerWriter;
 import dev.shrink.layer.ScratchImage;
-import dev.shrink.python.Knowledge;
-import dev.shrink.python.ModuleFinder;
-import dev.shrink.python.ModuleNames;
-import dev.shrink.python.PyModule;
-import dev.shrink.python.PythonClosure;
+import dev.shrink.python.PythonAnalysis;
+import dev.shrink.python.PythonCommandLine;
 import dev.shrink.python.PythonLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -52,7 +46,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Minifier {
   /** The analyser of paths a self-repair added (see {@code dev.shrink.repair}); no --exclude drops them. */
   public static final String REPAIR = "repair";
-  private static final Pattern MODULE_ARG = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)*(:[\\w.()]+)?");
 
   /**
    * How the layers are written: their compression and level, whether ELF files lose their symbol
@@ -175,16 +168,16 @@ public final class Minifier {
 
     Set<String> modules = new TreeSet<>();
     Set<String> interpreterDirs = new TreeSet<>();
-    PythonRun python = null;
+    PythonAnalysis.Result python = null;
     for (int i = 0; i < run.programs().size(); i++) {
       String program = run.programs().get(i);
       String real = root.resolve(program).map(RootFs.Resolved::path).orElse(program);
       interpreterDirs.add(program);
       interpreterDirs.add(real);
-      if (PythonLaunch.isInterpreter(real)) {
+      if (PythonCommandLine.isInterpreter(real)) {
         List<String> appModules = host == null ? List.of() : host.appModules(root);
-        python = analysePython(root, program, run.interpreterArgs().get(i), run, files, modules, problems, appModules,
-            options, interpreterDirs);
+        python = analysePython(new PythonAnalysis.Input(root, program, run.interpreterArgs().get(i), run.env(), run.workdir(),
+            appModules, options.extraPythonFiles(), options.extra()), files, modules, problems, interpreterDirs);
         break;
       }
     }
@@ -238,8 +231,9 @@ public final class Minifier {
       dropped.putAll(unread.dropped());
     }
     if (python != null && !options.keepSources()) {
-      Set<String> frozen = python.frozenFiles(kept);
-      Sourceless.Interpreter interpreter = python.interpreter();
+      Set<String> frozen = python.frozenFiles(kept.reasons());
+      Sourceless.Interpreter interpreter = new Sourceless.Interpreter(python.interpreter(), layout.version(), layout.sysPath(),
+          python.scripts());
       for (String dir : appDirs) {
         // top-level files of the app are programs a user may start (cli.py, manage.py): their source stays
         interpreter = interpreter.withScripts(root.glob(dir + "/*.py"));
@@ -317,149 +311,19 @@ public final class Minifier {
     return out;
   }
 
-  /**
-   * What the command's interpreter is, the scripts it runs (their source stays), the files of the
-   * frozen modules it imports (3.11+: os, site, codecs, ...; only the import system's own when the
-   * command turns frozen modules off), which of them are the import system's, and the analysis'
-   * notes (imports not followed, modules not scanned).
-   */
-  private record PythonRun(String path, PythonLayout layout, Set<String> scripts, Set<String> frozen, Set<String> importSystem,
-      List<String> notes) {
-    Sourceless.Interpreter interpreter() {
-      return new Sourceless.Interpreter(path, layout.version(), layout.sysPath(), scripts);
-    }
-
-    /**
-     * The frozen modules' sources that only the import analysis keeps: a file a trace or
-     * --include asked for stays, and so does os, getpath's landmark for the library directory.
-     */
-    Set<String> frozenFiles(FileSet kept) {
-      Map<String, List<Requirement>> reasons = kept.reasons();
-      Set<String> out = new TreeSet<>();
-      for (String file : frozen) {
-        List<Requirement> why = reasons.get(file);
-        if (why != null && !file.equals(layout.stdlibDir() + "/os.py") && why.stream().allMatch(r -> r.analyser().equals("python"))) {
-          out.add(file);
-        }
-      }
-      return out;
-    }
-
-    /**
-     * The bytecode ({@code pkg/mod.pyc} among {@code written}) of the frozen sources the
-     * interpreter never reads, with why: the import system's always, the others when the
-     * interpreter was seen importing them frozen ({@code frozenInUse}).
-     */
-    Map<String, String> unusedBytecode(Set<String> sources, Set<String> written, boolean frozenInUse) {
-      String seen = "frozen into " + path + ", which imports it from there (seen: os is frozen in it)";
-      String always = "the import system's own module, frozen into every CPython since 3.8 and always imported from there";
-      Map<String, String> unused = new TreeMap<>();
-      for (String source : sources) {
-        String pyc = source + "c";
-        boolean own = importSystem.contains(source);
-        if (written.contains(pyc) && (own || frozenInUse)) {
-          unused.put(pyc, own ? always : seen);
-        }
-      }
-      return unused;
-    }
-  }
-
-  /**
-   * Returns the interpreter the command runs, or null when there was nothing to analyse. Python
-   * files of {@code options.extraPythonFiles()} seed the import scanner with the reason of their
-   * requirement in {@code options.extra()}.
-   */
-  private static PythonRun analysePython(RootFs root, String interpreter, List<String> args, RunCommand run, FileSet files,
-      Set<String> modules, List<String> problems, List<String> appModules, Options options, Set<String> interpreterDirs) {
-    var parsed = PythonLaunch.parse(args, run.workdir());
-    if (parsed.isEmpty()) {
+  /** Adds what the Python analysis of the command found; returns it, or null when there was nothing to analyse. */
+  private static PythonAnalysis.Result analysePython(PythonAnalysis.Input input, FileSet files, Set<String> modules,
+      List<String> problems, Set<String> interpreterDirs) {
+    Optional<PythonAnalysis.Result> python = PythonAnalysis.analyse(input);
+    if (python.isEmpty()) {
       problems.add("python is started without a script or module; nothing to analyse");
       return null;
     }
-    Map<String, String> env = new HashMap<>(run.env());
-    List<String> argModules = new ArrayList<>();
-    Set<String> scripts = new HashSet<>();
-    for (String arg : parsed.get().programArgs()) {
-      String path = PythonLaunch.absolute(arg, run.workdir());
-      if (!arg.startsWith("-") && root.isRegularFile(path)) {
-        scripts.add(RootFs.normalize(path));
-        files.add(new Requirement(path, "entrypoint", "file named on the command line (" + arg + ")"));
-      } else if (MODULE_ARG.matcher(arg).matches()) {
-        argModules.add(arg.split(":")[0]);
-      }
-    }
-    argModules.addAll(appModules);
-    if (!argModules.isEmpty()) {
-      String pythonPath = env.get("PYTHONPATH");
-      env.put("PYTHONPATH", run.workdir() + (pythonPath == null || pythonPath.isEmpty() ? "" : ":" + pythonPath));
-    }
-    PythonLayout layout = PythonLayout.compute(root, interpreter, env, parsed.get().launch());
-    interpreterDirs.add(layout.prefix());
-    interpreterDirs.add(layout.execPrefix());
-    layout.venvPrefix().ifPresent(interpreterDirs::add);
-    interpreterDirs.addAll(layout.sysPath());
-    ModuleFinder finder = new ModuleFinder(root, layout);
-    Map<String, Requirement> seen = new LinkedHashMap<>();
-    for (String f : options.extraPythonFiles()) {
-      if (layout.startupHook(f)) {
-        continue;
-      }
-      Requirement by = options.extra().stream().filter(r -> r.path().equals(f)).findFirst()
-          .orElse(new Requirement(f, "probe", "seen loaded"));
-      ModuleNames.of(layout.sysPath(), f).filter(m -> finder.find(m).isPresent()).ifPresent(m -> seen.putIfAbsent(m, by));
-    }
-    List<String> named = argModules.stream().distinct().filter(m -> finder.find(m).isPresent()).toList();
-    PythonClosure.Result result = PythonClosure.analyse(root, layout, Knowledge.load(), named, seen);
-    files.addAll(result.requirements());
-    modules.addAll(result.modules());
-    result.missing().forEach(m -> problems.add("python: no module " + m.module() + " for " + m.statement() + " (" + m.importer() + ":" + m.line() + ")"));
-    namedByApp(root, run, files, result);
-    if (parsed.get().launch().mode() == dev.shrink.python.Launch.Mode.SCRIPT) {
-      scripts.add(parsed.get().launch().scriptPath());
-    }
-    Set<String> frozen = new TreeSet<>();
-    Set<String> importSystem = new TreeSet<>();
-    boolean off = args.stream().anyMatch(a -> a.endsWith("frozen_modules=off"));
-    for (String m : result.modules()) {
-      Optional<PyModule> pm = finder.find(m).filter(f -> f.kind() == PyModule.Kind.FROZEN && f.file() != null);
-      if (pm.isPresent() && ModuleFinder.isImportSystem(m)) {
-        importSystem.add(pm.get().file());
-      }
-      if (pm.isPresent() && (!off || ModuleFinder.isImportSystem(m))) {
-        frozen.add(pm.get().file());
-      }
-    }
-    return new PythonRun(interpreter, layout, scripts, frozen, importSystem, result.notes());
-  }
-
-  /**
-   * What the app's own code (outside the interpreter's library) names by literal: programs it
-   * starts (found on PATH, with their own ELF closure later) and absolute paths of files it opens.
-   */
-  private static void namedByApp(RootFs root, RunCommand run, FileSet files, PythonClosure.Result result) {
-    for (Requirement r : result.requirements()) {
-      String p = r.path();
-      boolean own = p.endsWith(".py") && !p.contains("/lib/python") && !p.startsWith("/usr/lib/python3/");
-      if (!own || !root.isRegularFile(p)) {
-        continue;
-      }
-      String source;
-      try {
-        source = new String(root.read(p), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        continue;
-      }
-      for (String name : ProgramScanner.programs(source)) {
-        RunCommand.which(root, name, run.env(), run.workdir()).ifPresent(found ->
-            files.add(new Requirement(found, "python", "program started by name '" + name + "' in " + p)));
-      }
-      for (String path : ProgramScanner.paths(source)) {
-        if (root.isRegularFile(path)) {
-          files.add(new Requirement(path, "python", "path literal '" + path + "' in " + p));
-        }
-      }
-    }
+    interpreterDirs.addAll(python.get().interpreterDirs());
+    files.addAll(python.get().requirements());
+    modules.addAll(python.get().modules());
+    problems.addAll(python.get().problems());
+    return python.get();
   }
 
   /** The application directories are the user's own: kept whole. */

@@ -44,7 +44,7 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
     List<String> programs = new ArrayList<>();
     List<List<String>> args = new ArrayList<>();
     List<Requirement> reqs = new ArrayList<>();
-    String program = which(root, argv.get(0), env, workdir)
+    String program = SystemPaths.which(root, argv.get(0), env, workdir)
         .orElseThrow(() -> new IllegalArgumentException("the command's program '" + argv.get(0) + "' is not in the image (PATH "
             + env.getOrDefault("PATH", SystemPaths.DEFAULT_PATH) + ")"));
     List<String> programArgs = argv.subList(1, argv.size());
@@ -72,7 +72,7 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
         addWithLinks(root, interpreter, reason, reqs);
         String name = next.get(0);
         String script = program;
-        interpreter = which(root, name, env, workdir)
+        interpreter = SystemPaths.which(root, name, env, workdir)
             .orElseThrow(() -> new IllegalArgumentException(script + " runs '" + name + "' through env, but it is not on PATH"));
         next = next.subList(1, next.size());
         reason = "found on PATH by " + RootFs.normalize(line.get(0)) + " for " + program;
@@ -97,21 +97,6 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
       return List.of(script.split("\\s+"));
     }
     return List.copyOf(form);
-  }
-
-  /** PATH lookup as execvp does it, inside the image. */
-  static Optional<String> which(RootFs root, String name, Map<String, String> env, String workdir) {
-    if (name.contains("/")) {
-      String path = name.startsWith("/") ? name : (workdir.endsWith("/") ? workdir : workdir + "/") + name;
-      return root.isRegularFile(path) ? Optional.of(RootFs.normalize(path)) : Optional.empty();
-    }
-    for (String dir : env.getOrDefault("PATH", SystemPaths.DEFAULT_PATH).split(":")) {
-      String candidate = (dir.isEmpty() ? workdir : dir) + "/" + name;
-      if (root.isRegularFile(candidate) && root.resolve(candidate).map(r -> Files.isExecutable(root.host(r.path()))).orElse(false)) {
-        return Optional.of(RootFs.normalize(candidate));
-      }
-    }
-    return Optional.empty();
   }
 
   /** The {@code #!} line split as the kernel does: interpreter and at most one argument. */
