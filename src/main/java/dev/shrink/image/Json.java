@@ -30,18 +30,6 @@ public final class Json {
     }
   }
 
-  /** A JSON document bundled in the jar ({@code /python/magic.json}); a missing one is a broken build. */
-  public static JsonNode resource(String name) {
-    try (InputStream in = Json.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + name + " is missing");
-      }
-      return MAPPER.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /**
    * A knowledge document bundled in the jar, read into records of {@code type}: an unknown field
    * is refused (a misspelt key must not silently drop an entry); a missing one is a broken build.
