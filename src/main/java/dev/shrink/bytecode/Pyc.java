@@ -1,5 +1,6 @@
 package dev.shrink.bytecode;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shrink.image.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,9 +9,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The 16-byte header of a CPython 3.7+ bytecode file (PEP 552): magic number and {@code \r\n},
@@ -18,7 +19,10 @@ import tools.jackson.databind.JsonNode;
  * source (hash-based pyc, flags bit 0; bit 1 asks the importer to check it).
  */
 public record Pyc(int magic, int flags, long mtime, long size) {
-  private static final JsonNode MAGIC = Json.resource("/python/magic.json");
+  /** python/magic.json: the bytecode magic number of each CPython release line. */
+  private record Magic(@JsonProperty("_comment") String comment, Map<String, Integer> magic) {}
+
+  private static final Magic MAGIC = Json.resource("/python/magic.json", Magic.class);
 
   /** The header of a .pyc file, or empty when it is too short or no bytecode file. */
   public static Optional<Pyc> read(Path pyc) throws IOException {
@@ -35,8 +39,8 @@ public record Pyc(int magic, int flags, long mtime, long size) {
 
   /** The magic number of a CPython version ("3.11" is 3495), from {@code python/magic.json}; empty when not known. */
   public static OptionalInt magic(String version) {
-    JsonNode n = MAGIC.path("magic").path(version);
-    return n.isInt() ? OptionalInt.of(n.intValue()) : OptionalInt.empty();
+    Integer n = MAGIC.magic().get(version);
+    return n == null ? OptionalInt.empty() : OptionalInt.of(n);
   }
 
   public boolean hashBased() {

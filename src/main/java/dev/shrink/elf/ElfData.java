@@ -22,7 +22,6 @@ import java.util.zip.Inflater;
 public record ElfData(List<byte[]> sections, List<byte[]> inflated) {
   private static final int SHT_PROGBITS = 1;
   private static final long SHF_WRITE = 0x1;
-  private static final long SHF_ALLOC = 0x2;
   private static final long SHF_EXECINSTR = 0x4;
   /** A smaller inflated stream is noise: two bytes that happen to look like a zlib header. */
   private static final int MIN_INFLATED = 64;
@@ -35,14 +34,14 @@ public record ElfData(List<byte[]> sections, List<byte[]> inflated) {
   /** The constant data of {@code file}; empty when it is not ELF or its section headers are not understood. */
   public static ElfData read(Path file) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
-    ElfStrip.Parsed p = ElfStrip.parse(bytes);
+    ElfReader r = ElfStrip.parse(bytes);
     List<byte[]> sections = new ArrayList<>();
     List<byte[]> inflated = new ArrayList<>();
-    if (p == null) {
+    if (r == null) {
       return new ElfData(sections, inflated);
     }
-    for (ElfStrip.Section s : p.sections()) {
-      if (s.type() == SHT_PROGBITS && (s.flags() & SHF_ALLOC) != 0 && (s.flags() & (SHF_WRITE | SHF_EXECINSTR)) == 0) {
+    for (ElfReader.Section s : r.sections) {
+      if (s.type() == SHT_PROGBITS && s.loaded() && (s.flags() & (SHF_WRITE | SHF_EXECINSTR)) == 0) {
         byte[] data = new byte[(int) s.size()];
         System.arraycopy(bytes, (int) s.offset(), data, 0, data.length);
         sections.add(data);

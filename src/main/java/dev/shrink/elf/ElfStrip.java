@@ -1,9 +1,10 @@
 package dev.shrink.elf;
 
+import dev.shrink.elf.ElfReader.Header;
+import dev.shrink.elf.ElfReader.Section;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,27 +22,15 @@ import java.util.List;
  * (relocatable objects, section groups, extended section numbering) are left alone.
  */
 public final class ElfStrip {
-  private static final int SHT_NOBITS = 8;
-  private static final int SHT_SYMTAB = 2;
+  private static final int SHT_NOBITS = ElfReader.SHT_NOBITS;
+  private static final int SHT_SYMTAB = ElfReader.SHT_SYMTAB;
   private static final int SHT_RELA = 4;
   private static final int SHT_REL = 9;
   private static final int SHT_GROUP = 17;
-  private static final long SHF_ALLOC = 0x2;
   private static final long SHF_INFO_LINK = 0x40;
   private static final int SHN_LORESERVE = 0xff00;
 
   private ElfStrip() {}
-
-  /** One section header, as read. */
-  record Section(int index, String name, int type, long flags, long offset, long size, int link, int info, long align) {
-    boolean loaded() {
-      return (flags & SHF_ALLOC) != 0;
-    }
-
-    long fileEnd() {
-      return type == SHT_NOBITS ? offset : offset + size;
-    }
-  }
 
   /**
    * Writes a stripped copy of {@code in} to {@code out} and returns true, or returns false (and
@@ -61,53 +50,60 @@ public final class ElfStrip {
 
   /** The stripped file, or null when there is nothing to remove or the file is not understood. */
   static byte[] strip(byte[] file) {
-    Parsed p = parse(file);
-    if (p == null || (p.h.type != ElfFile.ET_EXEC && p.h.type != ElfFile.ET_DYN)) {
+    ElfReader r = parse(file);
+    if (r == null || (r.header.type() != ElfFile.ET_EXEC && r.header.type() != ElfFile.ET_DYN)) {
       return null;
     }
-    ByteBuffer b = p.b;
-    Header h = p.h;
-    boolean is64 = p.is64;
-    List<Section> sections = p.sections;
-    if (sections.stream().anyMatch(s -> s.type == SHT_GROUP)) {
+    Header h = r.header;
+    List<Section> sections = r.sections;
+    if (sections.stream().anyMatch(s -> s.type() == SHT_GROUP)) {
       return null;
     }
     boolean[] drop = new boolean[sections.size()];
     for (Section s : sections) {
-      drop[s.index] = s.index > 0 && !s.loaded() && s.index != h.shstrndx
-          && (s.type == SHT_SYMTAB || s.name.startsWith(".debug") || s.name.startsWith(".zdebug"));
+      drop[s.index()] = s.index() > 0 && !s.loaded() && s.index() != h.shstrndx()
+          && (s.type() == SHT_SYMTAB || s.name().startsWith(".debug") || s.name().startsWith(".zdebug"));
     }
-    if (!closeOver(sections, drop, h.shstrndx)) {
+    if (!closeOver(sections, drop, h.shstrndx())) {
       return null;
     }
     int[] newIndex = new int[sections.size()];
     int kept = 0;
     for (Section s : sections) {
-      newIndex[s.index] = drop[s.index] ? -1 : kept++;
+      newIndex[s.index()] = drop[s.index()] ? -1 : kept++;
     }
     if (kept == sections.size()) {
       return null;
     }
-    return rewrite(file, b, h, is64, sections, drop, newIndex, kept);
+    return rewrite(file, r, sections, drop, newIndex, kept);
   }
 
-  /** A file's bytes with its header and sections. */
-  record Parsed(ByteBuffer b, Header h, boolean is64, List<Section> sections) {}
-
-  /** Reads the header and section headers of an ELF file's bytes; null when they are not understood. */
-  static Parsed parse(byte[] file) {
-    if (file.length < 64 || file[0] != 0x7f || file[1] != 'E' || file[2] != 'L' || file[3] != 'F') {
+  /**
+   * Reads the headers of an ELF file's bytes; null when they are not understood or not what this
+   * rewrites safely (no section name table, extended numbering, a section past the end).
+   */
+  static ElfReader parse(byte[] file) {
+    if (file.length < 64) {
       return null;
     }
-    boolean is64 = file[4] == 2;
-    ByteBuffer b = ByteBuffer.wrap(file).order(file[5] == 2 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-    Header h = Header.read(b, is64);
-    if (h.shnum == 0 || h.shstrndx == 0 || h.shstrndx >= SHN_LORESERVE
-        || h.shentsize != (is64 ? 64 : 40) || h.shoff < 0 || h.shoff + (long) h.shnum * h.shentsize > file.length) {
+    try {
+      ElfReader r = ElfReader.open(null, file).orElse(null);
+      if (r == null) {
+        return null;
+      }
+      Header h = r.header;
+      if (h.shnum() == 0 || h.shstrndx() == 0 || h.shstrndx() >= SHN_LORESERVE || h.shentsize() != (r.is64 ? 64 : 40)) {
+        return null;
+      }
+      for (Section s : r.sections) {
+        if (s.name() == null || (s.type() != SHT_NOBITS && s.index() > 0 && (s.offset() < 0 || s.size() < 0 || s.offset() + s.size() > file.length))) {
+          return null;
+        }
+      }
+      return r;
+    } catch (IOException e) {
       return null;
     }
-    List<Section> sections = readSections(b, h, is64);
-    return sections == null ? null : new Parsed(b, h, is64, sections);
   }
 
   /**
@@ -120,27 +116,27 @@ public final class ElfStrip {
     while (changed) {
       changed = false;
       for (Section s : sections) {
-        if (!drop[s.index] || s.type != SHT_SYMTAB || s.link <= 0 || s.link >= sections.size() || drop[s.link] || s.link == shstrndx) {
+        if (!drop[s.index()] || s.type() != SHT_SYMTAB || s.link() <= 0 || s.link() >= sections.size() || drop[s.link()] || s.link() == shstrndx) {
           continue;
         }
-        Section strtab = sections.get(s.link);
-        boolean usedByKept = sections.stream().anyMatch(o -> !drop[o.index] && o.index != strtab.index && o.link == strtab.index);
+        Section strtab = sections.get(s.link());
+        boolean usedByKept = sections.stream().anyMatch(o -> !drop[o.index()] && o.index() != strtab.index() && o.link() == strtab.index());
         if (!strtab.loaded() && !usedByKept) {
-          drop[strtab.index] = true;
+          drop[strtab.index()] = true;
           changed = true;
         }
       }
       for (Section s : sections) {
-        if (drop[s.index]) {
+        if (drop[s.index()]) {
           continue;
         }
-        boolean linksDropped = s.link > 0 && s.link < sections.size() && drop[s.link];
-        boolean infoDropped = infoIsSection(s) && s.info > 0 && s.info < sections.size() && drop[s.info];
+        boolean linksDropped = s.link() > 0 && s.link() < sections.size() && drop[s.link()];
+        boolean infoDropped = infoIsSection(s) && s.info() > 0 && s.info() < sections.size() && drop[s.info()];
         if (linksDropped || infoDropped) {
           if (s.loaded()) {
             return false;
           }
-          drop[s.index] = true;
+          drop[s.index()] = true;
           changed = true;
         }
       }
@@ -149,12 +145,13 @@ public final class ElfStrip {
   }
 
   private static boolean infoIsSection(Section s) {
-    return s.type == SHT_REL || s.type == SHT_RELA || (s.flags & SHF_INFO_LINK) != 0;
+    return s.type() == SHT_REL || s.type() == SHT_RELA || (s.flags() & SHF_INFO_LINK) != 0;
   }
 
-  private static byte[] rewrite(byte[] file, ByteBuffer b, Header h, boolean is64, List<Section> sections, boolean[] drop, int[] newIndex,
-      int kept) {
-    long end = h.mappedEnd(b, is64, file.length);
+  private static byte[] rewrite(byte[] file, ElfReader r, List<Section> sections, boolean[] drop, int[] newIndex, int kept) {
+    Header h = r.header;
+    boolean is64 = r.is64;
+    long end = mappedEnd(r, file.length);
     if (end < 0) {
       return null;
     }
@@ -163,16 +160,16 @@ public final class ElfStrip {
         end = s.fileEnd();
       }
     }
-    List<Section> unloaded = new ArrayList<>(sections.stream().filter(s -> s.index > 0 && !drop[s.index] && !s.loaded()
-        && s.type != SHT_NOBITS && s.size > 0).toList());
+    List<Section> unloaded = new ArrayList<>(sections.stream().filter(s -> s.index() > 0 && !drop[s.index()] && !s.loaded()
+        && s.type() != SHT_NOBITS && s.size() > 0).toList());
     unloaded.sort(Comparator.comparingLong(Section::offset));
     long[] newOffset = new long[sections.size()];
     for (Section s : sections) {
-      newOffset[s.index] = s.offset;
+      newOffset[s.index()] = s.offset();
     }
     List<Section> moved = new ArrayList<>();
     for (Section s : unloaded) {
-      if (s.offset < end) {
+      if (s.offset() < end) {
         end = Math.max(end, s.fileEnd());
       } else {
         moved.add(s);
@@ -180,35 +177,35 @@ public final class ElfStrip {
     }
     long cursor = end;
     for (Section s : moved) {
-      cursor = align(cursor, s.align);
-      newOffset[s.index] = cursor;
-      cursor += s.size;
+      cursor = align(cursor, s.align());
+      newOffset[s.index()] = cursor;
+      cursor += s.size();
     }
     long shoff = align(cursor, is64 ? 8 : 4);
-    long total = shoff + (long) kept * h.shentsize;
+    long total = shoff + (long) kept * h.shentsize();
     if (total > Integer.MAX_VALUE) {
       return null;
     }
     byte[] out = new byte[(int) total];
     System.arraycopy(file, 0, out, 0, (int) end);
     for (Section s : moved) {
-      System.arraycopy(file, (int) s.offset, out, (int) newOffset[s.index], (int) s.size);
+      System.arraycopy(file, (int) s.offset(), out, (int) newOffset[s.index()], (int) s.size());
     }
-    ByteBuffer o = ByteBuffer.wrap(out).order(b.order());
+    ByteBuffer o = ByteBuffer.wrap(out).order(r.order);
     for (Section s : sections) {
-      if (drop[s.index]) {
+      if (drop[s.index()]) {
         continue;
       }
-      int at = (int) (shoff + (long) newIndex[s.index] * h.shentsize);
-      System.arraycopy(file, (int) (h.shoff + (long) s.index * h.shentsize), out, at, h.shentsize);
-      int link = s.link > 0 && s.link < sections.size() ? newIndex[s.link] : s.link;
-      int info = infoIsSection(s) && s.info > 0 && s.info < sections.size() ? newIndex[s.info] : s.info;
+      int at = (int) (shoff + (long) newIndex[s.index()] * h.shentsize());
+      System.arraycopy(file, (int) (h.shoff() + (long) s.index() * h.shentsize()), out, at, h.shentsize());
+      int link = s.link() > 0 && s.link() < sections.size() ? newIndex[s.link()] : s.link();
+      int info = infoIsSection(s) && s.info() > 0 && s.info() < sections.size() ? newIndex[s.info()] : s.info();
       if (is64) {
-        o.putLong(at + 24, newOffset[s.index]);
+        o.putLong(at + 24, newOffset[s.index()]);
         o.putInt(at + 40, link);
         o.putInt(at + 44, info);
       } else {
-        o.putInt(at + 16, (int) newOffset[s.index]);
+        o.putInt(at + 16, (int) newOffset[s.index()]);
         o.putInt(at + 24, link);
         o.putInt(at + 28, info);
       }
@@ -216,11 +213,11 @@ public final class ElfStrip {
     if (is64) {
       o.putLong(40, shoff);
       o.putShort(60, (short) kept);
-      o.putShort(62, (short) newIndex[h.shstrndx]);
+      o.putShort(62, (short) newIndex[h.shstrndx()]);
     } else {
       o.putInt(32, (int) shoff);
       o.putShort(48, (short) kept);
-      o.putShort(50, (short) newIndex[h.shstrndx]);
+      o.putShort(50, (short) newIndex[h.shstrndx()]);
     }
     return out;
   }
@@ -229,77 +226,19 @@ public final class ElfStrip {
     return alignment <= 1 ? value : (value + alignment - 1) / alignment * alignment;
   }
 
-  private static List<Section> readSections(ByteBuffer b, Header h, boolean is64) {
-    int limit = b.capacity();
-    List<long[]> raw = new ArrayList<>();
-    for (int i = 0; i < h.shnum; i++) {
-      int at = (int) (h.shoff + (long) i * h.shentsize);
-      long[] s = is64
-          ? new long[] {u32(b, at), u32(b, at + 4), b.getLong(at + 8), b.getLong(at + 24), b.getLong(at + 32), u32(b, at + 40),
-              u32(b, at + 44), b.getLong(at + 48)}
-          : new long[] {u32(b, at), u32(b, at + 4), u32(b, at + 8), u32(b, at + 16), u32(b, at + 20), u32(b, at + 24),
-              u32(b, at + 28), u32(b, at + 32)};
-      if (s[1] != SHT_NOBITS && i > 0 && (s[3] < 0 || s[4] < 0 || s[3] + s[4] > limit)) {
-        return null;
-      }
-      raw.add(s);
+  /** The end of what the loader reads: the headers and every segment's file bytes; -1 if inconsistent. */
+  private static long mappedEnd(ElfReader r, long length) {
+    Header h = r.header;
+    long end = Math.max(r.is64 ? 64 : 52, h.phoff() + (long) h.phnum() * h.phentsize());
+    if (end > length || h.phentsize() != (r.is64 ? 56 : 32)) {
+      return -1;
     }
-    long[] names = raw.get(h.shstrndx);
-    List<Section> out = new ArrayList<>();
-    for (int i = 0; i < raw.size(); i++) {
-      long[] s = raw.get(i);
-      String name = cString(b, names[3] + s[0], names[3] + names[4]);
-      if (name == null) {
-        return null;
-      }
-      out.add(new Section(i, name, (int) s[1], s[2], s[3], s[4], (int) s[5], (int) s[6], s[7]));
-    }
-    return out;
-  }
-
-  private static String cString(ByteBuffer b, long from, long limit) {
-    StringBuilder sb = new StringBuilder();
-    for (long p = from; p < limit; p++) {
-      byte c = b.get((int) p);
-      if (c == 0) {
-        return sb.toString();
-      }
-      sb.append((char) (c & 0xff));
-    }
-    return null;
-  }
-
-  private static long u32(ByteBuffer b, int at) {
-    return b.getInt(at) & 0xffffffffL;
-  }
-
-  /** The ELF header fields this needs. */
-  record Header(int type, long phoff, int phentsize, int phnum, long shoff, int shentsize, int shnum, int shstrndx) {
-    static Header read(ByteBuffer b, boolean is64) {
-      int type = b.getShort(16) & 0xffff;
-      return is64
-          ? new Header(type, b.getLong(32), b.getShort(54) & 0xffff, b.getShort(56) & 0xffff, b.getLong(40), b.getShort(58) & 0xffff,
-              b.getShort(60) & 0xffff, b.getShort(62) & 0xffff)
-          : new Header(type, u32(b, 28), b.getShort(42) & 0xffff, b.getShort(44) & 0xffff, u32(b, 32), b.getShort(46) & 0xffff,
-              b.getShort(48) & 0xffff, b.getShort(50) & 0xffff);
-    }
-
-    /** The end of what the loader reads: the headers and every segment's file bytes; -1 if inconsistent. */
-    long mappedEnd(ByteBuffer b, boolean is64, long length) {
-      long end = Math.max(is64 ? 64 : 52, phoff + (long) phnum * phentsize);
-      if (end > length || phentsize != (is64 ? 56 : 32)) {
+    for (ElfReader.Segment p : r.segments) {
+      if (p.offset() < 0 || p.filesz() < 0 || p.offset() + p.filesz() > length) {
         return -1;
       }
-      for (int i = 0; i < phnum; i++) {
-        int at = (int) (phoff + (long) i * phentsize);
-        long offset = is64 ? b.getLong(at + 8) : u32(b, at + 4);
-        long filesz = is64 ? b.getLong(at + 32) : u32(b, at + 16);
-        if (offset < 0 || filesz < 0 || offset + filesz > length) {
-          return -1;
-        }
-        end = Math.max(end, offset + filesz);
-      }
-      return end;
+      end = Math.max(end, p.offset() + p.filesz());
     }
+    return end;
   }
 }

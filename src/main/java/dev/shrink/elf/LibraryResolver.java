@@ -4,7 +4,6 @@ import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -549,18 +548,18 @@ public final class LibraryResolver {
   }
 
   /** An entry of knowledge/elf-runtime.json. */
-  record RuntimeLibrary(String name, List<String> when, String reason) {}
+  record RuntimeLibrary(String name, List<String> when, String reason) {
+    RuntimeLibrary {
+      if (name == null || when == null || when.isEmpty() || reason == null || reason.isBlank()) {
+        throw new IllegalArgumentException("an entry needs a name, \"when\" libraries and a reason");
+      }
+      when = List.copyOf(when);
+    }
+  }
 
   private record RuntimeKnowledge(List<RuntimeLibrary> libraries) {}
 
   private static List<RuntimeLibrary> loadKnowledge() {
-    try (InputStream in = LibraryResolver.class.getResourceAsStream(KNOWLEDGE)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + KNOWLEDGE + " is missing");
-      }
-      return List.copyOf(Json.MAPPER.readValue(in, RuntimeKnowledge.class).libraries());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return List.copyOf(Json.resource(KNOWLEDGE, RuntimeKnowledge.class).libraries());
   }
 }

@@ -3,8 +3,11 @@ package dev.shrink.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,15 +30,29 @@ public final class Json {
     }
   }
 
-  /** A JSON document bundled in the jar ({@code /python/magic.json}); a missing one is a broken build. */
-  public static JsonNode resource(String name) {
+  /**
+   * A knowledge document bundled in the jar, read into records of {@code type}: an unknown field
+   * is refused (a misspelt key must not silently drop an entry); a missing one is a broken build.
+   */
+  public static <T> T resource(String name, Class<T> type) {
     try (InputStream in = Json.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("resource " + name + " is missing");
       }
-      return MAPPER.readTree(in);
+      return strict(new String(in.readAllBytes(), StandardCharsets.UTF_8), type, name);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code json} read into records of {@code type}, unknown fields refused; a bad document is an IllegalArgumentException naming {@code what}. */
+  public static <T> T strict(String json, Class<T> type, String what) {
+    try {
+      return MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .readValue(json);
+    } catch (JacksonException e) {
+      Throwable cause = e.getCause() instanceof IllegalArgumentException c ? c : e;
+      throw new IllegalArgumentException(what + ": " + (cause == e ? e.getOriginalMessage() : cause.getMessage()), e);
     }
   }
 

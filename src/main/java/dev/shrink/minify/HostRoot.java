@@ -2,6 +2,7 @@ package dev.shrink.minify;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
+import dev.shrink.fs.SystemPaths;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -41,9 +42,6 @@ public record HostRoot(String appDir, List<String> copies, List<String> homes) {
       "**/.ssh/**", "**/.gnupg/**", "**/.aws/**", "**/.azure/**", "**/.config/gcloud/**", "**/.kube/**", "**/.docker/**",
       "**/.netrc", "**/.git-credentials", "**/.pypirc", "**/.npmrc", "**/.*_history", "**/.python_history",
       "**/.config/containers/auth.json", "**/containers/auth.json");
-
-  /** Directories container engines mount a tmpfs over: files kept there are hidden at run time. */
-  private static final List<String> TMPFS = List.of("/tmp", "/var/tmp", "/run", "/dev/shm");
 
   public HostRoot {
     appDir = RootFs.normalize(appDir);
@@ -147,7 +145,7 @@ public record HostRoot(String appDir, List<String> copies, List<String> homes) {
 
   /** Problems of what is finally kept: files where engines mount a tmpfs, links out of the app whose target is missing. */
   void check(FileSet kept, List<String> outward, List<String> problems) {
-    for (String tmp : TMPFS) {
+    for (String tmp : SystemPaths.TMPFS) {
       List<String> hidden = kept.paths().stream().filter(p -> p.startsWith(tmp + "/") && !named(p)).toList();
       if (!hidden.isEmpty()) {
         problems.add(hidden.size() + " paths under " + tmp + " are in the image (" + hidden.get(0) + ", ...), but container engines mount a tmpfs "

@@ -2,8 +2,10 @@ package dev.shrink.minify;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
+import dev.shrink.fs.SystemPaths;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.python.Launch;
+import dev.shrink.python.PythonCommandLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +30,6 @@ import java.util.regex.Pattern;
 public record RunCommand(List<String> argv, List<String> entrypoint, List<String> cmd, String workdir, Map<String, String> env,
     List<String> programs, List<List<String>> interpreterArgs, List<Requirement> requirements) {
 
-  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private static final Pattern SHELL_SPECIAL = Pattern.compile("[|&;<>()$`\\\\\"'*?\\[\\]#~=%{}!\\n]");
 
   /** Resolves the command of an image; {@code entrypoint}/{@code cmd} override the config when not null. */
@@ -45,9 +46,9 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
     List<String> programs = new ArrayList<>();
     List<List<String>> args = new ArrayList<>();
     List<Requirement> reqs = new ArrayList<>();
-    String program = which(root, argv.get(0), env, workdir)
+    String program = SystemPaths.which(root, argv.get(0), env, workdir)
         .orElseThrow(() -> new IllegalArgumentException("the command's program '" + argv.get(0) + "' is not in the image (PATH "
-            + env.getOrDefault("PATH", DEFAULT_PATH) + ")"));
+            + env.getOrDefault("PATH", SystemPaths.DEFAULT_PATH) + ")"));
     List<String> programArgs = argv.subList(1, argv.size());
     String reason = "the command runs " + argv.get(0);
     for (int depth = 0; depth < 5; depth++) {
@@ -73,7 +74,7 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
         addWithLinks(root, interpreter, reason, reqs);
         String name = next.get(0);
         String script = program;
-        interpreter = which(root, name, env, workdir)
+        interpreter = SystemPaths.which(root, name, env, workdir)
             .orElseThrow(() -> new IllegalArgumentException(script + " runs '" + name + "' through env, but it is not on PATH"));
         next = next.subList(1, next.size());
         reason = "found on PATH by " + RootFs.normalize(line.get(0)) + " for " + program;
@@ -94,8 +95,8 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
   public Optional<Python> python(RootFs root) {
     for (int i = 0; i < programs.size(); i++) {
       String program = programs.get(i);
-      if (PythonLaunch.isInterpreter(root.resolve(program).map(RootFs.Resolved::path).orElse(program))) {
-        return PythonLaunch.parse(interpreterArgs.get(i), workdir).map(p -> new Python(program, p.launch()));
+      if (PythonCommandLine.isInterpreter(root.resolve(program).map(RootFs.Resolved::path).orElse(program))) {
+        return PythonCommandLine.parse(interpreterArgs.get(i), workdir).map(p -> new Python(program, p.launch()));
       }
     }
     return Optional.empty();
@@ -115,21 +116,6 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
       return List.of(script.split("\\s+"));
     }
     return List.copyOf(form);
-  }
-
-  /** PATH lookup as execvp does it, inside the image. */
-  static Optional<String> which(RootFs root, String name, Map<String, String> env, String workdir) {
-    if (name.contains("/")) {
-      String path = name.startsWith("/") ? name : (workdir.endsWith("/") ? workdir : workdir + "/") + name;
-      return root.isRegularFile(path) ? Optional.of(RootFs.normalize(path)) : Optional.empty();
-    }
-    for (String dir : env.getOrDefault("PATH", DEFAULT_PATH).split(":")) {
-      String candidate = (dir.isEmpty() ? workdir : dir) + "/" + name;
-      if (root.isRegularFile(candidate) && root.resolve(candidate).map(r -> Files.isExecutable(root.host(r.path()))).orElse(false)) {
-        return Optional.of(RootFs.normalize(candidate));
-      }
-    }
-    return Optional.empty();
   }
 
   /** The {@code #!} line split as the kernel does: interpreter and at most one argument. */

@@ -1,11 +1,9 @@
 package dev.shrink.minify;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -16,14 +14,28 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import tools.jackson.databind.JsonNode;
 
 /** System files no analyser can see (CA bundle, tz database, locale data), as data: {@code knowledge/system.json}. */
 final class SystemKnowledge {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)}");
 
-  /** Its triggers ({@code cLocale}: the image's environment leaves LC_CTYPE at C) all hold for it to apply. */
-  record Rule(String path, String module, String env, boolean cLocale, List<String> include, String reason) {}
+  /** Its triggers all hold for it to apply; it keeps the paths its {@code include} globs name. */
+  record Rule(When when, List<String> include, String reason) {
+    Rule {
+      if (when == null || (when.path() == null && when.module() == null && when.env() == null && !when.cLocale())) {
+        throw new IllegalArgumentException("a rule without a trigger");
+      }
+      if (reason == null || reason.isBlank()) {
+        throw new IllegalArgumentException("missing \"reason\"");
+      }
+      include = include == null ? List.of() : List.copyOf(include);
+    }
+  }
+
+  /** {@code cLocale}: the image's environment leaves LC_CTYPE at C. */
+  record When(String path, String module, String env, @JsonProperty("c_locale") boolean cLocale) {}
+
+  private record Document(String comment, List<Rule> rules) {}
 
   private final List<Rule> rules;
 
@@ -32,21 +44,7 @@ final class SystemKnowledge {
   }
 
   static SystemKnowledge load() {
-    try (InputStream in = SystemKnowledge.class.getResourceAsStream("/knowledge/system.json")) {
-      if (in == null) {
-        throw new IllegalStateException("knowledge/system.json is missing from the jar");
-      }
-      JsonNode doc = Json.parse(in.readAllBytes(), "knowledge/system.json");
-      List<Rule> rules = new ArrayList<>();
-      for (JsonNode r : doc.path("rules").values()) {
-        JsonNode when = r.path("when");
-        rules.add(new Rule(when.path("path").asString(null), when.path("module").asString(null), when.path("env").asString(null),
-            when.path("c_locale").asBoolean(false), r.path("include").values().stream().map(JsonNode::asString).toList(), r.path("reason").asString()));
-      }
-      return new SystemKnowledge(rules);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new SystemKnowledge(List.copyOf(Json.resource("/knowledge/system.json", Document.class).rules()));
   }
 
   /** What the rules add, given the kept paths, the Python modules in the closure and the image env. */
@@ -71,7 +69,8 @@ final class SystemKnowledge {
   }
 
   /** What triggered the rule, or null when one of its triggers does not hold. */
-  private static String triggered(Rule rule, Set<String> paths, Set<String> modules, Map<String, String> env) {
+  private static String triggered(Rule r, Set<String> paths, Set<String> modules, Map<String, String> env) {
+    When rule = r.when();
     List<String> why = new ArrayList<>();
     if (rule.path() != null) {
       PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + rule.path());

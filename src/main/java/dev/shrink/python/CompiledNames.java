@@ -4,8 +4,10 @@ import dev.shrink.elf.ElfData;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +39,18 @@ final class CompiledNames {
   private static final int MAX_NAME = 200;
 
   private CompiledNames() {}
+
+  /** The modules beside {@code module} in its package {@code pkg}, by the file names of its directory ({@code listing}). */
+  static Set<String> siblings(List<String> listing, String pkg, String module) {
+    Set<String> siblings = new TreeSet<>();
+    for (String n : listing) {
+      String stem = n.split("\\.", 2)[0];
+      if (!stem.isEmpty() && !stem.equals("__init__") && !PackageData.TEST_DIRS.contains(stem) && !module.equals(pkg + "." + stem)) {
+        siblings.add(stem);
+      }
+    }
+    return siblings;
+  }
 
   /**
    * Module names found in {@code data} mapped to the string that named each, in order of discovery.

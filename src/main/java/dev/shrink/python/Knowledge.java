@@ -1,15 +1,16 @@
 package dev.shrink.python;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shrink.image.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
 
 /**
  * What static analysis cannot see in a library (modules loaded by computed names, files read at
@@ -40,65 +41,118 @@ public final class Knowledge {
   static final String DIR = "knowledge/python/";
 
   /** A hidden import. */
-  public record Import(String module, boolean optional, String ifAvailable, String reason) {}
+  public record Import(String module, boolean optional, String ifAvailable, String reason) {
+    public Import {
+      required(module, "module");
+      required(reason, "reason");
+    }
+  }
 
   /** An extra file (image path). */
-  public record File(String path, boolean optional, String reason) {}
+  public record File(String path, boolean optional, String reason) {
+    public File {
+      required(path, "path");
+      required(reason, "reason");
+    }
+  }
 
   /** What to add when {@code when} is in the closure; {@code library} names the knowledge file. */
-  public record Rule(String library, String when, List<Import> imports, List<File> files) {}
+  public record Rule(String library, String when, List<Import> imports, List<File> files) {
+    public Rule {
+      required(when, "when");
+      imports = imports == null ? List.of() : List.copyOf(imports);
+      files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    Rule in(String lib) {
+      return new Rule(lib, when, imports, files);
+    }
+  }
 
   /**
    * An import hook that serves modules under {@code from} from other places, tried in order
    * ("" means top level), e.g. {@code pkg_resources.extern.X} from {@code pkg_resources._vendor.X} or {@code X}.
    */
-  public record Redirect(String library, String from, List<String> to, String reason) {}
+  public record Redirect(String library, String from, List<String> to, String reason) {
+    public Redirect {
+      required(from, "from");
+      required(reason, "reason");
+      to = to == null ? List.of() : List.copyOf(to);
+    }
+
+    Redirect in(String lib) {
+      return new Redirect(lib, from, to, reason);
+    }
+  }
 
   /**
    * An import written in {@code importer} that does not need following: it only runs for
    * interactive use, self-tests or tooling (e.g. pickle's {@code _test()} importing doctest); with
    * {@code whenAvailable}, only when that other module is there (a fallback of a C accelerator).
    */
-  public record Ignore(String library, String importer, String module, String whenAvailable, String reason) {}
+  public record Ignore(String library, String importer, String module, String whenAvailable, String reason) {
+    public Ignore {
+      required(importer, "importer");
+      required(module, "module");
+      required(reason, "reason");
+    }
+
+    Ignore in(String lib) {
+      return new Ignore(lib, importer, module, whenAvailable, reason);
+    }
+  }
 
   /** A file shipped in a package's directory that no code reads (e.g. the email package's design notes). */
-  public record Unread(String library, String pkg, String file, String reason) {}
+  public record Unread(String library, @JsonProperty("package") String pkg, String file, String reason) {
+    public Unread {
+      required(pkg, "package");
+      required(file, "file");
+      required(reason, "reason");
+    }
+
+    Unread in(String lib) {
+      return new Unread(lib, pkg, file, reason);
+    }
+  }
+
+  /**
+   * One knowledge file as written; every entry is stamped with the file's {@code library} name (an
+   * entry's own {@code library} field, if one writes it, is overwritten).
+   */
+  record Library(String library, String about, List<Rule> rules, List<Redirect> redirects, List<Ignore> ignores,
+      List<Unread> unread) {
+    Library {
+      required(library, "library");
+      String lib = library;
+      rules = rules == null ? List.of() : rules.stream().map(r -> r.in(lib)).toList();
+      redirects = redirects == null ? List.of() : redirects.stream().map(r -> r.in(lib)).toList();
+      ignores = ignores == null ? List.of() : ignores.stream().map(i -> i.in(lib)).toList();
+      unread = unread == null ? List.of() : unread.stream().map(u -> u.in(lib)).toList();
+    }
+  }
 
   private final Map<String, List<Rule>> byTrigger = new HashMap<>();
   private final List<Redirect> redirects = new ArrayList<>();
   private final List<Ignore> ignores = new ArrayList<>();
   private final List<Unread> unread = new ArrayList<>();
 
-  private Knowledge(List<Object> items) {
-    for (Object o : items) {
-      if (o instanceof Rule r) {
-        byTrigger.computeIfAbsent(r.when(), k -> new ArrayList<>()).add(r);
-      } else if (o instanceof Ignore i) {
-        ignores.add(i);
-      } else if (o instanceof Unread u) {
-        unread.add(u);
-      } else {
-        redirects.add((Redirect) o);
-      }
+  private Knowledge(List<Library> libraries) {
+    for (Library l : libraries) {
+      l.rules().forEach(r -> byTrigger.computeIfAbsent(r.when(), k -> new ArrayList<>()).add(r));
+      redirects.addAll(l.redirects());
+      ignores.addAll(l.ignores());
+      unread.addAll(l.unread());
     }
   }
 
   /** Every knowledge file listed in the index resource. */
   public static Knowledge load() {
-    List<Object> rules = new ArrayList<>();
-    for (String file : index()) {
-      rules.addAll(parse(read(DIR + file)));
-    }
-    return new Knowledge(rules);
+    return new Knowledge(index().stream().map(f -> Json.resource("/" + DIR + f, Library.class)).toList());
   }
 
   /** Knowledge from the given JSON documents only (for tests and callers with their own data). */
   public static Knowledge of(String... json) {
-    List<Object> rules = new ArrayList<>();
-    for (String j : json) {
-      rules.addAll(parse(j));
-    }
-    return new Knowledge(rules);
+    return new Knowledge(Arrays.stream(json).map(j -> Json.strict(j, Library.class, "knowledge")).toList());
   }
 
   /** No knowledge at all. */
@@ -153,55 +207,10 @@ public final class Knowledge {
     return files;
   }
 
-  static List<Object> parse(String json) {
-    JsonNode root = Json.MAPPER.readTree(json);
-    String library = text(root, "library", "?");
-    List<Object> rules = new ArrayList<>();
-    for (JsonNode i : root.path("ignores")) {
-      rules.add(new Ignore(library, required(i, "importer", library), required(i, "module", library),
-          i.path("whenAvailable").asString(null), required(i, "reason", library)));
+  private static void required(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("missing \"" + field + "\"");
     }
-    for (JsonNode u : root.path("unread")) {
-      rules.add(new Unread(library, required(u, "package", library), required(u, "file", library), required(u, "reason", library)));
-    }
-    for (JsonNode r : root.path("redirects")) {
-      List<String> to = new ArrayList<>();
-      for (JsonNode t : r.path("to")) {
-        to.add(t.asString());
-      }
-      rules.add(new Redirect(library, required(r, "from", library), List.copyOf(to), required(r, "reason", library)));
-    }
-    for (JsonNode r : root.path("rules")) {
-      String when = text(r, "when", null);
-      if (when == null) {
-        throw new IllegalArgumentException("knowledge " + library + ": a rule without \"when\"");
-      }
-      List<Import> imports = new ArrayList<>();
-      for (JsonNode i : r.path("imports")) {
-        imports.add(new Import(required(i, "module", library), i.path("optional").asBoolean(false),
-            text(i, "ifAvailable", null), required(i, "reason", library)));
-      }
-      List<File> files = new ArrayList<>();
-      for (JsonNode f : r.path("files")) {
-        files.add(new File(required(f, "path", library), f.path("optional").asBoolean(false),
-            required(f, "reason", library)));
-      }
-      rules.add(new Rule(library, when, List.copyOf(imports), List.copyOf(files)));
-    }
-    return rules;
-  }
-
-  private static String required(JsonNode n, String field, String library) {
-    String v = text(n, field, null);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException("knowledge " + library + ": missing \"" + field + "\" in " + n);
-    }
-    return v;
-  }
-
-  private static String text(JsonNode n, String field, String dflt) {
-    JsonNode v = n.get(field);
-    return v == null || v.isNull() ? dflt : v.asString();
   }
 
   private static String read(String resource) {

@@ -1,17 +1,16 @@
 package dev.shrink.python;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.Json;
 import dev.shrink.python.PyModule.Kind;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Finds modules by name on a {@link PythonLayout}'s sys.path the way CPython's built-in, frozen
@@ -23,10 +22,17 @@ public final class ModuleFinder {
   private static final Map<String, String> ALIASES = Map.of("os.path", "posixpath");
 
   private final RootFs fs;
-  /** Built-in, frozen and foreign module names by Python version (python/modules.json). */
-  private static final JsonNode MODULES = Json.resource("/python/modules.json");
+  /** python/modules.json: built-in, frozen and foreign module names by Python version. */
+  private record Modules(@JsonProperty("_comment") String comment, @JsonProperty("import_system") Names importSystem,
+      Map<String, Version> versions, List<String> foreign, @JsonProperty("_comment_foreign") String commentForeign) {}
+
+  private record Names(@JsonProperty("_comment") String comment, List<String> modules) {}
+
+  private record Version(List<String> builtin, List<String> frozen) {}
+
+  private static final Modules MODULES = Json.resource("/python/modules.json", Modules.class);
   /** The import system's own modules: frozen and used whatever the version and flags, so their files are never read. */
-  private static final Set<String> IMPORT_SYSTEM = strings(MODULES.get("import_system").get("modules"));
+  private static final Set<String> IMPORT_SYSTEM = Set.copyOf(MODULES.importSystem().modules());
 
   private final List<String> sysPath;
   private final Set<String> builtin;
@@ -39,20 +45,20 @@ public final class ModuleFinder {
   public ModuleFinder(RootFs fs, PythonLayout layout) {
     this.fs = fs;
     this.sysPath = layout.sysPath();
-    JsonNode versions = MODULES.get("versions");
-    JsonNode data = versions.get(layout.version());
+    Map<String, Version> versions = MODULES.versions();
+    Version data = versions.get(layout.version());
     if (data == null) { // nearest known version
       String best = null;
-      for (String v : versions.propertyNames()) {
+      for (String v : versions.keySet()) {
         if (best == null || Math.abs(minor(v) - minor(layout.version())) < Math.abs(minor(best) - minor(layout.version()))) {
           best = v;
         }
       }
       data = versions.get(best);
     }
-    this.builtin = strings(data.get("builtin"));
-    this.frozen = strings(data.get("frozen"));
-    this.foreign = strings(MODULES.get("foreign"));
+    this.builtin = Set.copyOf(data.builtin());
+    this.frozen = Set.copyOf(data.frozen());
+    this.foreign = Set.copyOf(MODULES.foreign());
     this.taggedExtension = Pattern.compile("\\.cpython-" + layout.versionNoDot() + "[a-z]*(-[A-Za-z0-9_]+)*\\.so");
   }
 
@@ -189,13 +195,5 @@ public final class ModuleFinder {
 
   private static int minor(String version) {
     return Integer.parseInt(version.substring(version.indexOf('.') + 1));
-  }
-
-  private static Set<String> strings(JsonNode array) {
-    Set<String> out = new HashSet<>();
-    for (JsonNode n : array) {
-      out.add(n.asString());
-    }
-    return out;
   }
 }

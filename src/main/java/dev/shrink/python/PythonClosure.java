@@ -1,5 +1,6 @@
 package dev.shrink.python;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shrink.closure.Requirement;
 import dev.shrink.elf.ElfData;
 import dev.shrink.fs.RootFs;
@@ -11,20 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The files a Python program needs, found statically: from the launch's main code (script,
@@ -48,11 +45,21 @@ public final class PythonClosure {
    */
   public record Result(List<Requirement> requirements, List<Missing> missing, List<String> modules, List<String> notes) {}
 
-  private static final Set<String> NOT_DATA_SUFFIXES = Set.of(".py", ".pyc", ".pyo", ".pyi", ".pyx", ".pxd", ".c", ".h");
+  /** An entry of {@code python/startup.json}: a module every interpreter imports while starting. */
+  record StartupModule(String module, boolean optional, String reason) {
+    StartupModule {
+      if (module == null || reason == null || reason.isBlank()) {
+        throw new IllegalArgumentException("a start-up module needs a module and a reason");
+      }
+    }
+  }
+
+  private record Startup(@JsonProperty("_comment") String comment, List<StartupModule> modules) {}
+
+  private static final List<StartupModule> STARTUP = List.copyOf(Json.resource("/python/startup.json", Startup.class).modules());
   /** Functions and methods whose first argument is a codec name. */
   private static final Set<String> CODEC_CALLS = Set.of("encode", "decode", "lookup", "getencoder", "getdecoder",
       "getincrementalencoder", "getincrementaldecoder", "getreader", "getwriter");
-  private static final Set<String> TEST_DIRS = Set.of("test", "tests", "testing", "__pycache__");
   /** {@code a.b}, {@code a.b.C}, {@code a.b:c}: a dotted name of two parts or more, or one with {@code :attribute}. */
   private static final Pattern DOTTED = Pattern.compile("[A-Za-z_]\\w*(\\.[A-Za-z_]\\w*)+(:[A-Za-z_][\\w.]*)?");
 
@@ -69,7 +76,9 @@ public final class PythonClosure {
   private final List<String> notes = new ArrayList<>();
   private final Set<String> ignoredSeen = new HashSet<>();
   private final LazyImports lazy = new LazyImports(this::readBytes);
-  private final Map<String, Map<String, Set<String>>> distributionsByEntry = new HashMap<>();
+  private final Distributions distributions;
+  private final Codecs codecs;
+  private final PackageData packageData;
   private String mainModule = "__main__";
 
   private PythonClosure(RootFs fs, PythonLayout layout, Knowledge knowledge) {
@@ -77,6 +86,9 @@ public final class PythonClosure {
     this.layout = layout;
     this.finder = new ModuleFinder(fs, layout);
     this.knowledge = knowledge;
+    this.distributions = new Distributions(fs, layout, finder, this::readText);
+    this.codecs = new Codecs(finder, this::readText);
+    this.packageData = new PackageData(fs, finder, knowledge);
   }
 
   /**
@@ -159,21 +171,19 @@ public final class PythonClosure {
   // entry points
 
   private void startup() {
-    JsonNode data = Json.resource("/python/startup.json");
-    for (JsonNode m : data.path("modules")) {
-      require(m.get("module").asString(), new Origin("python", "interpreter start-up: " + m.get("reason").asString(), null, 0),
-          m.path("optional").asBoolean(false));
+    for (StartupModule m : STARTUP) {
+      require(m.module(), new Origin("python", "interpreter start-up: " + m.reason(), null, 0), m.optional());
     }
     if (layout.launch().mode() == Launch.Mode.MODULE) {
       require("runpy", new Origin("python", "runpy runs -m " + layout.launch().target(), null, 0), false);
     }
-    String codec = localeCodec();
+    String codec = codecs.forLocale(layout.env());
     if (codec != null) {
       require("encodings." + codec, new Origin("python", "codec of the image's locale (LANG/LC_ALL/LC_CTYPE)", null, 0), true);
     }
     String io = layout.env().get("PYTHONIOENCODING");
     if (io != null && !io.isBlank()) {
-      String c = codecModule(io.split(":")[0]);
+      String c = codecs.module(io.split(":")[0]);
       if (c != null) {
         require("encodings." + c, new Origin("python", "codec of PYTHONIOENCODING", null, 0), true);
       }
@@ -222,13 +232,13 @@ public final class PythonClosure {
       }
       String dist = spec.split("[=<>!~\\[;\\s]", 2)[0];
       Origin where = new Origin("python", "entry point " + group + "/" + name + " of " + dist, script, t.get(i).line());
-      Optional<String> meta = findDistribution(dist);
+      Optional<String> meta = distributions.find(dist);
       if (meta.isEmpty()) {
         missing.add(new Missing(dist + " (distribution)", script, t.get(i).line(), "load_entry_point('" + spec + "')"));
         continue;
       }
       addTree(meta.get(), new Origin("python", "metadata of " + dist + " (load_entry_point)", null, 0));
-      String target = entryPoint(meta.get(), group, name);
+      String target = distributions.entryPoint(meta.get(), group, name);
       if (target == null) {
         missing.add(new Missing(dist + ":" + group + "/" + name, script, t.get(i).line(), "entry point not declared"));
       } else {
@@ -276,71 +286,10 @@ public final class PythonClosure {
       return;
     }
     String pkg = m.name().contains(".") ? m.name().substring(0, m.name().lastIndexOf('.')) : "";
-    Set<String> siblings = new TreeSet<>();
-    if (!pkg.isEmpty()) {
-      for (String n : finder.listing(dir)) {
-        String stem = n.split("\\.", 2)[0];
-        if (!stem.isEmpty() && !stem.equals("__init__") && !TEST_DIRS.contains(stem) && !m.name().equals(pkg + "." + stem)) {
-          siblings.add(stem);
-        }
-      }
-    }
-    Set<String> tops = distributionTops(m);
+    Set<String> siblings = pkg.isEmpty() ? Set.of() : CompiledNames.siblings(finder.listing(dir), pkg, m.name());
+    Set<String> tops = distributions.tops(m);
     CompiledNames.find(data, pkg, siblings, tops, n -> findModule(n).isPresent()).forEach((name, string) ->
         require(name, new Origin("python", "named in the compiled code of " + m.name() + " (\"" + string + "\")", m.file(), 0), true));
-  }
-
-  /**
-   * {@code m}'s top-level name and those of the distributions that the distribution providing it
-   * requires (Requires-Dist without an extra; requires.txt before its sections). Not the other
-   * names of its own distribution: {@code _cffi_backend}'s messages name {@code cffi}, which it
-   * never imports.
-   */
-  private Set<String> distributionTops(PyModule m) {
-    String top = m.name().split("\\.")[0];
-    Set<String> tops = new TreeSet<>(Set.of(top));
-    String entry = layout.sysPath().stream().filter(e -> m.file().startsWith(e + "/"))
-        .max(Comparator.comparingInt(String::length)).orElse(null);
-    if (entry == null) {
-      return tops;
-    }
-    for (Map.Entry<String, Set<String>> d : distributions(entry).entrySet()) {
-      if (!d.getValue().contains(top)) {
-        continue;
-      }
-      for (String dep : requiredDistributions(d.getKey())) {
-        findDistribution(dep).ifPresent(meta -> tops.addAll(distributions(RootFs.parent(meta)).getOrDefault(meta, Set.of())));
-      }
-    }
-    return tops;
-  }
-
-  /** The distribution names a metadata directory requires, extras left out. */
-  private List<String> requiredDistributions(String meta) {
-    List<String> names = new ArrayList<>();
-    String metadata = readText(meta + (meta.endsWith(".egg-info") ? "/PKG-INFO" : "/METADATA"));
-    if (metadata != null) {
-      for (String line : metadata.split("\n")) {
-        if (line.isEmpty()) {
-          break; // the headers end at the first empty line
-        }
-        if (line.startsWith("Requires-Dist:") && !line.matches(".*\\bextra\\s*==.*")) {
-          names.add(line.substring("Requires-Dist:".length()).strip().split("[\\s\\[;(<>=!~]", 2)[0]);
-        }
-      }
-    }
-    String requires = readText(meta + "/requires.txt");
-    if (requires != null) {
-      for (String line : requires.split("\n")) {
-        if (line.startsWith("[")) {
-          break; // extras and markers
-        }
-        if (!line.isBlank()) {
-          names.add(line.strip().split("[\\s\\[;(<>=!~]", 2)[0]);
-        }
-      }
-    }
-    return names;
   }
 
   /**
@@ -382,7 +331,7 @@ public final class PythonClosure {
       boolean call = CODEC_CALLS.contains(t.get(i).text()) && t.get(i).isName() && t.get(i + 1).is("(");
       boolean keyword = t.get(i).is("encoding") && t.get(i + 1).is("=");
       String name = call || keyword ? t.get(i + 2).stringValue() : null;
-      String module = name == null || name.isBlank() ? null : codecModule(name);
+      String module = name == null || name.isBlank() ? null : codecs.module(name);
       if (module != null) {
         require("encodings." + module, new Origin("python", "codec '" + name + "' named in code", file, t.get(i).line()), true);
       }
@@ -679,38 +628,9 @@ public final class PythonClosure {
 
   /** Non-module files of a regular package: templates, data, certificates; not test suites. */
   private void packageData(PyModule m) {
-    if (!m.isPackage() || m.kind() == Kind.NAMESPACE || m.kind() == Kind.BUILTIN || m.locations().isEmpty()) {
-      return;
+    for (String file : packageData.files(m)) {
+      addFile(file, new Origin("python", "data file of package " + m.name(), null, 0));
     }
-    dataFiles(m.locations().get(0), true, m.name());
-  }
-
-  private void dataFiles(String dir, boolean packageDir, String pkg) {
-    for (String n : finder.listing(dir)) {
-      String p = dir + "/" + n;
-      if (fs.isDirectory(p)) {
-        boolean subpackage = finder.listing(p).stream().anyMatch(f -> f.startsWith("__init__."));
-        if (!subpackage && !TEST_DIRS.contains(n) && !n.endsWith(".dist-info") && !n.endsWith(".egg-info")) {
-          dataFiles(p, false, pkg);
-        }
-        continue;
-      }
-      if (!fs.isRegularFile(p) || n.equals("py.typed") || isModuleFile(n, packageDir) || (packageDir && knowledge.unread(pkg, n))) {
-        continue;
-      }
-      addFile(p, new Origin("python", "data file of package " + pkg, null, 0));
-    }
-  }
-
-  private static boolean isModuleFile(String n, boolean packageDir) {
-    int dot = n.lastIndexOf('.');
-    if (dot >= 0 && NOT_DATA_SUFFIXES.contains(n.substring(dot))) {
-      return true;
-    }
-    if (n.matches(".*\\.cpython-[0-9]+.*\\.so") || n.endsWith(".abi3.so")) {
-      return true;
-    }
-    return packageDir && n.endsWith(".so") && !n.startsWith("lib");
   }
 
   /** dist-info / egg-info of each top-level package in the closure, from the same sys.path entry. */
@@ -729,160 +649,15 @@ public final class PythonClosure {
         if (entry.equals(layout.stdlibDir()) || entry.equals(layout.platStdlibDir())) {
           continue;
         }
-        Map<String, Set<String>> dists = distributions(entry);
+        Map<String, Set<String>> dists = distributions.in(entry);
         for (Map.Entry<String, Set<String>> d : dists.entrySet()) {
           if (d.getValue().contains(m.name())) {
-            addTree(d.getKey(), new Origin("python", "metadata of " + distName(d.getKey()) + " (provides " + m.name() + ")",
+            addTree(d.getKey(), new Origin("python", "metadata of " + Distributions.name(d.getKey()) + " (provides " + m.name() + ")",
                 null, 0));
           }
         }
       }
     }
-  }
-
-  /** Metadata paths in a sys.path entry with the top-level names each provides. */
-  private Map<String, Set<String>> distributions(String entry) {
-    return distributionsByEntry.computeIfAbsent(entry, this::readDistributions);
-  }
-
-  private Map<String, Set<String>> readDistributions(String entry) {
-    Map<String, Set<String>> out = new LinkedHashMap<>();
-    for (String n : finder.listing(entry)) {
-      if (!n.endsWith(".dist-info") && !n.endsWith(".egg-info")) {
-        continue;
-      }
-      String meta = entry + "/" + n;
-      Set<String> tops = new LinkedHashSet<>();
-      String topLevel = fs.isDirectory(meta) ? readText(meta + "/top_level.txt") : null;
-      if (topLevel != null) {
-        for (String l : topLevel.split("\n")) {
-          if (!l.isBlank()) {
-            tops.add(l.strip().replace('/', '.').split("\\.")[0]);
-          }
-        }
-      } else if (fs.isDirectory(meta)) {
-        String record = readText(meta + "/RECORD");
-        String installed = readText(meta + "/installed-files.txt");
-        if (record != null) {
-          for (String l : record.split("\n")) {
-            addTop(tops, l.split(",")[0]);
-          }
-        } else if (installed != null) {
-          for (String l : installed.split("\n")) {
-            String rel = RootFs.normalize(n + "/" + l.strip()).substring(1);
-            addTop(tops, rel);
-          }
-        }
-      }
-      String name = normalizeDist(distName(meta));
-      tops.add(name);
-      out.put(meta, tops);
-    }
-    return out;
-  }
-
-  private static void addTop(Set<String> tops, String relPath) {
-    String p = relPath.strip();
-    if (p.isEmpty() || p.startsWith("..") || p.startsWith("/")) {
-      return;
-    }
-    String first = p.split("/")[0];
-    if (first.endsWith(".dist-info") || first.endsWith(".egg-info") || first.equals("__pycache__")) {
-      return;
-    }
-    if (p.contains("/")) {
-      tops.add(first);
-    } else if (first.endsWith(".py") || first.endsWith(".so") || first.endsWith(".pyc")) {
-      tops.add(first.substring(0, first.indexOf('.')));
-    }
-  }
-
-  private Optional<String> findDistribution(String dist) {
-    String want = normalizeDist(dist);
-    for (String entry : layout.sysPath()) {
-      for (String n : finder.listing(entry)) {
-        if ((n.endsWith(".dist-info") || n.endsWith(".egg-info")) && normalizeDist(distName(n)).equals(want)) {
-          return Optional.of(entry + "/" + n);
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** The {@code module:attr} of an entry point in a metadata dir's entry_points.txt, or null. */
-  private String entryPoint(String meta, String group, String name) {
-    String text = readText(meta + "/entry_points.txt");
-    if (text == null) {
-      return null;
-    }
-    String section = null;
-    for (String line : text.split("\n")) {
-      String l = line.strip();
-      if (l.startsWith("[") && l.endsWith("]")) {
-        section = l.substring(1, l.length() - 1).strip();
-      } else if (group.equals(section) && l.contains("=")) {
-        String key = l.substring(0, l.indexOf('=')).strip();
-        if (key.equals(name)) {
-          return l.substring(l.indexOf('=') + 1).split("\\[")[0].strip();
-        }
-      }
-    }
-    return null;
-  }
-
-  private static String distName(String metaPath) {
-    String n = metaPath.substring(metaPath.lastIndexOf('/') + 1);
-    n = n.substring(0, n.lastIndexOf('.'));
-    int dash = n.indexOf('-');
-    return dash < 0 ? n : n.substring(0, dash);
-  }
-
-  private static String normalizeDist(String name) {
-    return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "_");
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // locale
-
-  /** The encodings module for the locale's codeset, or null for C/POSIX/unset (UTF-8 then). */
-  private String localeCodec() {
-    String loc = null;
-    for (String var : List.of("LC_ALL", "LC_CTYPE", "LANG")) {
-      String v = layout.env().get(var);
-      if (v != null && !v.isEmpty()) {
-        loc = v;
-        break;
-      }
-    }
-    if (loc == null || loc.equals("C") || loc.equals("POSIX")) {
-      return null;
-    }
-    int dot = loc.indexOf('.');
-    if (dot < 0) {
-      return "latin_1"; // glibc's default codeset for a locale without one
-    }
-    String codeset = loc.substring(dot + 1).split("@")[0];
-    return codecModule(codeset);
-  }
-
-  /** encodings.search_function's mapping: normalize, then the aliases table of the image's encodings. */
-  private String codecModule(String encoding) {
-    String norm = encoding.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.]+", "_").replace('.', '_');
-    Optional<PyModule> enc = finder.find("encodings");
-    if (enc.isEmpty() || enc.get().locations().isEmpty()) {
-      return null;
-    }
-    String dir = enc.get().locations().get(0);
-    String aliases = readText(dir + "/aliases.py");
-    if (aliases != null) {
-      List<Token> t = PyTokenizer.tokenize(aliases);
-      for (int i = 0; i + 2 < t.size(); i++) {
-        if (norm.equals(t.get(i).stringValue()) && t.get(i + 1).is(":") && t.get(i + 2).stringValue() != null) {
-          return t.get(i + 2).stringValue();
-        }
-      }
-    }
-    return finder.find("encodings." + norm).isPresent() ? norm : null;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.shrink.python;
 
 import dev.shrink.fs.RootFs;
+import dev.shrink.fs.SystemPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +23,6 @@ import java.util.regex.Pattern;
  */
 public final class PythonLayout {
   private static final Pattern VERSIONED = Pattern.compile("python(\\d+)\\.(\\d+)[a-z]*");
-  private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   /** A {@code .pth} file site.py read: the directories it added and its {@code import} lines (not run). */
   public record PthFile(String path, List<String> addedPaths, List<PthImport> imports) {}
@@ -305,7 +305,7 @@ public final class PythonLayout {
         }
         return p;
       }
-      String path = env.getOrDefault("PATH", DEFAULT_PATH);
+      String path = env.getOrDefault("PATH", SystemPaths.DEFAULT_PATH);
       for (String dir : path.split(":")) {
         if (dir.isEmpty()) {
           continue;

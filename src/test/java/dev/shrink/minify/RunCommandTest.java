@@ -84,30 +84,4 @@ class RunCommandTest {
         .hasMessageContaining("'nosuch'").hasMessageContaining("PATH");
     assertThatThrownBy(() -> RunCommand.resolve(root, config("{\"config\":{}}"), null, null)).hasMessageContaining("--entrypoint");
   }
-
-  @Test
-  void pythonCommandLinesAreParsedLikeCPython() {
-    assertThat(PythonLaunch.parse(List.of("-u", "-X", "dev", "-m", "uvicorn", "app:app"), "/app").orElseThrow().launch().target()).isEqualTo("uvicorn");
-    assertThat(PythonLaunch.parse(List.of("-B", "app.py", "--port", "1"), "/srv").orElseThrow().launch().target()).isEqualTo("/srv/app.py");
-    assertThat(PythonLaunch.parse(List.of("-c", "import os"), "/").orElseThrow().programArgs()).isEmpty();
-    assertThat(PythonLaunch.parse(List.of("-i"), "/")).isEmpty();
-    assertThat(PythonLaunch.isInterpreter("/usr/bin/python3.11")).isTrue();
-    assertThat(PythonLaunch.isInterpreter("/usr/bin/pythonista")).isFalse();
-  }
-
-  @Test
-  void programScannerFindsLiteralProgramsShellCommandsAndPaths() {
-    String src = """
-        import subprocess, os
-        subprocess.run(["uname", "-s"])  # subprocess.run(["commented"])
-        for argv in (["date", "-u"], ["hostname"]):
-            pass
-        subprocess.check_output("echo $((1+1)) | tr 0-9 a-j", shell=True)
-        os.execvp("ls", ["ls"])
-        open("/etc/ssl/app/server.crt")
-        x = "not a /path inside"
-        """;
-    assertThat(ProgramScanner.programs(src)).contains("uname", "date", "hostname", "/bin/sh", "echo", "tr", "ls").doesNotContain("commented");
-    assertThat(ProgramScanner.paths(src)).containsExactly("/etc/ssl/app/server.crt");
-  }
 }

@@ -1,9 +1,11 @@
 package dev.shrink.minify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
+import dev.shrink.image.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,5 +62,16 @@ class SystemKnowledgeTest {
     assertThat(SystemKnowledge.cLocale(Map.of("LANG", "en_US.UTF-8", "LC_CTYPE", "C"))).isTrue();
     assertThat(SystemKnowledge.cLocale(Map.of("LC_CTYPE", "C.UTF-8"))).isFalse();
     assertThat(SystemKnowledge.cLocale(Map.of("LC_ALL", "C"))).isFalse();
+  }
+
+  @Test
+  void everyRuleNeedsATriggerAndAReasonAndNoUnknownField() {
+    assertThat(SystemKnowledge.load()).isNotNull();
+    assertThatThrownBy(() -> Json.strict("{\"when\": {\"module\": \"m\"}, \"include\": [\"/a\"]}", SystemKnowledge.Rule.class, "rule"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason");
+    assertThatThrownBy(() -> Json.strict("{\"when\": {}, \"include\": [\"/a\"], \"reason\": \"r\"}", SystemKnowledge.Rule.class, "rule"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trigger");
+    assertThatThrownBy(() -> Json.strict("{\"when\": {\"cLocale\": true}, \"include\": [\"/a\"], \"reason\": \"r\"}",
+        SystemKnowledge.Rule.class, "rule")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cLocale");
   }
 }

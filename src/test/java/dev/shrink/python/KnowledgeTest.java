@@ -3,9 +3,11 @@ package dev.shrink.python;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shrink.image.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +40,40 @@ class KnowledgeTest {
   void reasonsAreRequired() {
     assertThatThrownBy(() -> Knowledge.of("{\"library\": \"x\", \"rules\": [{\"when\": \"a\", \"imports\": [{\"module\": \"b\"}]}]}"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason");
+  }
+
+  @Test
+  void unknownFieldsAreRefusedSoAMisspeltKeyCannotDropAnEntry() {
+    assertThatThrownBy(() -> Knowledge.of("""
+        {"library": "x", "rules": [{"when": "a", "imports": [{"module": "b", "reason": "r", "ifAvaliable": "c"}]}]}"""))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ifAvaliable");
+    assertThatThrownBy(() -> Knowledge.of("{\"library\": \"x\", \"rule\": []}"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rule");
+  }
+
+  @Test
+  void everyEntryOfEveryFileCarriesItsLibraryAndAReason() {
+    Knowledge k = Knowledge.of("""
+        {"library": "x", "ignores": [{"importer": "a", "module": "b", "reason": "r"}],
+         "unread": [{"package": "p", "file": "f", "reason": "r"}],
+         "rules": [{"when": "a", "files": [{"path": "/f", "reason": "r"}]}]}""");
+    assertThat(k.ignored("a", "b")).get().extracting(Knowledge.Ignore::library).isEqualTo("x");
+    assertThat(k.unread("p", "f")).isTrue();
+    assertThat(k.rulesFor("a")).singleElement().satisfies(r -> {
+      assertThat(r.library()).isEqualTo("x");
+      assertThat(r.imports()).isEmpty();
+    });
+    for (String entry : List.of("{\"importer\": \"a\", \"module\": \"b\"}", "{\"importer\": \"a\", \"module\": \"b\", \"reason\": \" \"}")) {
+      assertThatThrownBy(() -> Knowledge.of("{\"library\": \"x\", \"ignores\": [" + entry + "]}"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason");
+    }
+  }
+
+  @Test
+  void startUpModulesNeedAReasonAndNoUnknownField() {
+    assertThatThrownBy(() -> Json.strict("{\"module\": \"io\"}", PythonClosure.StartupModule.class, "startup"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason");
+    assertThatThrownBy(() -> Json.strict("{\"module\": \"io\", \"reason\": \"r\", \"optinal\": true}",
+        PythonClosure.StartupModule.class, "startup")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("optinal");
   }
 }

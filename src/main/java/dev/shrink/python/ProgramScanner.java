@@ -1,4 +1,4 @@
-package dev.shrink.minify;
+package dev.shrink.python;
 
 import java.util.LinkedHashSet;
 import java.util.Set;

@@ -1,0 +1,42 @@
+package dev.shrink.minify;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What minify has chosen so far, which each {@link Step} adds to or narrows: the kept files with
+ * their reasons, the files shrink writes itself and the directories it makes, the paths it dropped
+ * with why, the stdlib archive's members, the stripped ELF copies, problems, and what the analysers
+ * found that later steps read (Python modules, the interpreter's directories).
+ */
+final class Selection {
+  /** The kept files of the root, with why each is kept. */
+  FileSet files;
+  /** Files shrink writes (accounts, bytecode, the stdlib archive), by image path. */
+  final Map<String, Path> written = new LinkedHashMap<>();
+  /** Directories shrink makes, with their mode. */
+  final Map<String, Integer> dirs = new LinkedHashMap<>();
+  /** Paths an analyser kept that a later step dropped, with why. */
+  final Map<String, String> dropped = new LinkedHashMap<>();
+  /** The stdlib archive's members by archive path, if one is written. */
+  Map<String, Map<String, StdlibZip.Member>> archives = Map.of();
+  /** Stripped copies of kept ELF files, by image path. */
+  Map<String, Path> stripped = Map.of();
+  final List<String> problems = new ArrayList<>();
+  /** The Python modules in the closure (system knowledge is triggered by some). */
+  final Set<String> modules = new TreeSet<>();
+  /** The interpreters' files and directories (a host root's guard keeps them). */
+  final Set<String> interpreterDirs = new TreeSet<>();
+  /** Kept paths whose ELF closure is resolved. */
+  final Set<String> elfDone = new HashSet<>();
+
+  Selection(FileSet files) {
+    this.files = files;
+  }
+}
