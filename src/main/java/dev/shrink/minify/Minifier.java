@@ -134,7 +134,19 @@ public final class Minifier {
   /** An image unpacked for {@link #minify(Source, Path, Options)}: its root, config, name and sizes. */
   public record Source(RootFs root, ImageConfig config, String name, MinifyReport.Sizes before) {}
 
+  /** How a problem starts when library code imports a module that cannot be found (mostly code the app never reaches). */
+  public static final String NO_MODULE = "python: no module ";
+  /** How a problem starts when the app's own code (under the WORKDIR, not an installed package) imports a module that cannot be found. */
+  public static final String APP_IMPORT_MISSING = "python: the app's own code imports a module that cannot be found: ";
+
   private Minifier() {}
+
+  /** An import statement of the app's own code: under the WORKDIR (not "/"), outside installed packages. */
+  private static boolean appCode(PythonClosure.Missing m, String workdir) {
+    String importer = m.importer();
+    return !workdir.equals("/") && HostRoot.under(importer, workdir) && !importer.contains("/site-packages/")
+        && !importer.contains("/dist-packages/") && (m.statement().startsWith("import ") || m.statement().startsWith("from "));
+  }
 
   /** Minifies an image: unpacks it into {@code workDir} and keeps what its command needs. */
   public static Result minify(Image source, Path workDir, Options options) throws IOException {
@@ -414,7 +426,8 @@ public final class Minifier {
     PythonClosure.Result result = PythonClosure.analyse(root, layout, Knowledge.load(), named, seen);
     files.addAll(result.requirements());
     modules.addAll(result.modules());
-    result.missing().forEach(m -> problems.add("python: no module " + m.module() + " for " + m.statement() + " (" + m.importer() + ":" + m.line() + ")"));
+    result.missing().forEach(m -> problems.add((appCode(m, run.workdir()) ? APP_IMPORT_MISSING : NO_MODULE) + m.module() + " for " + m.statement()
+        + " (" + m.importer() + ":" + m.line() + ")"));
     namedByApp(root, run, files, result);
     if (parsed.get().launch().mode() == dev.shrink.python.Launch.Mode.SCRIPT) {
       scripts.add(parsed.get().launch().scriptPath());
