@@ -45,8 +45,16 @@ final class TransportMixin {
     return base().withCreds(destCreds != null ? destCreds : creds);
   }
 
+  @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+  CommandLine.Model.CommandSpec spec;
+
+  /** The options; a --tmpdir that is not a directory is a usage error (shrink makes no directory of it). */
   private TransportOptions base() {
     TransportOptions o = TransportOptions.defaults().withPlatform(platform).withFormat(format).withTlsVerify(tlsVerify).withAuthFile(authFile);
+    if (tmpDir != null && !java.nio.file.Files.isDirectory(tmpDir)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--tmpdir " + tmpDir + ": "
+          + (java.nio.file.Files.exists(tmpDir) ? "not a directory" : "no such directory") + " (give an existing one)");
+    }
     return tmpDir == null ? o : o.withTempDir(tmpDir);
   }
 

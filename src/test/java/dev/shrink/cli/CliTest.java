@@ -142,6 +142,26 @@ class CliTest {
   }
 
   @Test
+  void aTmpdirThatDoesNotExistIsAUsageErrorAndNoDirectoryIsMade() throws Exception {
+    Path none = tmp.resolve("none/x");
+    Files.writeString(tmp.resolve("app.py"), "print(1)\n");
+    Run r = run("build", "docker-archive:" + tmp.resolve("out.tar"), "--app", tmp.toString(), "--tmpdir", none.toString(), "--", "app.py");
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--tmpdir " + none + ": no such directory");
+    assertThat(tmp.resolve("none")).doesNotExist();
+    assertThat(run("copy", "docker-archive:" + tmp.resolve("a.tar"), "oci:" + tmp.resolve("o"), "--tmpdir", none.toString()).code()).isEqualTo(2);
+    assertThat(tmp.resolve("none")).doesNotExist();
+  }
+
+  @Test
+  void anErrorWritingTheDestinationNamesItAndTheCause() throws Exception {
+    Files.writeString(tmp.resolve("app.py"), "print(1)\n");
+    Run r = run("build", "oci:/proc/shrink-test", "--app", tmp.toString(), "--python", "/usr/bin/python3", "--", "app.py");
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).containsPattern("shrink: error: cannot write oci:/proc/shrink-test: /proc/shrink-test: \\w+");
+  }
+
+  @Test
   void writingIntoADirectoryThatIsNotALayoutIsRefused() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("notlayout"));
     Files.writeString(dir.resolve("precious.txt"), "mine");
