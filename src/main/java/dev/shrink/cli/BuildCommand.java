@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import tools.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,6 +94,9 @@ final class BuildCommand implements Callable<Integer> {
   @Mixin
   OutputMixin output;
 
+  @Mixin
+  Results results;
+
   @Option(names = "--verify", description = "After writing DEST, run it under podman with the probes (the default command when none is given) "
       + "and compare with the traced run on this machine; exit 1 on a difference, 3 when podman (docker for docker-daemon:) is missing.")
   boolean verify;
@@ -144,7 +148,7 @@ final class BuildCommand implements Callable<Integer> {
     try {
       Builder.Plan plan = Builder.plan(buildSpec, Builder.Host.current(), work);
       if (plan.python() != null) {
-        System.err.println("python: " + plan.python());
+        results.progress().println("python: " + plan.python());
       }
       Tracer.Result traced = null;
       if (!probes.isEmpty()) {
@@ -156,7 +160,7 @@ final class BuildCommand implements Callable<Integer> {
               ? "With --verify and no probe given, COMMAND must run to its end: give a server --probe-http PORT:PATH."
               : "Check the probe (port, path, arguments) and --probe-timeout."), e);
         }
-        System.err.printf("probe: ran COMMAND on this machine under strace: %d file calls, %d paths (%d ms)%n", traced.events(),
+        results.progress().printf("probe: ran COMMAND on this machine under strace: %d file calls, %d paths (%d ms)%n", traced.events(),
             traced.requirements().size(), (System.nanoTime() - traceStart) / 1_000_000);
       }
       Minifier.Result result = Builder.build(plan, buildSpec, layers, work, traced).result();
@@ -175,18 +179,22 @@ final class BuildCommand implements Callable<Integer> {
         Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
         Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
-      plan.notes().forEach(n -> System.err.println("note: " + n));
-      r.problems().forEach(p -> System.err.println("warning: " + p));
-      System.err.println("Entrypoint " + Json.MAPPER.writeValueAsString(plan.entrypoint()) + ", WORKDIR " + plan.hostRoot().appDir()
+      plan.notes().forEach(n -> results.progress().println("note: " + n));
+      Results.problems(r.problems(), System.err);
+      java.io.PrintStream out = results.table();
+      out.println("Entrypoint " + Json.MAPPER.writeValueAsString(plan.entrypoint()) + ", WORKDIR " + plan.hostRoot().appDir()
           + ", user " + r.json().path("user").asString());
-      System.err.printf("%-8s %12s %14s %8s %12s%n", "", "layers", "uncompressed", "files", "file bytes");
-      System.err.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressed()),
+      out.printf("%-8s %12s %14s %8s %12s%n", "", "layers", "uncompressed", "files", "file bytes");
+      out.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressed()),
           Sizes.human(r.json().path("after").path("uncompressedLayers").asLong()), r.after().files(), Sizes.human(r.after().fileBytes()));
-      OutputMixin.printLayers(r, System.err);
+      OutputMixin.printLayers(r, out);
       if (traced != null) {
-        System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
+        results.progress().printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
       }
-      System.err.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
+      out.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
+      ObjectNode summary = Results.summary(destination, r, false, exit);
+      summary.put("python", plan.python());
+      results.finish(results.digest(destination, options), summary);
     } finally {
       TempFiles.deleteTree(work);
     }

@@ -1,11 +1,13 @@
 package dev.shrink.cli;
 
 import dev.shrink.image.Image;
+import dev.shrink.image.Json;
 import dev.shrink.transport.ImageReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code shrink copy SRC DEST}: the skopeo-copy equivalent over every transport. */
 @Command(name = "copy", mixinStandardHelpOptions = true,
@@ -22,12 +24,19 @@ final class CopyCommand implements Callable<Integer> {
   @Mixin
   TransportMixin transport;
 
+  @Mixin
+  Results results;
+
   @Override
   public Integer call() throws Exception {
     try (Image image = source.read(transport.source())) {
       destination.write(image, transport.destination());
     }
-    System.err.println("Copied " + source + " to " + destination);
+    results.table().println("Copied " + source + " to " + destination);
+    ObjectNode summary = Json.object();
+    summary.put("source", source.toString());
+    summary.put("destination", destination.toString());
+    results.finish(results.digest(destination, transport.destination()), summary);
     return 0;
   }
 }

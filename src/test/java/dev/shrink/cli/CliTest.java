@@ -162,6 +162,42 @@ class CliTest {
   }
 
   @Test
+  void jsonQuietAndDigestfileTellTheManifestDigestWrittenAndLibraryImportsAreOneLine() throws Exception {
+    Path app = Path.of(System.getProperty("shrink.project.dir", ""), "examples/hello-api").toAbsolutePath();
+    Path layout = tmp.resolve("oci");
+    Path digestFile = tmp.resolve("digest");
+    Run r = run("build", "oci:" + layout + ":v1", "--app", app.toString(), "--json", "--quiet", "--digestfile", digestFile.toString(),
+        "--", "/usr/bin/gunicorn", "server:app");
+    assertThat(r.code()).as(r.err()).isZero();
+    tools.jackson.databind.JsonNode summary = dev.shrink.image.Json.MAPPER.readTree(r.out());
+    String written = dev.shrink.image.Json.MAPPER.readTree(layout.resolve("index.json").toFile()).path("manifests").get(0).path("digest").asString();
+    assertThat(written).startsWith("sha256:");
+    assertThat(summary.path("digest").asString()).isEqualTo(written);
+    assertThat(Files.readString(digestFile)).isEqualTo(written);
+    assertThat(summary.path("destination").asString()).isEqualTo("oci:" + layout + ":v1");
+    assertThat(summary.path("layers").size()).isGreaterThan(1);
+    assertThat(summary.path("after").path("compressed").asLong()).isPositive();
+    // Debian's gunicorn and pyparsing import paste.deploy, jinja2 and railroad where they are optional: one line, no progress
+    assertThat(r.err()).containsPattern("(?m)\\Awarning: \\d+ imports in library code name modules that are not there \\(paste\\.deploy, [^\\n]*"
+        + "the list is in the report's problems \\(--report\\)\\n\\z");
+    assertThat(summary.path("problems").toString()).contains("python: no module paste.deploy for from paste.deploy import loadapp");
+  }
+
+  @Test
+  void theAppsOwnMissingImportIsAnErrorLineAndOtherProblemsWarnings() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    Results.problems(List.of(dev.shrink.minify.Minifier.APP_IMPORT_MISSING + "flask for import flask (/app/app.py:1)",
+        dev.shrink.minify.Minifier.NO_MODULE + "__pypy__ for import __pypy__ (/usr/lib/x.py:3)",
+        dev.shrink.minify.Minifier.NO_MODULE + "PyQt5 for import PyQt5 (/usr/lib/y.py:9)", "elf: a needs b, not found"), err);
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        "error: python: the app's own code imports a module that cannot be found: flask for import flask (/app/app.py:1)",
+        "warning: elf: a needs b, not found",
+        "warning: 2 imports in library code name modules that are not there (__pypy__, PyQt5); such imports are mostly optional or in code "
+            + "the app does not reach: the list is in the report's problems (--report)");
+  }
+
+  @Test
   void writingIntoADirectoryThatIsNotALayoutIsRefused() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("notlayout"));
     Files.writeString(dir.resolve("precious.txt"), "mine");
