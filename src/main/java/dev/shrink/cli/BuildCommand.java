@@ -122,11 +122,6 @@ final class BuildCommand implements Callable<Integer> {
     }
     Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, bytecode.keepSources,
         bytecode.target(spec), bytecode.purePython);
-    if (!probe.scripts.isEmpty()) {
-      // the program runs on this machine here, not in a container: a script probe would need its own port handling
-      throw new CommandLine.ParameterException(spec.commandLine(), "--probe-script is for minify and verify; build probes with --probe-http "
-          + "and --probe-cmd");
-    }
     List<Probe> probes = probe.probes();
 
     Engine engine = verify ? probe.engineFor(destination) : null;

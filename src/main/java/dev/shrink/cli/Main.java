@@ -35,6 +35,7 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns its exit code (tests call this). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.getSubcommands().values().forEach(TransportMixin::fit);
     // picocli lets unmatched arguments pass when help is asked for (shrink why --help printed the main help, exit 0)
     cli.setExecutionStrategy(parseResult -> {
       if (!parseResult.hasSubcommand() && !parseResult.unmatched().isEmpty()) {

@@ -113,11 +113,21 @@ class CliTest {
   }
 
   @Test
+  void helpListsOnlyTheOptionsACommandUses() {
+    assertThat(run("build", "--help").out()).doesNotContain("--src-creds", "--platform", "--probe-script").contains("--dest-creds", "--format");
+    assertThat(run("inspect", "--help").out()).doesNotContain("--dest-creds", "--format").contains("--src-creds", "--platform");
+    assertThat(run("unpack", "--help").out()).doesNotContain("--dest-creds", "--format");
+    assertThat(run("verify", "--help").out()).doesNotContain("--dest-creds", "--format").contains("--probe-script");
+    assertThat(run("copy", "--help").out()).contains("--src-creds", "--dest-creds", "--format", "--json", "--digestfile");
+    assertThat(run("inspect", "docker-archive:x.tar", "--format", "oci").code()).isEqualTo(2);
+  }
+
+  @Test
   void buildRefusesAProbeScript() {
     Path dest = tmp.resolve("dest.tar");
     Run r = run("build", "docker-archive:" + dest, "--probe-script", "8000:test.sh", "--", "app.py");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--probe-script is for minify and verify");
+    assertThat(r.err()).contains("Unknown option: '--probe-script'");
     assertThat(dest).doesNotExist();
   }
 
