@@ -101,7 +101,7 @@ final class Results {
     }
   }
 
-  /** The summary of a minify or build: DEST, sizes (before them, SRC's for minify), layers, problems, exit code. */
+  /** The summary of a minify or build: DEST, sizes (before them, SRC's for minify), layers, problems, exit code; keys as inspect --json names them. */
   static ObjectNode summary(ImageReference destination, MinifyReport r, boolean withBefore, int exit) {
     ObjectNode s = Json.object();
     s.put("destination", destination.toString());
@@ -115,9 +115,9 @@ final class Results {
       ObjectNode o = layers.addObject();
       o.put("name", l.name());
       o.put("digest", l.digest());
-      o.put("compressed", l.compressed());
-      o.put("uncompressed", l.uncompressed());
-      o.put("files", l.files());
+      o.put("size", l.compressed());
+      o.put("uncompressedSize", l.uncompressed());
+      o.put("fileCount", l.files());
     }
     ArrayNode problems = s.putArray("problems");
     r.problems().forEach(problems::add);
@@ -125,8 +125,8 @@ final class Results {
   }
 
   private static void sizes(ObjectNode o, MinifyReport.Sizes sizes) {
-    o.put("compressed", sizes.compressed());
-    o.put("files", sizes.files());
+    o.put("compressedSize", sizes.compressed());
+    o.put("fileCount", sizes.files());
     o.put("fileBytes", sizes.fileBytes());
   }
 }

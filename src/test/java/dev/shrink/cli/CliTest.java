@@ -186,7 +186,7 @@ class CliTest {
     assertThat(Files.readString(digestFile)).isEqualTo(written);
     assertThat(summary.path("destination").asString()).isEqualTo("oci:" + layout + ":v1");
     assertThat(summary.path("layers").size()).isGreaterThan(1);
-    assertThat(summary.path("after").path("compressed").asLong()).isPositive();
+    assertThat(summary.path("after").path("compressedSize").asLong()).isPositive();
     // Debian's gunicorn and pyparsing import paste.deploy, jinja2 and railroad where they are optional: one line, no progress
     assertThat(r.err()).containsPattern("(?m)\\Awarning: \\d+ imports in library code name modules that are not there \\(paste\\.deploy, [^\\n]*"
         + "the list is in the report's problems \\(--report\\)\\n\\z");
