@@ -63,7 +63,8 @@ final class BuildCommand implements Callable<Integer> {
   String app = ".";
 
   @Option(names = "--python", paramLabel = "PATH", description = "Interpreter of a script or -m COMMAND: a path on this machine (a virtual "
-      + "environment's bin/python too), or a name found on the image's PATH (default: python3).")
+      + "environment's bin/python too; a wrapper script such as a pyenv shim is run once to learn the interpreter it starts), or a name found "
+      + "on the image's PATH (default: python3 as your PATH finds it). With a program COMMAND, it must be the interpreter of its #! line.")
   String python;
 
   @Option(names = "--copy", paramLabel = "SRC:DEST", description = "Also put this file or directory of this machine at DEST in the image (repeatable).")
