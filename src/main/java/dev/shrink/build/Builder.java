@@ -15,6 +15,7 @@ import dev.shrink.probe.HostStrace;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.Tracer;
 import dev.shrink.python.Launch;
+import dev.shrink.python.PythonAnalysis;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +27,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -49,11 +52,17 @@ public final class Builder {
   private Builder() {}
 
   /**
-   * The machine a build runs on: its root directory, the current directory and the user's home
-   * directories (besides these, nothing under /root and /home is taken unless named).
+   * The machine a build runs on: its root directory, the current directory, the user's home
+   * directories (besides these, nothing under /root and /home is taken unless named) and the
+   * user's PATH, where the default interpreter of a script or module is looked up.
    */
-  public record Host(Path root, Path cwd, List<Path> homes) {
-    /** This machine: "/", the working directory, $HOME and the JVM's user.home (from the passwd entry). */
+  public record Host(Path root, Path cwd, List<Path> homes, List<String> path) {
+    /** A machine whose user has no PATH: the default interpreter is python3 on the image's PATH. */
+    public Host(Path root, Path cwd, List<Path> homes) {
+      this(root, cwd, homes, List.of());
+    }
+
+    /** This machine: "/", the working directory, $HOME and the JVM's user.home (from the passwd entry), $PATH. */
     public static Host current() {
       List<Path> homes = new ArrayList<>();
       String home = System.getenv("HOME");
@@ -61,7 +70,8 @@ public final class Builder {
         homes.add(Path.of(home));
       }
       homes.add(Path.of(System.getProperty("user.home")));
-      return new Host(Path.of("/"), Path.of("").toAbsolutePath(), homes);
+      String path = System.getenv("PATH");
+      return new Host(Path.of("/"), Path.of("").toAbsolutePath(), homes, path == null ? List.of() : List.of(path.split(":")));
     }
   }
 
@@ -125,7 +135,16 @@ public final class Builder {
       o = o.withExtra(traced.requirements(), traced.pythonFiles());
     }
     String name = "build of " + plan.root().host(plan.hostRoot().appDir());
-    return new Built(plan, Minifier.minify(plan.root(), plan.config(), name, null, workDir, o));
+    Minifier.Result result = Minifier.minify(plan.root(), plan.config(), name, null, workDir, o);
+    List<String> missing = result.report().problems().stream().filter(p -> p.startsWith(PythonAnalysis.APP_IMPORT_MISSING))
+        .map(p -> p.substring(PythonAnalysis.APP_IMPORT_MISSING.length())).toList();
+    if (!missing.isEmpty()) {
+      result.image().close();
+      throw new IllegalArgumentException("the app's own code imports modules the interpreter " + plan.python() + " cannot find, so the image "
+          + "would fail: " + String.join("; ", missing) + ". Nothing was written. Install them for that interpreter (or choose another with "
+          + "--python), or guard an optional import with try/except ImportError");
+    }
+    return new Built(plan, result);
   }
 
   /**
@@ -197,7 +216,8 @@ public final class Builder {
     rootfs.put("type", "layers");
     rootfs.putArray("diff_ids");
     ImageConfig config = ImageConfig.parse(Json.bytes(doc), "the build's config");
-    String python = python(root, config, app, appPath);
+    String wanted = spec.python() != null && !isScriptOrModule(spec.command().get(0)) ? pythonPath(spec.python(), host, root, appPath, notes) : null;
+    String python = python(root, config, app, appPath, wanted);
 
     List<String> homes = new ArrayList<>(List.of(host.root().resolve("root").toString(), host.root().resolve("home").toString()));
     for (Path h : host.homes()) {
@@ -216,8 +236,18 @@ public final class Builder {
    * The Python interpreter COMMAND runs, as {@code PATH (REAL PATH, Python X.Y.Z)}, or null when it
    * runs none; a script it is given that the image does not have is an error.
    */
-  private static String python(RootFs root, ImageConfig config, Path app, String appPath) throws IOException {
+  private static String python(RootFs root, ImageConfig config, Path app, String appPath, String wanted) throws IOException {
     var python = RunCommand.resolve(root, config, null, null).python(root);
+    if (wanted != null) {
+      String program = config.entrypoint().get(0);
+      String runs = python.map(RunCommand.Python::interpreter).orElse(null);
+      if (runs == null || !sameInterpreter(root, runs, wanted)) {
+        throw new IllegalArgumentException("--python " + wanted + " and COMMAND disagree: the program " + program + " runs "
+            + (runs == null ? "no Python interpreter" : runs + (realPath(root, runs).equals(runs) ? "" : " (" + realPath(root, runs) + ")"))
+            + " (its #! line), not " + wanted + (realPath(root, wanted).equals(wanted) ? "" : " (" + realPath(root, wanted) + ")")
+            + ". Drop --python, or run the program with it: -- " + wanted + " " + program + " ...");
+      }
+    }
     if (python.isEmpty()) {
       return null;
     }
@@ -253,11 +283,10 @@ public final class Builder {
       throw new IllegalArgumentException("no COMMAND: give what the image runs after --, e.g. -- python3 app.py");
     }
     String first = cmd.get(0);
-    boolean module = first.equals("-m") || (first.startsWith("-m") && first.length() > 2);
-    boolean script = !first.startsWith("-") && first.matches(".*\\.(py|pyc|pyz)");
+    boolean script = !first.startsWith("-") && isScriptOrModule(first);
     List<String> argv = new ArrayList<>();
-    if (module || script) {
-      String python = spec.python() == null ? "python3" : pythonPath(spec.python(), host, root, appPath, notes);
+    if (isScriptOrModule(first)) {
+      String python = spec.python() == null ? defaultPython(host, root, appPath, notes) : pythonPath(spec.python(), host, root, appPath, notes);
       argv.add(python);
       if (script) {
         argv.add(first.startsWith("/") ? RootFs.normalize(first) : RootFs.normalize(appPath + "/" + first));
@@ -270,10 +299,6 @@ public final class Builder {
     if (first.startsWith("-")) {
       throw new IllegalArgumentException("COMMAND starts with the option " + first + "; give a program, a script (app.py) or -m MODULE");
     }
-    if (spec.python() != null) {
-      throw new IllegalArgumentException("--python chooses the interpreter of a script (-- app.py) or a module (-- -m pkg) COMMAND; this COMMAND "
-          + "runs the program " + first + " (name the interpreter there, e.g. -- " + spec.python() + " ...)");
-    }
     String program = first;
     if (first.contains("/")) {
       String abs = RootFs.normalize(first.startsWith("/") ? first : appPath + "/" + first);
@@ -285,7 +310,36 @@ public final class Builder {
     return argv;
   }
 
-  /** --python: a name stays a name (found on the image's PATH); a path of this machine becomes its image path. */
+  /** A COMMAND that --python runs: {@code -m MODULE} or a script (.py, .pyc, .pyz). */
+  private static boolean isScriptOrModule(String first) {
+    return first.equals("-m") || (first.startsWith("-m") && first.length() > 2) || (!first.startsWith("-") && first.matches(".*\\.(py|pyc|pyz)"));
+  }
+
+  /**
+   * The interpreter of a script or module when --python is not given: python3 on the user's PATH,
+   * as their shell finds it; just "python3" (found on the image's PATH) when that is the same
+   * file, or when the user's PATH has none.
+   */
+  private static String defaultPython(Host host, RootFs root, String appPath, List<String> notes) {
+    Optional<Path> users = host.path().stream().filter(d -> !d.isEmpty()).map(d -> host.cwd().resolve(d).resolve("python3"))
+        .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+    if (users.isEmpty()) {
+      return "python3";
+    }
+    String image = pythonPath(users.get().toString(), host, root, appPath, notes);
+    if (sameInterpreter(root, "python3", image)) {
+      return "python3";
+    }
+    notes.add("python3 on your PATH is " + users.get() + (image.equals(users.get().toString()) ? "" : " (" + image + ")")
+        + ": the image runs it (--python chooses another)");
+    return image;
+  }
+
+  /**
+   * --python: a name stays a name (found on the image's PATH); a path of this machine becomes its
+   * image path. A wrapper script (a pyenv shim) is run once to learn the interpreter it starts
+   * ({@code sys.executable}), which is taken instead; one that does not name one is refused.
+   */
   private static String pythonPath(String python, Host host, RootFs root, String appPath, List<String> notes) {
     if (!python.contains("/")) {
       return python;
@@ -294,8 +348,62 @@ public final class Builder {
     if (!Files.exists(abs)) {
       throw new IllegalArgumentException("--python " + python + ": " + abs + " does not exist");
     }
+    if (isScript(abs)) {
+      Path real = wrapped(python, abs);
+      notes.add(python + " is a wrapper script; the interpreter it runs, " + real + ", is taken");
+      abs = real;
+    }
     String image = imagePathInView(root, host, abs);
     return venvHome(root, image, appPath, notes);
+  }
+
+  private static boolean isScript(Path file) {
+    try (var in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(2);
+      return head.length == 2 && head[0] == '#' && head[1] == '!';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The interpreter a wrapper script starts, from {@code sys.executable}; a clear error when it names none. */
+  private static Path wrapped(String python, Path wrapper) {
+    String cannot = "--python " + python + " is a wrapper script (it starts with #!), not an interpreter, and shrink cannot tell which "
+        + "interpreter it runs: ";
+    String said;
+    try {
+      Engine.Result r = Engine.exec(List.of(wrapper.toString(), "-c", "import sys; print(sys.executable)"), Map.of(), 30);
+      said = r.stdout().strip();
+      if (r.exitCode() != 0 || said.isEmpty()) {
+        throw new IllegalArgumentException(cannot + "running it with -c exited " + r.exitCode() + " (" + r.stderr().strip() + "). Give the "
+            + "interpreter's own path");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(cannot + e.getMessage() + ". Give the interpreter's own path", e);
+    }
+    Path real = Path.of(said);
+    if (!real.isAbsolute() || !Files.isRegularFile(real) || isScript(real)) {
+      throw new IllegalArgumentException(cannot + "it names " + said + ", which is not an interpreter's file. Give the interpreter's own path");
+    }
+    return real;
+  }
+
+  /** The same file, in the same virtual environment or in none (a venv's python is a link to its base interpreter). */
+  private static boolean sameInterpreter(RootFs root, String a, String b) {
+    Optional<String> x = onPath(root, a);
+    Optional<String> y = onPath(root, b);
+    return x.isPresent() && y.isPresent() && realPath(root, x.get()).equals(realPath(root, y.get()))
+        && java.util.Objects.equals(venvOf(root, x.get()), venvOf(root, y.get()));
+  }
+
+  /** An image path as it is; a name where the image's default PATH finds it. */
+  private static Optional<String> onPath(RootFs root, String program) {
+    return program.startsWith("/") ? Optional.of(program)
+        : Stream.of(DEFAULT_PATH.split(":")).map(d -> d + "/" + program).filter(root::isRegularFile).findFirst();
+  }
+
+  private static String realPath(RootFs root, String imagePath) {
+    return root.resolve(imagePath).map(RootFs.Resolved::path).orElse(imagePath);
   }
 
   /** The image path of a host path: under a mount when it is in a mounted directory, else the same path. */

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import tools.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,7 +63,8 @@ final class BuildCommand implements Callable<Integer> {
   String app = ".";
 
   @Option(names = "--python", paramLabel = "PATH", description = "Interpreter of a script or -m COMMAND: a path on this machine (a virtual "
-      + "environment's bin/python too), or a name found on the image's PATH (default: python3).")
+      + "environment's bin/python too; a wrapper script such as a pyenv shim is run once to learn the interpreter it starts), or a name found "
+      + "on the image's PATH (default: python3 as your PATH finds it). With a program COMMAND, it must be the interpreter of its #! line.")
   String python;
 
   @Option(names = "--copy", paramLabel = "SRC:DEST", description = "Also put this file or directory of this machine at DEST in the image (repeatable).")
@@ -93,6 +95,9 @@ final class BuildCommand implements Callable<Integer> {
   @Mixin
   OutputMixin output;
 
+  @Mixin
+  Results results;
+
   @Option(names = "--verify", description = "After writing DEST, run it under podman with the probes (the default command when none is given) "
       + "and compare with the traced run on this machine; exit 1 on a difference, 3 when podman (docker for docker-daemon:) is missing.")
   boolean verify;
@@ -118,11 +123,6 @@ final class BuildCommand implements Callable<Integer> {
     }
     Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, bytecode.keepSources,
         bytecode.target(spec), bytecode.purePython);
-    if (!probe.scripts.isEmpty()) {
-      // the program runs on this machine here, not in a container: a script probe would need its own port handling
-      throw new CommandLine.ParameterException(spec.commandLine(), "--probe-script is for minify and verify; build probes with --probe-http "
-          + "and --probe-cmd");
-    }
     List<Probe> probes = probe.probes();
 
     Engine engine = verify ? probe.engineFor(destination) : null;
@@ -144,7 +144,7 @@ final class BuildCommand implements Callable<Integer> {
     try {
       Builder.Plan plan = Builder.plan(buildSpec, Builder.Host.current(), work);
       if (plan.python() != null) {
-        System.err.println("python: " + plan.python());
+        results.progress().println("python: " + plan.python());
       }
       Tracer.Result traced = null;
       if (!probes.isEmpty()) {
@@ -156,7 +156,7 @@ final class BuildCommand implements Callable<Integer> {
               ? "With --verify and no probe given, COMMAND must run to its end: give a server --probe-http PORT:PATH."
               : "Check the probe (port, path, arguments) and --probe-timeout."), e);
         }
-        System.err.printf("probe: ran COMMAND on this machine under strace: %d file calls, %d paths (%d ms)%n", traced.events(),
+        results.progress().printf("probe: ran COMMAND on this machine under strace: %d file calls, %d paths (%d ms)%n", traced.events(),
             traced.requirements().size(), (System.nanoTime() - traceStart) / 1_000_000);
       }
       Minifier.Result result = Builder.build(plan, buildSpec, layers, work, traced).result();
@@ -175,18 +175,22 @@ final class BuildCommand implements Callable<Integer> {
         Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
         Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
-      plan.notes().forEach(n -> System.err.println("note: " + n));
-      r.problems().forEach(p -> System.err.println("warning: " + p));
-      System.err.println("Entrypoint " + Json.MAPPER.writeValueAsString(plan.entrypoint()) + ", WORKDIR " + plan.hostRoot().appDir()
+      plan.notes().forEach(n -> results.progress().println("note: " + n));
+      Results.problems(r.problems(), System.err);
+      java.io.PrintStream out = results.table();
+      out.println("Entrypoint " + Json.MAPPER.writeValueAsString(plan.entrypoint()) + ", WORKDIR " + plan.hostRoot().appDir()
           + ", user " + r.json().path("user").asString());
-      System.err.printf("%-8s %12s %14s %8s %12s%n", "", "layers", "uncompressed", "files", "file bytes");
-      System.err.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressed()),
+      out.printf("%-8s %12s %14s %8s %12s%n", "", "layers", "uncompressed", "files", "file bytes");
+      out.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressed()),
           Sizes.human(r.json().path("after").path("uncompressedLayers").asLong()), r.after().files(), Sizes.human(r.after().fileBytes()));
-      OutputMixin.printLayers(r, System.err);
+      OutputMixin.printLayers(r, out);
       if (traced != null) {
-        System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
+        results.progress().printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
       }
-      System.err.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
+      out.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
+      ObjectNode summary = Results.summary(destination, r, false, exit);
+      summary.put("python", plan.python());
+      results.finish(results.digest(destination, options), summary);
     } finally {
       TempFiles.deleteTree(work);
     }

@@ -1,12 +1,14 @@
 package dev.shrink.cli;
 
 import dev.shrink.image.Image;
+import dev.shrink.image.Json;
 import dev.shrink.transport.ImageReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code shrink copy SRC DEST}: the skopeo-copy equivalent over every transport. */
 @Command(name = "copy", mixinStandardHelpOptions = true,
@@ -26,12 +28,19 @@ final class CopyCommand implements Callable<Integer> {
   @Mixin
   TransportMixin transport;
 
+  @Mixin
+  Results results;
+
   @Override
   public Integer call() throws Exception {
     try (Image image = source.read(transport.source())) {
       destination.write(image, transport.destination().withOverwrite(overwrite));
     }
-    System.err.println("Copied " + source + " to " + destination);
+    results.table().println("Copied " + source + " to " + destination);
+    ObjectNode summary = Json.object();
+    summary.put("source", source.toString());
+    summary.put("destination", destination.toString());
+    results.finish(results.digest(destination, transport.destination()), summary);
     return 0;
   }
 }

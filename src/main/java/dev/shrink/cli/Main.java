@@ -2,6 +2,12 @@ package dev.shrink.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +35,7 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns its exit code (tests call this). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.getSubcommands().values().forEach(TransportMixin::fit);
     // picocli lets unmatched arguments pass when help is asked for (shrink why --help printed the main help, exit 0)
     cli.setExecutionStrategy(parseResult -> {
       if (!parseResult.hasSubcommand() && !parseResult.unmatched().isEmpty()) {
@@ -59,8 +66,25 @@ public final class Main implements Runnable {
   }
 
   static String message(Throwable e) {
+    if (e instanceof FileSystemException f) {
+      return fileError(f);
+    }
     String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    m = m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    return e.getCause() instanceof FileSystemException f ? m + ": " + fileError(f) : m;
+  }
+
+  /** {@code FILE: WHY}: Java's file exceptions often carry only the file's name, the cause being their class. */
+  private static String fileError(FileSystemException f) {
+    String why = f.getReason();
+    if (why == null) {
+      why = f instanceof NoSuchFileException ? "no such file or directory"
+          : f instanceof AccessDeniedException ? "permission denied"
+          : f instanceof FileAlreadyExistsException ? "already exists"
+          : f instanceof NotDirectoryException ? "not a directory"
+          : f instanceof DirectoryNotEmptyException ? "directory not empty" : f.getClass().getSimpleName();
+    }
+    return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + why;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -71,6 +71,9 @@ final class MinifyCommand implements Callable<Integer> {
   @Mixin
   ProbeMixin probe;
 
+  @Mixin
+  Results results;
+
   @Option(names = "--verify", description = {"After writing DEST, run it and SRC with the probes and compare (as 'shrink verify'); when they differ,",
       "repair (see --repair-rounds); exit 1 when they still differ."})
   boolean verify;
@@ -117,7 +120,7 @@ final class MinifyCommand implements Callable<Integer> {
           if (!given.isEmpty()) {
             throw e;
           }
-          System.err.println("probe: start-up probe skipped (static analysis only): " + e.getMessage());
+          results.progress().println("probe: start-up probe skipped (static analysis only): " + e.getMessage());
         }
       }
       MinifyReport r;
@@ -135,7 +138,7 @@ final class MinifyCommand implements Callable<Integer> {
                 + "(--probe-http PORT:PATH, --probe-cmd ARGS), or --no-probe." : "Check the probe (port, path, arguments) and --probe-timeout."), e);
           }
           options = options.withExtra(traced.requirements(), traced.pythonFiles());
-          System.err.printf("probe: traced %s: %d file calls, %d paths of the image (%d ms)%n",
+          results.progress().printf("probe: traced %s: %d file calls, %d paths of the image (%d ms)%n",
               String.join(", ", probes.stream().map(Probe::label).toList()), traced.events(), traced.requirements().size(),
               (System.nanoTime() - started) / 1_000_000);
         }
@@ -163,15 +166,17 @@ final class MinifyCommand implements Callable<Integer> {
         Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
         Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
-      r.problems().forEach(p -> System.err.println("warning: " + p));
-      System.err.printf("%-8s %10s %8s %12s%n", "", "layers", "files", "file bytes");
-      System.err.printf("%-8s %10s %8d %12s%n", "before", Sizes.human(r.before().compressed()), r.before().files(), Sizes.human(r.before().fileBytes()));
-      System.err.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressed()), r.after().files(), Sizes.human(r.after().fileBytes()));
-      OutputMixin.printLayers(r, System.err);
-      System.err.println("Wrote " + destination);
+      Results.problems(r.problems(), System.err);
+      java.io.PrintStream out = results.table();
+      out.printf("%-8s %10s %8s %12s%n", "", "layers", "files", "file bytes");
+      out.printf("%-8s %10s %8d %12s%n", "before", Sizes.human(r.before().compressed()), r.before().files(), Sizes.human(r.before().fileBytes()));
+      out.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressed()), r.after().files(), Sizes.human(r.after().fileBytes()));
+      OutputMixin.printLayers(r, out);
+      out.println("Wrote " + destination);
       if (strace != null) {
-        System.err.printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
+        results.progress().printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
       }
+      results.finish(results.digest(destination, transport.destination()), Results.summary(destination, r, true, exit));
     } finally {
       TempFiles.deleteTree(work);
     }

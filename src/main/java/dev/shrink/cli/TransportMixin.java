@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
 final class TransportMixin {
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Image to pick from a multi-platform index (default: ${DEFAULT-VALUE}).",
       defaultValue = "linux/amd64", converter = PlatformConverter.class)
-  Platform platform;
+  Platform platform = Platform.LINUX_AMD64;
 
   @Option(names = "--format", paramLabel = "oci|docker", description = "Manifest format to write (default: ${DEFAULT-VALUE}).",
       defaultValue = "oci", converter = FormatConverter.class)
-  ManifestFormat format;
+  ManifestFormat format = ManifestFormat.OCI;
 
   @Option(names = "--creds", paramLabel = "USER:PASSWORD", description = "Registry credentials for source and destination.")
   String creds;
@@ -37,6 +37,25 @@ final class TransportMixin {
   @Option(names = "--tmpdir", paramLabel = "DIR", description = "Directory for temporary files (default: the system's).")
   Path tmpDir;
 
+  /**
+   * Drops the options a command has no use for, so that its --help lists only its own: without
+   * an image to read (SRC, ORIGINAL) --src-creds, --platform and --probe-script (a build's program
+   * runs on this machine, not in a container); without a DEST --dest-creds and --format.
+   */
+  static void fit(CommandLine command) {
+    CommandLine.Model.CommandSpec c = command.getCommandSpec();
+    java.util.Set<String> labels = c.positionalParameters().stream().map(CommandLine.Model.PositionalParamSpec::paramLabel)
+        .collect(java.util.stream.Collectors.toSet());
+    java.util.List<String> unused = new java.util.ArrayList<>();
+    if (!labels.contains("SRC") && !labels.contains("ORIGINAL")) {
+      unused.addAll(java.util.List.of("--src-creds", "--platform", "--probe-script"));
+    }
+    if (!labels.contains("DEST")) {
+      unused.addAll(java.util.List.of("--dest-creds", "--format"));
+    }
+    unused.stream().map(c::findOption).filter(java.util.Objects::nonNull).forEach(c::remove);
+  }
+
   TransportOptions source() {
     return base().withCreds(srcCreds != null ? srcCreds : creds);
   }
@@ -46,8 +65,16 @@ final class TransportMixin {
     return base().withCreds(destCreds != null ? destCreds : creds).withOverwrite(true);
   }
 
+  @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+  CommandLine.Model.CommandSpec spec;
+
+  /** The options; a --tmpdir that is not a directory is a usage error (shrink makes no directory of it). */
   private TransportOptions base() {
     TransportOptions o = TransportOptions.defaults().withPlatform(platform).withFormat(format).withTlsVerify(tlsVerify).withAuthFile(authFile);
+    if (tmpDir != null && !java.nio.file.Files.isDirectory(tmpDir)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--tmpdir " + tmpDir + ": "
+          + (java.nio.file.Files.exists(tmpDir) ? "not a directory" : "no such directory") + " (give an existing one)");
+    }
     return tmpDir == null ? o : o.withTempDir(tmpDir);
   }
 

@@ -94,6 +94,18 @@ public final class PythonAnalysis {
     }
   }
 
+  /** How a problem starts when library code imports a module that cannot be found (mostly code the app never reaches). */
+  public static final String NO_MODULE = "python: no module ";
+  /** How a problem starts when the app's own code (under the WORKDIR, not an installed package) imports a module that cannot be found. */
+  public static final String APP_IMPORT_MISSING = "python: the app's own code imports a module that cannot be found: ";
+
+  /** An import statement of the app's own code: under the WORKDIR (not "/"), outside installed packages. */
+  private static boolean appCode(PythonClosure.Missing m, String workdir) {
+    String importer = m.importer();
+    return !workdir.equals("/") && importer.startsWith(workdir + "/") && !importer.contains("/site-packages/")
+        && !importer.contains("/dist-packages/") && (m.statement().startsWith("import ") || m.statement().startsWith("from "));
+  }
+
   /** The analysis of the run, or empty when the interpreter is started without a script or module (nothing to analyse). */
   public static Optional<Result> analyse(Input in) {
     Optional<PythonCommandLine.Parsed> parsed = PythonCommandLine.parse(in.args(), in.workdir());
@@ -124,8 +136,8 @@ public final class PythonAnalysis {
     List<String> named = argModules.stream().distinct().filter(m -> finder.find(m).isPresent()).toList();
     PythonClosure.Result result = PythonClosure.analyse(in.root(), layout, Knowledge.load(), named, seen(in, layout, finder));
     files.addAll(result.requirements());
-    List<String> problems = result.missing().stream()
-        .map(m -> "python: no module " + m.module() + " for " + m.statement() + " (" + m.importer() + ":" + m.line() + ")").toList();
+    List<String> problems = result.missing().stream().map(m -> (appCode(m, in.workdir()) ? APP_IMPORT_MISSING : NO_MODULE) + m.module()
+        + " for " + m.statement() + " (" + m.importer() + ":" + m.line() + ")").toList();
     files.addAll(namedByApp(in, result));
     if (launch.mode() == Launch.Mode.SCRIPT) {
       scripts.add(launch.scriptPath());

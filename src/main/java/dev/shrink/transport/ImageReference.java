@@ -45,8 +45,13 @@ public record ImageReference(Transport transport, String spec) {
     return transport.read(spec, options);
   }
 
+  /** Writes the image here; a file system error names this reference as well as the file and the cause. */
   public void write(Image image, TransportOptions options) throws IOException {
-    transport.write(image, spec, options);
+    try {
+      transport.write(image, spec, options);
+    } catch (java.nio.file.FileSystemException e) {
+      throw new IOException("cannot write " + this, e);
+    }
   }
 
   @Override

@@ -42,8 +42,39 @@ public final class Verifier {
   public record Difference(String probe, String what, String original, String shrunk) {
     @Override
     public String toString() {
-      return probe + ": " + what + " differs: original " + shorten(original) + ", shrunk " + shorten(shrunk);
+      String said = probe + ": " + what + " differs: original " + shorten(original) + ", shrunk " + shorten(shrunk);
+      if (!what.equals("body") && !what.equals("stdout")) {
+        return said;
+      }
+      return said + volatileNumbers(original, shrunk).map(regex -> "\n  they differ only in numbers, values that may change on every run "
+          + "(a counter, a random number, a time): if so, compare without them with --ignore-regex '" + regex + "'").orElse("");
     }
+  }
+
+  /**
+   * When two texts differ only in numbers, an {@code --ignore-regex} that makes them equal: each
+   * differing number with the text just before it ({@code "number": \d+}); empty otherwise.
+   */
+  static java.util.Optional<String> volatileNumbers(String a, String b) {
+    String[] x = a.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)", -1);
+    String[] y = b.split("(?<=\\d)(?=\\D)|(?<=\\D)(?=\\d)", -1);
+    if (x.length != y.length || a.equals(b)) {
+      return java.util.Optional.empty();
+    }
+    Set<String> regexes = new LinkedHashSet<>();
+    for (int i = 0; i < x.length; i++) {
+      boolean number = !x[i].isEmpty() && Character.isDigit(x[i].charAt(0));
+      if (number != (!y[i].isEmpty() && Character.isDigit(y[i].charAt(0))) || !number && !x[i].equals(y[i])) {
+        return java.util.Optional.empty();
+      }
+      if (number && !x[i].equals(y[i])) {
+        String before = i == 0 ? "" : x[i - 1];
+        String context = before.substring(Math.max(Math.max(before.lastIndexOf(','), before.lastIndexOf('{')), before.lastIndexOf('\n')) + 1)
+            .stripLeading();
+        regexes.add(context.replaceAll("[\\\\^$.|?*+()\\[\\]{}]", "\\\\$0") + "\\d+");
+      }
+    }
+    return java.util.Optional.of(String.join("|", regexes));
   }
 
   /**

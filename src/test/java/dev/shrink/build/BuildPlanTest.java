@@ -47,10 +47,71 @@ class BuildPlanTest {
     assertThat(plan(spec("/usr/bin/python3", List.of("-m", "pkg", "x"))).entrypoint()).containsExactly("/usr/bin/python3", "-m", "pkg", "x");
     assertThat(plan(spec(null, List.of("/usr/bin/python3", "app.py"))).entrypoint()).containsExactly("/usr/bin/python3", "app.py");
     assertThat(plan(spec(null, List.of("gunicorn", "app:api"))).entrypoint()).containsExactly("gunicorn", "app:api");
-    assertThatThrownBy(() -> plan(spec("/usr/bin/python3", List.of("gunicorn", "app:api"))))
-        .hasMessageContaining("--python chooses the interpreter of a script");
+    // gunicorn's #! names /usr/bin/python3: the two agree
+    assertThat(plan(spec("/usr/bin/python3", List.of("/usr/bin/gunicorn", "app:api"))).entrypoint()).containsExactly("/usr/bin/gunicorn", "app:api");
+    assertThatThrownBy(() -> plan(spec("/usr/bin/python3", List.of("/bin/true")))).hasMessageContaining(
+        "--python /usr/bin/python3 and COMMAND disagree: the program /bin/true runs no Python interpreter");
     assertThatThrownBy(() -> plan(spec(null, List.of("missing.py")))).hasMessageContaining("/app/missing.py, is not in the image");
     assertThatThrownBy(() -> plan(spec(null, List.of()))).hasMessageContaining("no COMMAND");
+  }
+
+  /** A virtual environment made by this machine's python3 (its bin/python3 is a link to it), outside the app directory. */
+  Path venv() throws Exception {
+    Path venv = tmp.resolve("venv");
+    Process p = new ProcessBuilder(BuildTesting.PYTHON, "-m", "venv", "--without-pip", venv.toString()).inheritIO().start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    return venv;
+  }
+
+  Path wrapper(String body) throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("bin"));
+    Path python = Files.writeString(bin.resolve("python3"), "#!/bin/sh\n" + body + "\n");
+    python.toFile().setExecutable(true);
+    return python;
+  }
+
+  @Test
+  void theDefaultInterpreterIsPython3OnTheUsersPath() throws Exception {
+    Path venv = venv();
+    host = new Builder.Host(Path.of("/"), proj, List.of(home), List.of(tmp.resolve("nothing-here").toString(), venv.resolve("bin").toString(), "/usr/bin"));
+    Builder.Plan inVenv = plan(spec(null, List.of("app.py")));
+    assertThat(inVenv.entrypoint()).containsExactly(venv.resolve("bin/python3").toString(), "/app/app.py");
+    assertThat(inVenv.notes()).anySatisfy(n -> assertThat(n).startsWith("python3 on your PATH is " + venv.resolve("bin/python3")));
+    // the machine's own python3 first on the user's PATH: the image finds it by name
+    host = new Builder.Host(Path.of("/"), proj, List.of(home), List.of("/usr/bin", venv.resolve("bin").toString()));
+    assertThat(plan(spec(null, List.of("app.py"))).entrypoint()).containsExactly("python3", "/app/app.py");
+    // --python in a venv and a program whose #! names the machine's python3: they disagree
+    assertThatThrownBy(() -> plan(spec(venv.resolve("bin/python3").toString(), List.of("/usr/bin/gunicorn", "app:api"))))
+        .hasMessageContaining("and COMMAND disagree: the program /usr/bin/gunicorn runs /usr/bin/python3");
+  }
+
+  @Test
+  void aWrapperScriptIsResolvedToTheInterpreterItRunsOrRefused() throws Exception {
+    Path shim = wrapper("exec " + BuildTesting.PYTHON + " \"$@\"");
+    Builder.Plan p = plan(spec(shim.toString(), List.of("app.py")));
+    assertThat(p.entrypoint()).containsExactly(BuildTesting.PYTHON, "/app/app.py");
+    assertThat(p.notes()).contains(shim + " is a wrapper script; the interpreter it runs, " + BuildTesting.PYTHON + ", is taken");
+    // the same wrapper first on the user's PATH: it runs the python3 the image finds by name
+    host = new Builder.Host(Path.of("/"), proj, List.of(home), List.of(shim.getParent().toString()));
+    assertThat(plan(spec(null, List.of("app.py"))).entrypoint()).containsExactly("python3", "/app/app.py");
+
+    Path broken = wrapper("echo 'pyenv: python3: command not found' >&2; exit 127");
+    assertThatThrownBy(() -> plan(spec(broken.toString(), List.of("app.py")))).hasMessageContaining("--python " + broken
+        + " is a wrapper script (it starts with #!), not an interpreter, and shrink cannot tell which interpreter it runs: running it with -c "
+        + "exited 127 (pyenv: python3: command not found)");
+  }
+
+  @Test
+  void anImportOfTheAppsOwnCodeThatCannotBeFoundIsAnErrorAndNothingIsWritten() throws Exception {
+    Files.writeString(proj.resolve("app.py"), "import json\ntry:\n    import __pypy__\nexcept ImportError:\n    pass\nimport flask_nowhere\n");
+    Path out = tmp.resolve("out.tar");
+    BuildTesting.Run r = BuildTesting.shrink(List.of("build", "docker-archive:" + out, "--app", proj.toString(), "--python", BuildTesting.PYTHON,
+        "--", "app.py"));
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("shrink: error: the app's own code imports modules the interpreter /usr/bin/python3", "cannot find, so the image "
+        + "would fail: flask_nowhere for import flask_nowhere (/app/app.py:6). Nothing was written").doesNotContain("__pypy__");
+    assertThat(out).doesNotExist();
   }
 
   @Test

@@ -75,9 +75,10 @@ final class BuildTesting {
     }
   }
 
-  /** Builds and returns shrink's stderr; fails unless shrink exits 0. */
+  /** Builds and returns what shrink printed (results on stdout, then progress and warnings on stderr); fails unless shrink exits 0. */
   static String build(List<String> args) {
-    return buildRun(args).err();
+    Run r = buildRun(args);
+    return r.out() + r.err();
   }
 
   /** Builds and returns what shrink printed; fails unless shrink exits 0. */

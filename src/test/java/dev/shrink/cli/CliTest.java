@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.testing.Cli;
 import dev.shrink.testing.Cli.Run;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -98,11 +100,21 @@ class CliTest {
   }
 
   @Test
+  void helpListsOnlyTheOptionsACommandUses() {
+    assertThat(run("build", "--help").out()).doesNotContain("--src-creds", "--platform", "--probe-script").contains("--dest-creds", "--format");
+    assertThat(run("inspect", "--help").out()).doesNotContain("--dest-creds", "--format").contains("--src-creds", "--platform");
+    assertThat(run("unpack", "--help").out()).doesNotContain("--dest-creds", "--format");
+    assertThat(run("verify", "--help").out()).doesNotContain("--dest-creds", "--format").contains("--probe-script");
+    assertThat(run("copy", "--help").out()).contains("--src-creds", "--dest-creds", "--format", "--json", "--digestfile");
+    assertThat(run("inspect", "docker-archive:x.tar", "--format", "oci").exit()).isEqualTo(2);
+  }
+
+  @Test
   void buildRefusesAProbeScript() {
     Path dest = tmp.resolve("dest.tar");
     Run r = run("build", "docker-archive:" + dest, "--probe-script", "8000:test.sh", "--", "app.py");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("--probe-script is for minify and verify");
+    assertThat(r.err()).contains("Unknown option: '--probe-script'");
     assertThat(dest).doesNotExist();
   }
 
@@ -124,6 +136,62 @@ class CliTest {
     try (var files = Files.list(tmp)) {
       assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("bad.tar");
     }
+  }
+
+  @Test
+  void aTmpdirThatDoesNotExistIsAUsageErrorAndNoDirectoryIsMade() throws Exception {
+    Path none = tmp.resolve("none/x");
+    Files.writeString(tmp.resolve("app.py"), "print(1)\n");
+    Run r = run("build", "docker-archive:" + tmp.resolve("out.tar"), "--app", tmp.toString(), "--tmpdir", none.toString(), "--", "app.py");
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--tmpdir " + none + ": no such directory");
+    assertThat(tmp.resolve("none")).doesNotExist();
+    assertThat(run("copy", "docker-archive:" + tmp.resolve("a.tar"), "oci:" + tmp.resolve("o"), "--tmpdir", none.toString()).exit()).isEqualTo(2);
+    assertThat(tmp.resolve("none")).doesNotExist();
+  }
+
+  @Test
+  void anErrorWritingTheDestinationNamesItAndTheCause() throws Exception {
+    Files.writeString(tmp.resolve("app.py"), "print(1)\n");
+    Run r = run("build", "oci:/proc/shrink-test", "--app", tmp.toString(), "--python", "/usr/bin/python3", "--", "app.py");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).containsPattern("shrink: error: cannot write oci:/proc/shrink-test: /proc/shrink-test: \\w+");
+  }
+
+  @Test
+  void jsonQuietAndDigestfileTellTheManifestDigestWrittenAndLibraryImportsAreOneLine() throws Exception {
+    Path app = Path.of(System.getProperty("shrink.project.dir", ""), "examples/hello-api").toAbsolutePath();
+    Path layout = tmp.resolve("oci");
+    Path digestFile = tmp.resolve("digest");
+    Run r = run("build", "oci:" + layout + ":v1", "--app", app.toString(), "--json", "--quiet", "--digestfile", digestFile.toString(),
+        "--", "/usr/bin/gunicorn", "server:app");
+    assertThat(r.exit()).as(r.err()).isZero();
+    tools.jackson.databind.JsonNode summary = dev.shrink.image.Json.MAPPER.readTree(r.out());
+    String written = dev.shrink.image.Json.MAPPER.readTree(layout.resolve("index.json").toFile()).path("manifests").get(0).path("digest").asString();
+    assertThat(written).startsWith("sha256:");
+    assertThat(summary.path("digest").asString()).isEqualTo(written);
+    assertThat(Files.readString(digestFile)).isEqualTo(written);
+    assertThat(summary.path("destination").asString()).isEqualTo("oci:" + layout + ":v1");
+    assertThat(summary.path("layers").size()).isGreaterThan(1);
+    assertThat(summary.path("after").path("compressedSize").asLong()).isPositive();
+    // Debian's gunicorn and pyparsing import paste.deploy, jinja2 and railroad where they are optional: one line, no progress
+    assertThat(r.err()).containsPattern("(?m)\\Awarning: \\d+ imports in library code name modules that are not there \\(paste\\.deploy, [^\\n]*"
+        + "the list is in the report's problems \\(--report\\)\\n\\z");
+    assertThat(summary.path("problems").toString()).contains("python: no module paste.deploy for from paste.deploy import loadapp");
+  }
+
+  @Test
+  void theAppsOwnMissingImportIsAnErrorLineAndOtherProblemsWarnings() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    Results.problems(List.of(dev.shrink.python.PythonAnalysis.APP_IMPORT_MISSING + "flask for import flask (/app/app.py:1)",
+        dev.shrink.python.PythonAnalysis.NO_MODULE + "__pypy__ for import __pypy__ (/usr/lib/x.py:3)",
+        dev.shrink.python.PythonAnalysis.NO_MODULE + "PyQt5 for import PyQt5 (/usr/lib/y.py:9)", "elf: a needs b, not found"), err);
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+        "error: python: the app's own code imports a module that cannot be found: flask for import flask (/app/app.py:1)",
+        "warning: elf: a needs b, not found",
+        "warning: 2 imports in library code name modules that are not there (__pypy__, PyQt5); such imports are mostly optional or in code "
+            + "the app does not reach: the list is in the report's problems (--report)");
   }
 
   @Test

@@ -156,6 +156,22 @@ class VerifyTest {
     assertThat(r.missing()).containsExactly("libfoo.so.1");
   }
 
+  @Test
+  void aBodyThatDiffersOnlyInNumbersIsToldSoWithTheIgnoreRegexThatPassesIt() {
+    Probe p = new Probe.Http(8000, "/number");
+    Verifier.Report r = Verifier.compare(List.of(new Outcome(p, 200, "{\"number\": 83, \"at\": 1.25}", "", null)),
+        List.of(new Outcome(p, 200, "{\"number\": 81, \"at\": 1.25}", "", null)), List.of());
+    String said = r.differences().get(0).toString();
+    assertThat(said).endsWith("they differ only in numbers, values that may change on every run (a counter, a random number, a time): "
+        + "if so, compare without them with --ignore-regex '\"number\": \\d+'");
+    String regex = said.substring(said.indexOf("--ignore-regex '") + 16, said.length() - 1);
+    assertThat(Verifier.compare(r.original(), r.shrunk(), List.of(Pattern.compile(regex))).ok()).as(regex).isTrue();
+    // other text differs too: no such hint
+    Verifier.Report words = Verifier.compare(List.of(new Outcome(p, 200, "{\"number\": 83}", "", null)),
+        List.of(new Outcome(p, 200, "{\"error\": 81}", "", null)), List.of());
+    assertThat(words.differences().get(0).toString()).doesNotContain("--ignore-regex");
+  }
+
   /** A server that fails at start (its container is gone before its port is published) is a difference, not a crash. */
   @Test
   void aServerThatExitsAtOnceIsADifference() throws Exception {

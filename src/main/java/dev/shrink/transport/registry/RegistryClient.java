@@ -376,6 +376,11 @@ final class RegistryClient {
         if (own != null) {
           throw own;
         }
+        if (e instanceof javax.net.ssl.SSLException && String.valueOf(e.getMessage()).contains("plaintext")) {
+          // not transient: every try would get the same plain-HTTP answer
+          throw new RegistryException(image + ": " + action + ": " + current.uri.getAuthority() + " speaks plain HTTP, not HTTPS ("
+              + describe(e) + "); for a registry of your own that serves plain HTTP, pass --tls-verify=false", -1, e);
+        }
         throw new RegistryException(image + ": " + action + ": cannot reach " + current.uri.getScheme() + "://"
             + current.uri.getAuthority() + ": " + describe(e), 0, e);
       }

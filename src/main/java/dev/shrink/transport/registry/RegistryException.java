@@ -12,7 +12,7 @@ public final class RegistryException extends ImageException {
     this.status = status;
   }
 
-  /** The HTTP status, or 0 when the registry could not be reached. */
+  /** The HTTP status, or 0 when the registry could not be reached, -1 when it answered HTTPS in plain HTTP. */
   public int status() {
     return status;
   }

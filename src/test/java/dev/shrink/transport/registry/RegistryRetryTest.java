@@ -216,6 +216,31 @@ class RegistryRetryTest {
   }
 
   @Test
+  void aRegistrySpeakingPlainHttpOnHttpsIsNotRetriedAndTheHintIsTlsVerifyFalse() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> {
+        while (!plain.isClosed()) {
+          try (java.net.Socket s = plain.accept()) {
+            connections.incrementAndGet();
+            s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      server.start();
+      String host = "127.0.0.1:" + plain.getLocalPort();
+      assertThatThrownBy(() -> transport().read(host + "/plain/app:1", TransportOptions.defaults().withTempDir(tmp)))
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining(host + " speaks plain HTTP, not HTTPS")
+          .hasMessageContaining("Unrecognized SSL message, plaintext connection?")
+          .hasMessageEndingWith("for a registry of your own that serves plain HTTP, pass --tls-verify=false");
+      assertThat(connections.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void clientErrorsAreNotRetried() throws Exception {
     fail("GET", "/manifests/", 400, 100);
     assertThatThrownBy(() -> transport().read(host() + "/retry/bad:1", options()))
