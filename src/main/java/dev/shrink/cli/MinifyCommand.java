@@ -119,7 +119,6 @@ final class MinifyCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
     Repair.Result repaired = null;
     List<Probe> probes = given;
-    long verifyMs = 0;
     String notVerified = noProbe ? "--no-probe leaves no run of SRC to compare DEST with" : Boolean.FALSE.equals(verify) ? "--no-verify" : null;
     try (Image image = source.read(srcOptions)) {
       // an engine is a must for the probes given and --verify; else the start-up probe and the verification run when there is one
@@ -166,13 +165,11 @@ final class MinifyCommand implements Callable<Integer> {
           if (reference == null) {
             reference = new ContainerRunner(original.engine(), probe.settings()).run(original.name(), probes, ContainerRunner.Wrapper.NONE);
           }
-          long started = System.nanoTime();
           Engine runs = engine;
           repaired = new Repair(reference, probes, probe.ignorePatterns(), probe.settings(), MinifyCommand::print)
               .run(unpacked, work, options, repairRounds, shrunk -> publish(shrunk, runs));
           r = repaired.report();
           r.json().set("repair", repaired.json());
-          verifyMs = (System.nanoTime() - started) / 1_000_000;
         } else {
           Minifier.Result result = Minifier.minify(unpacked, work, options);
           try (Image shrunk = result.image()) {
@@ -203,7 +200,7 @@ final class MinifyCommand implements Callable<Integer> {
       System.out.println("verify: not checked: " + notVerified);
       return 0;
     }
-    return verdict(repaired, probes, verifyMs);
+    return verdict(repaired, probes);
   }
 
   /** Writes a build to DEST and returns it as an engine can run it: where it is, or loaded under a temporary name. */
@@ -225,12 +222,13 @@ final class MinifyCommand implements Callable<Integer> {
    * The one line that says what was checked and the verdict; when DEST still differs, what differed,
    * what is missing (and the --exclude that removed it) and what to try. Returns the exit code.
    */
-  private int verdict(Repair.Result repaired, List<Probe> probes, long ms) {
+  private int verdict(Repair.Result repaired, List<Probe> probes) {
     String checked = String.join(", ", probes.stream().map(Probe::label).toList());
     int rounds = repaired.rounds().size() - 1;
     String after = rounds == 0 ? "" : " after " + rounds + " repair round" + (rounds == 1 ? "" : "s");
     if (repaired.ok()) {
-      System.out.printf("verify: passed: %s answers %s like %s%s (%d ms)%n", destination, checked, source, after, ms);
+      System.out.printf("verify: passed: %s answers %s like %s%s (verified in %d ms)%n", destination, checked, source, after,
+          repaired.rounds().get(rounds).millis());
       return 0;
     }
     Verifier.Report last = repaired.last();

@@ -49,8 +49,9 @@ public final class Repair {
    * One verification: round 0 is the first build, round N the build after the N-th repair.
    *
    * @param added what this round's build got beyond the previous one (empty for round 0)
+   * @param millis how long the verification took: running the published build with the probes and comparing
    */
-  public record Round(int number, List<Requirement> added, Verifier.Report report) {}
+  public record Round(int number, List<Requirement> added, Verifier.Report report, long millis) {}
 
   /**
    * The report of the last build and every round, in order.
@@ -127,9 +128,10 @@ public final class Repair {
       Map<String, Requirement> missing = new LinkedHashMap<>();
       String stopped;
       try (Image shrunk = built.image(); EngineImage b = publisher.publish(shrunk)) {
+        long started = System.nanoTime();
         List<Outcome> answered = plain(new ContainerRunner(b.engine(), settings).run(b.name(), probes, Verifier.AS_USERS_RUN_IT));
         Verifier.Report report = Verifier.compare(reference, answered, ignore);
-        Round round = new Round(done.size(), added, report);
+        Round round = new Round(done.size(), added, report, (System.nanoTime() - started) / 1_000_000);
         done.add(round);
         listener.accept(round);
         if (report.ok()) {
