@@ -98,9 +98,10 @@ final class BuildCommand implements Callable<Integer> {
   @Mixin
   Results results;
 
-  @Option(names = "--verify", description = "After writing DEST, run it under podman with the probes (the default command when none is given) "
-      + "and compare with the traced run on this machine; exit 1 on a difference, 3 when podman (docker for docker-daemon:) is missing.")
-  boolean verify;
+  @Option(names = "--verify", negatable = true, description = "After writing DEST, run it under podman with the probes (the default command when "
+      + "none is given) and compare with the traced run on this machine; exit 1 on a difference (DEST is written), 3 when podman (docker for "
+      + "docker-daemon:) is missing. On by default when a probe is given and the engine is installed; --no-verify skips it.")
+  Boolean verify;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -125,13 +126,19 @@ final class BuildCommand implements Callable<Integer> {
         bytecode.target(spec), bytecode.purePython);
     List<Probe> probes = probe.probes();
 
-    Engine engine = verify ? probe.engineFor(destination) : null;
+    Engine engine = Boolean.FALSE.equals(verify) || verify == null && probes.isEmpty() ? null : probe.engineFor(destination);
+    String notVerified = Boolean.FALSE.equals(verify) ? "--no-verify" : engine == null ? "no probe given, so COMMAND did not run here "
+        + "(--probe-http PORT:PATH, --probe-cmd ARGS, or --verify to run its default command)" : null;
     if (engine != null && !engine.present()) {
-      System.err.println("shrink: error: --verify runs the built image under " + engine.command() + ", which is not installed (not found on "
-          + "PATH); nothing was written. Install it, or build without --verify");
-      return NO_ENGINE;
+      if (Boolean.TRUE.equals(verify)) {
+        System.err.println("shrink: error: --verify runs the built image under " + engine.command() + ", which is not installed (not found on "
+            + "PATH); nothing was written. Install it, or build without --verify");
+        return NO_ENGINE;
+      }
+      notVerified = engine.command() + ", which runs the built image, is not installed";
+      engine = null;
     }
-    if (verify && probes.isEmpty()) {
+    if (engine != null && probes.isEmpty()) {
       probes = List.of(new Probe.Cmd(List.of()));
     }
 
@@ -141,6 +148,7 @@ final class BuildCommand implements Callable<Integer> {
     Files.createDirectories(options.tempDir());
     Path work = Files.createTempDirectory(options.tempDir(), "shrink-build-");
     int exit = 0;
+    String verdict = "verify: not checked: " + notVerified;
     try {
       Builder.Plan plan = Builder.plan(buildSpec, Builder.Host.current(), work);
       if (plan.python() != null) {
@@ -162,11 +170,18 @@ final class BuildCommand implements Callable<Integer> {
       Minifier.Result result = Builder.build(plan, buildSpec, layers, work, traced).result();
       try (Image image = result.image()) {
         destination.write(image, options);
-        if (verify) {
+        if (engine != null) {
+          long verifyStart = System.nanoTime();
           try (EngineImage built = ProbeMixin.runnable(destination, image, options, engine)) {
             List<Outcome> shrunk = new ContainerRunner(built.engine(), probe.settings()).run(built.name(), probes, ContainerRunner.Wrapper.NONE);
             exit = ProbeMixin.print(Verifier.compare(traced.outcomes(), shrunk, probe.ignorePatterns()), System.out);
           }
+          String checked = String.join(", ", probes.stream().map(Probe::label).toList());
+          verdict = exit == 0
+              ? String.format("verify: passed: %s answers %s like COMMAND run on this machine (%d ms)", destination, checked,
+                  (System.nanoTime() - verifyStart) / 1_000_000)
+              : "verify: FAILED: " + destination + " does not behave like COMMAND run on this machine under " + checked + "; it was written so "
+                  + "that you can look at it. Try --copy or --python for what it lacks, or a probe of the path that failed";
         }
       }
       MinifyReport r = result.report();
@@ -188,6 +203,7 @@ final class BuildCommand implements Callable<Integer> {
         results.progress().printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
       }
       out.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
+      System.out.println(verdict);
       ObjectNode summary = Results.summary(destination, r, false, exit);
       summary.put("python", plan.python());
       results.finish(results.digest(destination, options), summary);

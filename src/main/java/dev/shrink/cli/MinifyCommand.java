@@ -2,6 +2,7 @@ package dev.shrink.cli;
 
 import dev.shrink.bytecode.Compiler;
 import dev.shrink.bytecode.Target;
+import dev.shrink.closure.Requirement;
 import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
 import dev.shrink.image.Json;
@@ -11,12 +12,14 @@ import dev.shrink.minify.MinifyReport;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.HostStrace;
+import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
 import dev.shrink.repair.Repair;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
+import dev.shrink.verify.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,8 +36,14 @@ import picocli.CommandLine.Parameters;
     description = {"Writes a FROM-scratch image holding only the files SRC's command needs:",
         "what static analysis finds, and what one traced run of the image's own command",
         "uses (the start-up probe; --no-probe turns it off). The image runs as a non-root",
-        "user (65532 unless the image already runs as non-root)."})
+        "user (65532 unless the image already runs as non-root). Then DEST is run with the same",
+        "probes and compared with SRC, and repaired when it differs (--no-verify skips this).",
+        "Exit codes: 0 done (and verified when an engine is installed), 1 failed or DEST does not",
+        "behave like SRC (DEST is still written), 2 bad usage."})
 final class MinifyCommand implements Callable<Integer> {
+  /** How many paths a repair round or a failed verification lists. */
+  private static final int SHOWN = 10;
+
   @Parameters(index = "0", paramLabel = "SRC", converter = TransportMixin.ReferenceConverter.class, description = "The fat image.")
   ImageReference source;
 
@@ -74,11 +83,12 @@ final class MinifyCommand implements Callable<Integer> {
   @Mixin
   Results results;
 
-  @Option(names = "--verify", description = {"After writing DEST, run it and SRC with the probes and compare (as 'shrink verify'); when they differ,",
-      "repair (see --repair-rounds); exit 1 when they still differ."})
-  boolean verify;
+  @Option(names = "--verify", negatable = true, description = {"After writing DEST, run it with the probes SRC was traced with (the start-up probe",
+      "when none is given) and compare with SRC's answers; when they differ, repair (see --repair-rounds); exit 1",
+      "when they still differ (DEST is written). On by default when podman or docker is installed; --no-verify skips it."})
+  Boolean verify;
 
-  @Option(names = "--repair-rounds", paramLabel = "N", defaultValue = "3", description = {"With --verify, when DEST does not behave like SRC: trace DEST with the same probes,",
+  @Option(names = "--repair-rounds", paramLabel = "N", defaultValue = "3", description = {"When DEST does not behave like SRC: trace DEST with the same probes,",
       "add what it looked for and did not find that SRC has (and modules and files its output names as missing),",
       "rebuild DEST and verify again, at most N times (default ${DEFAULT-VALUE}; 0 = no repair)."})
   int repairRounds;
@@ -100,6 +110,9 @@ final class MinifyCommand implements Callable<Integer> {
     if (noProbe && !given.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--no-probe turns the start-up probe off; it does not go with the probes given");
     }
+    if (noProbe && Boolean.TRUE.equals(verify)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--no-probe leaves no run of SRC to compare DEST with; it does not go with --verify");
+    }
     TransportOptions srcOptions = transport.source();
     Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
         bytecode.keepSources, output.output(spec, transport.destination().format()))
@@ -107,25 +120,32 @@ final class MinifyCommand implements Callable<Integer> {
         .withPurePython(bytecode.purePython);
     Files.createDirectories(srcOptions.tempDir());
     Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
-    int exit = 0;
+    Repair.Result repaired = null;
+    List<Probe> probes = given;
+    String notVerified = noProbe ? "--no-probe leaves no run of SRC to compare DEST with" : Boolean.FALSE.equals(verify) ? "--no-verify" : null;
     try (Image image = source.read(srcOptions)) {
-      Engine engine = !given.isEmpty() || verify ? probe.engine() : null;
+      // an engine is a must for the probes given and --verify; else the start-up probe and the verification run when there is one
+      Engine engine = !given.isEmpty() || Boolean.TRUE.equals(verify) ? probe.engine() : null;
       HostStrace strace = null;
       if (!noProbe) {
         try {
-          Engine runs = engine == null ? probe.engine() : engine;
+          engine = engine == null ? probe.engine() : engine;
           strace = HostStrace.find();
-          engine = runs;
         } catch (java.io.IOException e) {
           if (!given.isEmpty()) {
             throw e;
           }
           results.progress().println("probe: start-up probe skipped (static analysis only): " + e.getMessage());
+          if (verify == null) {
+            engine = null;
+            notVerified = "nothing ran SRC (" + e.getMessage() + ")";
+          }
         }
       }
       MinifyReport r;
       try (EngineImage original = engine == null ? null : EngineImage.of(source, srcOptions, engine)) {
-        List<Probe> probes = given.isEmpty() && original != null ? List.of(original.startup()) : given;
+        probes = given.isEmpty() && original != null ? List.of(original.startup()) : given;
+        List<Outcome> reference = null;
         if (strace != null) {
           long started = System.nanoTime();
           ContainerRunner.Settings settings = probe.settings(original.engine(), original.name(), options.entrypoint(), options.cmd());
@@ -138,27 +158,28 @@ final class MinifyCommand implements Callable<Integer> {
                 + "(--probe-http PORT:PATH, --probe-cmd ARGS), or --no-probe." : "Check the probe (port, path, arguments) and --probe-timeout."), e);
           }
           options = options.withExtra(traced.requirements(), traced.pythonFiles());
+          reference = traced.outcomes();
           results.progress().printf("probe: traced %s: %d file calls, %d paths of the image (%d ms)%n",
               String.join(", ", probes.stream().map(Probe::label).toList()), traced.events(), traced.requirements().size(),
               (System.nanoTime() - started) / 1_000_000);
         }
         Minifier.Source unpacked = Minifier.unpack(image, work);
-        if (verify) {
+        if (notVerified == null && original != null) {
+          if (reference == null) {
+            reference = new ContainerRunner(original.engine(), probe.settings()).run(original.name(), probes, ContainerRunner.Wrapper.NONE);
+          }
           Engine runs = engine;
-          Repair.Result repaired = new Repair(original, probes, probe.ignorePatterns(), probe.settings(), MinifyCommand::print)
+          repaired = new Repair(reference, probes, probe.ignorePatterns(), probe.settings(), MinifyCommand::print)
               .run(unpacked, work, options, repairRounds, shrunk -> publish(shrunk, runs));
           r = repaired.report();
           r.json().set("repair", repaired.json());
-          if (!repaired.ok()) {
-            System.out.println("repair: stopped: " + repaired.stopped());
-            exit = 1;
-          }
         } else {
           Minifier.Result result = Minifier.minify(unpacked, work, options);
           try (Image shrunk = result.image()) {
             destination.write(shrunk, transport.destination());
           }
           r = result.report();
+          notVerified = notVerified != null ? notVerified : "no container engine to run SRC";
         }
       }
       if (report != null) {
@@ -176,11 +197,17 @@ final class MinifyCommand implements Callable<Integer> {
       if (strace != null) {
         results.progress().printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
       }
+      int exit = 0;
+      if (repaired == null) {
+        System.out.println("verify: not checked: " + notVerified);
+      } else {
+        exit = verdict(repaired, probes);
+      }
       results.finish(results.digest(destination, transport.destination()), Results.summary(destination, r, true, exit));
+      return exit;
     } finally {
       TempFiles.deleteTree(work);
     }
-    return exit;
   }
 
   /** Writes a build to DEST and returns it as an engine can run it: where it is, or loaded under a temporary name. */
@@ -193,9 +220,49 @@ final class MinifyCommand implements Callable<Integer> {
   private static void print(Repair.Round round) {
     if (round.number() > 0) {
       System.out.printf("repair: round %d added %d paths of the original:%n", round.number(), round.added().size());
-      round.added().forEach(a -> System.out.println("repair:   " + a.path() + "  (" + a.reason() + ")"));
+      printSome(round.added(), "repair:   ");
     }
     ProbeMixin.print(round.report(), System.out);
+  }
+
+  /**
+   * The one line that says what was checked and the verdict; when DEST still differs, what differed,
+   * what is missing (and the --exclude that removed it) and what to try. Returns the exit code.
+   */
+  private int verdict(Repair.Result repaired, List<Probe> probes) {
+    String checked = String.join(", ", probes.stream().map(Probe::label).toList());
+    int rounds = repaired.rounds().size() - 1;
+    String after = rounds == 0 ? "" : " after " + rounds + " repair round" + (rounds == 1 ? "" : "s");
+    if (repaired.ok()) {
+      System.out.printf("verify: passed: %s answers %s like %s%s (verified in %d ms)%n", destination, checked, source, after,
+          repaired.rounds().get(rounds).millis());
+      return 0;
+    }
+    Verifier.Report last = repaired.last();
+    if (!last.originalFailures().isEmpty()) {
+      System.out.println("verify: the original did not pass its probe " + String.join("; ", last.originalFailures()));
+    } else {
+      last.differences().forEach(d -> System.out.println("verify:   " + d));
+      printSome(repaired.missing(), "verify:   missing ");
+      System.out.println("verify: repair stopped: " + repaired.stopped());
+      String include = !repaired.excludedBy().isEmpty()
+          ? "to narrow or drop " + String.join(" ", repaired.excludedBy().stream().map(g -> "--exclude '" + g + "'").toList())
+          : repaired.missing().isEmpty() ? "--include PATH for what DEST lacks"
+          : String.join(" ", repaired.missing().stream().map(m -> "--include " + m.path()).limit(3).toList());
+      System.out.println("verify: try " + include + ", a probe of the path that failed (--probe-http PORT:PATH, --probe-cmd ARGS), "
+          + "or more --repair-rounds");
+    }
+    System.out.printf("verify: FAILED: %s does not behave like %s under %s%s; it was written so that you can look at it%n",
+        destination, source, checked, after);
+    return 1;
+  }
+
+  /** Prints the first paths with their reasons, and how many more there are (the report has them all). */
+  private static void printSome(List<Requirement> paths, String prefix) {
+    paths.stream().limit(SHOWN).forEach(a -> System.out.println(prefix + a.path() + "  (" + a.reason() + ")"));
+    if (paths.size() > SHOWN) {
+      System.out.println(prefix + "... and " + (paths.size() - SHOWN) + " more (--report lists them)");
+    }
   }
 
   private List<String> json(String value, String option) {

@@ -98,7 +98,7 @@ public final class Verifier {
    * The shrunk image runs as users will run it: a read-only root ({@code /tmp} is a tmpfs then)
    * and the image's own user (no {@code --user}). The original runs as it is.
    */
-  private static final ContainerRunner.Wrapper AS_USERS_RUN_IT = new ContainerRunner.Wrapper() {
+  public static final ContainerRunner.Wrapper AS_USERS_RUN_IT = new ContainerRunner.Wrapper() {
     @Override
     public List<String> runOptions() {
       return List.of("--read-only");

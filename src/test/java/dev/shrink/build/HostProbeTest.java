@@ -69,10 +69,13 @@ class HostProbeTest {
     Path report = work.resolve("report.json");
     BuildTesting.Run r = BuildTesting.buildRun(List.of("docker-archive:" + work.resolve("hello.tar") + ":buildprobe/hello-probe:latest",
         "--app", app.toString(), "--env", "PORT=" + port, "--probe-http", port + ":/health", "--probe-http", port + ":/hello?name=probe",
-        "--verify", "--report", report.toString(), "--", BuildTesting.PYTHON, "server.py"));
+        "--report", report.toString(), "--", BuildTesting.PYTHON, "server.py"));
     assertThat(r.err()).contains("probe: ran COMMAND on this machine under strace");
+    // with a probe given and podman installed, build verifies by default and ends with its verdict
     assertThat(r.out()).contains("probe GET /health: status 200", "probe GET /hello?name=probe: status 200",
         "verify: the shrunk image answers like the original");
+    assertThat(r.out().strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("verify: passed: docker-archive:")
+        .contains("answers GET /health, GET /hello?name=probe like COMMAND run on this machine");
 
     List<String> kept = kept(report);
     // what the run on this machine used is there, at image paths: the app directory is /app, never its place here

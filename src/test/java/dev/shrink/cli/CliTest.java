@@ -79,7 +79,8 @@ class CliTest {
         List.of("minify", src, dest, "--probe-script", "8000:" + tmp.resolve("absent.sh")),
         List.of("verify", src, src, "--probe-timeout", "0"),
         List.of("minify", src, dest, "--ignore-regex", "("),
-        List.of("minify", src, dest, "--no-probe", "--probe-cmd", "--version"));
+        List.of("minify", src, dest, "--no-probe", "--probe-cmd", "--version"),
+        List.of("minify", src, dest, "--no-probe", "--verify"));
     for (List<String> argv : bad) {
       Run r = run(argv.toArray(String[]::new));
       assertThat(r.exit()).as("%s\n%s", argv, r.err()).isEqualTo(2);

@@ -35,6 +35,7 @@ class StartupWithoutEngineTest {
     assertThat(p.exitValue()).as(said).isZero();
     assertThat(said.lines().filter(l -> l.startsWith("probe:")).toList())
         .containsExactly("probe: start-up probe skipped (static analysis only): running images needs podman or docker on PATH; neither was found");
+    assertThat(said).contains("verify: not checked: nothing ran SRC (running images needs podman or docker on PATH; neither was found)");
     assertThat(out).isRegularFile();
   }
 }

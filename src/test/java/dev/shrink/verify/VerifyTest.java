@@ -38,7 +38,7 @@ class VerifyTest {
     String[] minify = shrink("minify", "containers-storage:" + fat, "containers-storage:" + broken, "--probe-cmd", "",
         "--exclude", "/usr/share/common-licenses/Apache-2.0", "--verify", "--repair-rounds", "0");
     assertThat(minify[0]).isEqualTo("1");
-    assertThat(minify[1]).contains("missing in the shrunk image: /usr/share/common-licenses/Apache-2.0").contains("repair: stopped: repair is off");
+    assertThat(minify[1]).contains("missing in the shrunk image: /usr/share/common-licenses/Apache-2.0").contains("verify: repair stopped: repair is off");
     String[] verify = shrink("verify", "containers-storage:" + fat, "containers-storage:" + broken, "--probe-cmd", "");
     assertThat(verify[0]).isEqualTo("1");
     assertThat(verify[1]).contains("/usr/share/common-licenses/Apache-2.0").contains("exit code differs");
