@@ -103,7 +103,7 @@ final class MinifyCommand implements Callable<Integer> {
         .withBytecode(target, Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))))
         .withPurePython(bytecode.purePython);
     Files.createDirectories(srcOptions.tempDir());
-    Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
+    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-"));
     int exit = 0;
     try (Image image = source.read(srcOptions)) {
       Engine engine = !given.isEmpty() || verify ? probe.engine() : null;

@@ -47,7 +47,7 @@ public final class LayerCompression {
       return image;
     }
     Files.createDirectories(tempDir);
-    Path dir = Files.createTempDirectory(tempDir, "shrink-gzip-");
+    Path dir = TempFiles.deleteOnExit(Files.createTempDirectory(tempDir, "shrink-gzip-"));
     Map<String, Path> files = new HashMap<>();
     List<Descriptor> layers = new ArrayList<>();
     try {

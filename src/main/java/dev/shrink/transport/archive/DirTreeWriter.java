@@ -15,6 +15,9 @@ import java.nio.file.StandardCopyOption;
  * that did not exist before is removed.
  */
 final class DirTreeWriter implements TreeWriter {
+  /** How the name of a blob being written starts, before its rename. */
+  static final String PARTIAL = ".partial-";
+
   private final Path dir;
   private final boolean created;
   private boolean committed;
@@ -23,6 +26,9 @@ final class DirTreeWriter implements TreeWriter {
     this.dir = dir.toAbsolutePath().normalize();
     this.created = !Files.exists(this.dir, LinkOption.NOFOLLOW_LINKS);
     Files.createDirectories(this.dir);
+    if (created) {
+      TempFiles.deleteOnExit(this.dir);
+    }
   }
 
   @Override
@@ -37,7 +43,7 @@ final class DirTreeWriter implements TreeWriter {
       throw new IOException("'" + name + "' points outside " + dir);
     }
     Files.createDirectories(target.getParent());
-    Path temp = Files.createTempFile(target.getParent(), ".partial-", "");
+    Path temp = TempFiles.deleteOnExit(Files.createTempFile(target.getParent(), PARTIAL, ""));
     try {
       try (OutputStream out = Files.newOutputStream(temp)) {
         TreeWriter.copyChecked(in, out, name, size);
@@ -45,13 +51,14 @@ final class DirTreeWriter implements TreeWriter {
       Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
-      Files.deleteIfExists(temp);
+      TempFiles.deleteTree(temp);
     }
   }
 
   @Override
   public void commit() {
     committed = true;
+    TempFiles.keep(dir);
   }
 
   @Override

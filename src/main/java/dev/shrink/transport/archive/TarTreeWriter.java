@@ -1,6 +1,7 @@
 package dev.shrink.transport.archive;
 
 import dev.shrink.image.ImageException;
+import dev.shrink.layer.TempFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ final class TarTreeWriter implements TreeWriter {
     if (!overwrite && Files.exists(this.target, LinkOption.NOFOLLOW_LINKS)) {
       throw exists();
     }
-    this.temp = Files.createTempFile(parent, "." + this.target.getFileName() + ".partial-", "");
+    this.temp = TempFiles.deleteOnExit(Files.createTempFile(parent, "." + this.target.getFileName() + ".partial-", ""));
     OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
     this.tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -104,6 +105,7 @@ final class TarTreeWriter implements TreeWriter {
       }
       Files.delete(temp);
     }
+    TempFiles.keep(temp);
     committed = true;
   }
 
@@ -117,7 +119,7 @@ final class TarTreeWriter implements TreeWriter {
       try {
         tar.close();
       } finally {
-        Files.deleteIfExists(temp);
+        TempFiles.deleteTree(temp);
       }
     }
   }
