@@ -131,7 +131,7 @@ public final class LayerApplier {
       } else if (e.isLink()) {
         Files.createLink(host, hardLinkTarget(e.getLinkName()));
       } else if (e.isFile()) {
-        try (OutputStream out = Files.newOutputStream(host, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (OutputStream out = NamedOutput.open(host, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           data.transferTo(out);
         }
         setMode(host, e.getMode() | 0600);

@@ -60,7 +60,7 @@ public final class LayerCompression {
         Path file = dir.resolve(layers.size() + ".tar.gz");
         CountingDigestStream counted;
         try (InputStream in = image.open(l);
-            OutputStream raw = Files.newOutputStream(file)) {
+            OutputStream raw = NamedOutput.open(file)) {
           counted = new CountingDigestStream(raw);
           try (OutputStream gz = Compression.GZIP.compress(counted, Compression.FAST_GZIP)) {
             in.transferTo(gz);

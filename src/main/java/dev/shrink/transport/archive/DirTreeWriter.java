@@ -1,5 +1,6 @@
 package dev.shrink.transport.archive;
 
+import dev.shrink.layer.NamedOutput;
 import dev.shrink.layer.TempFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ final class DirTreeWriter implements TreeWriter {
     Files.createDirectories(target.getParent());
     Path temp = TempFiles.deleteOnExit(Files.createTempFile(target.getParent(), PARTIAL, ""));
     try {
-      try (OutputStream out = Files.newOutputStream(temp)) {
+      try (OutputStream out = NamedOutput.open(temp, target.toString())) {
         TreeWriter.copyChecked(in, out, name, size);
       }
       Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));

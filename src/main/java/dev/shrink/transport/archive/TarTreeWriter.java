@@ -1,6 +1,7 @@
 package dev.shrink.transport.archive;
 
 import dev.shrink.image.ImageException;
+import dev.shrink.layer.NamedOutput;
 import dev.shrink.layer.TempFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -43,7 +44,7 @@ final class TarTreeWriter implements TreeWriter {
       throw exists();
     }
     this.temp = TempFiles.deleteOnExit(Files.createTempFile(parent, "." + this.target.getFileName() + ".partial-", ""));
-    OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
+    OutputStream out = new BufferedOutputStream(NamedOutput.open(temp, this.target.toString()), 1 << 16);
     this.tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
