@@ -21,7 +21,12 @@ public final class NamedOutput extends FilterOutputStream {
 
   /** Opens {@code file}; a failure names {@code name} (the destination the file becomes, or the file). */
   public static OutputStream open(Path file, String name, OpenOption... options) throws IOException {
-    return new NamedOutput(Files.newOutputStream(file, options), name);
+    return wrap(Files.newOutputStream(file, options), name);
+  }
+
+  /** A stream whose failures name {@code name}. */
+  public static OutputStream wrap(OutputStream out, String name) {
+    return new NamedOutput(out, name);
   }
 
   public static OutputStream open(Path file, OpenOption... options) throws IOException {

@@ -76,6 +76,15 @@ class InterruptTest {
     return !list(dir).isEmpty();
   }
 
+  /** Sends SIGTERM: shrink exits 143 (128 + 15) with nothing left in {@code temp} and no {@code dest}. */
+  static void terminatedLeavingNothing(Process p, Path temp, Path dest) throws InterruptedException {
+    p.destroy();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(143);
+    assertThat(list(temp)).as("--tmpdir after SIGTERM").isEmpty();
+    assertThat(dest).doesNotExist();
+  }
+
   /** SIGTERM while copy gzips layers into --tmpdir: the temp files and the new layout are removed. */
   @Test
   void sigtermDuringCopyLeavesNothing() throws Exception {
@@ -85,11 +94,7 @@ class InterruptTest {
     Path dest = tmp.resolve("dest");
     Process p = start("copy", "copy", "--tmpdir", temp.toString(), "oci:" + src, "oci:" + dest + ":1");
     await("a gzip file in --tmpdir", () -> list(temp).stream().anyMatch(f -> f.endsWith(".tar.gz")), p);
-    p.destroy();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isEqualTo(143);
-    assertThat(list(temp)).as("--tmpdir after SIGTERM").isEmpty();
-    assertThat(dest).doesNotExist();
+    terminatedLeavingNothing(p, temp, dest);
   }
 
   /** SIGTERM while the layout is being written: the directory the copy created is removed. */
@@ -101,11 +106,7 @@ class InterruptTest {
     Path dest = tmp.resolve("dest");
     Process p = start("copy", "copy", "--tmpdir", temp.toString(), "oci:" + src, "oci:" + dest + ":1");
     await("a blob in the new layout", () -> Files.isDirectory(dest.resolve("blobs/sha256")), p);
-    p.destroy();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isEqualTo(143);
-    assertThat(dest).doesNotExist();
-    assertThat(list(temp)).isEmpty();
+    terminatedLeavingNothing(p, temp, dest);
   }
 
   /** SIGTERM during unpack: the directory it created is removed. */
@@ -117,11 +118,7 @@ class InterruptTest {
     Path dest = tmp.resolve("rootfs");
     Process p = start("unpack", "unpack", "--tmpdir", temp.toString(), "oci:" + src, dest.toString());
     await("a file unpacked", () -> Files.isDirectory(dest.resolve("data")) && anyFileIn(dest.resolve("data")), p);
-    p.destroy();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isEqualTo(143);
-    assertThat(dest).doesNotExist();
-    assertThat(list(temp)).isEmpty();
+    terminatedLeavingNothing(p, temp, dest);
   }
 
   /** SIGKILL mid-copy leaves a layout without index.json; the same copy run again completes it. */
@@ -145,5 +142,22 @@ class InterruptTest {
     Cli.Run unpack = Cli.run("unpack", "oci:" + dest + ":1", rootfs.toString());
     assertThat(unpack.exit()).as(unpack.err()).isZero();
     assertThat(Files.size(rootfs.resolve("data/f0"))).isEqualTo(4 << 20);
+  }
+
+  /** SIGKILL mid-write of an archive leaves its partial file beside it; the next write removes it (no process holds its lock). */
+  @Test
+  void anArchiveKilledMidWayLeavesNothingAfterTheNextWrite() throws Exception {
+    Path src = Files.createDirectory(tmp.resolve("src"));
+    RawImage.writeOci(src, "1", List.of(RawImage.gzipLayer(randomTar(4, 4, 8)), RawImage.gzipLayer(randomTar(4, 4, 9))));
+    Path out = Files.createDirectory(tmp.resolve("out"));
+    Process p = start("copy", "copy", "oci:" + src, "oci-archive:" + out.resolve("image.tar"));
+    await("a partial archive", () -> list(out).stream().anyMatch(f -> f.startsWith(".image.tar.partial-")), p);
+    p.destroyForcibly();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(list(out)).singleElement().asString().startsWith(".image.tar.partial-");
+
+    Cli.Run again = Cli.run("copy", "oci:" + src, "oci-archive:" + out.resolve("image.tar"));
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(list(out)).containsExactly("image.tar");
   }
 }

@@ -113,14 +113,14 @@ public final class ArchiveTransports {
       Spec s = Spec.parse(spec);
       String name = name() + ":" + spec;
       if (Files.exists(s.path(), LinkOption.NOFOLLOW_LINKS) && !isLayout(s.path())) {
-        throw new ImageException(name + ": exists and is not an OCI layout; refusing to write into it");
+        throw notALayout(name);
       }
       LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
         try (DirTreeWriter out = new DirTreeWriter(s.path());
             FileChannel lockFile = FileChannel.open(s.path().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
           lockFile.lock(); // held until the channel closes
           if (!isLayout(s.path())) {
-            throw new ImageException(name + ": exists and is not an OCI layout; refusing to write into it");
+            throw notALayout(name);
           }
           removePartials(s.path());
           Path index = s.path().resolve("index.json");
@@ -134,6 +134,10 @@ public final class ArchiveTransports {
           out.commit();
         }
       });
+    }
+
+    private static ImageException notALayout(String name) {
+      return new ImageException(name + ": exists and is not an OCI layout; refusing to write into it");
     }
 
     /**
