@@ -146,7 +146,7 @@ final class BuildCommand implements Callable<Integer> {
     TransportOptions options = transport.destination();
     Minifier.Output layers = output.output(spec, options.format());
     Files.createDirectories(options.tempDir());
-    Path work = Files.createTempDirectory(options.tempDir(), "shrink-build-");
+    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(options.tempDir(), "shrink-build-"));
     int exit = 0;
     String verdict = "verify: not checked: " + notVerified;
     try {

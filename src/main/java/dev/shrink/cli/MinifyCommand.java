@@ -119,7 +119,7 @@ final class MinifyCommand implements Callable<Integer> {
         .withBytecode(target, Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))))
         .withPurePython(bytecode.purePython);
     Files.createDirectories(srcOptions.tempDir());
-    Path work = Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-");
+    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-"));
     Repair.Result repaired = null;
     List<Probe> probes = given;
     String notVerified = noProbe ? "--no-probe leaves no run of SRC to compare DEST with" : Boolean.FALSE.equals(verify) ? "--no-verify" : null;

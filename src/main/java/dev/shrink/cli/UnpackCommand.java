@@ -35,7 +35,7 @@ final class UnpackCommand implements Callable<Integer> {
       Files.createDirectories(parent);
     }
     try {
-      Files.createDirectory(dir);
+      TempFiles.deleteOnExit(Files.createDirectory(dir));
     } catch (FileAlreadyExistsException e) {
       throw new IllegalStateException(dir + " exists; unpack writes into a new directory only");
     }
@@ -45,6 +45,7 @@ final class UnpackCommand implements Callable<Integer> {
       TempFiles.deleteTree(dir);
       throw e;
     }
+    TempFiles.keep(dir);
     System.err.println("Unpacked " + source + " into " + dir);
     return 0;
   }

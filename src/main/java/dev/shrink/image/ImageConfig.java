@@ -20,7 +20,20 @@ public final class ImageConfig {
   }
 
   public static ImageConfig parse(byte[] json, String what) {
-    return new ImageConfig((ObjectNode) Json.parse(json, what));
+    ImageConfig c = new ImageConfig((ObjectNode) Json.parse(json, what));
+    return Json.typed(what, () -> { // every field read once, so that a value of the wrong type is found here
+      c.envMap();
+      c.entrypoint();
+      c.cmd();
+      c.user();
+      c.workingDir();
+      c.exposedPorts();
+      c.labels();
+      c.diffIds();
+      c.architecture();
+      c.os();
+      return c;
+    });
   }
 
   private JsonNode config() {

@@ -7,15 +7,14 @@ import tools.jackson.databind.JsonNode;
 public record Index(String mediaType, List<Descriptor> manifests) {
   public static Index parse(byte[] json, String what) {
     JsonNode node = Json.parse(json, what);
-    List<Descriptor> manifests = node.path("manifests").values().stream()
-        .map(m -> Json.descriptor(m, what + " entry")).toList();
-    return new Index(node.path("mediaType").asString(MediaTypes.OCI_INDEX), manifests);
+    return Json.typed(what, () -> new Index(node.path("mediaType").asString(MediaTypes.OCI_INDEX),
+        node.path("manifests").values().stream().map(m -> Json.descriptor(m, what + " entry")).toList()));
   }
 
   /** True when a JSON document is an index or list rather than a manifest. */
   public static boolean isIndex(byte[] json, String what) {
     JsonNode node = Json.parse(json, what);
-    return MediaTypes.isIndex(node.path("mediaType").asString("")) || node.has("manifests");
+    return Json.typed(what, () -> MediaTypes.isIndex(node.path("mediaType").asString("")) || node.has("manifests"));
   }
 
   /** How deep indexes may nest (an index naming an index naming ...) before a reader gives up. */

@@ -30,6 +30,15 @@ public final class Json {
     }
   }
 
+  /** Runs {@code read} over a parsed document: a value of the wrong type (a string where a number is due) is bad input too. */
+  static <T> T typed(String what, java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (tools.jackson.core.JacksonException e) {
+      throw new ImageException(what + " has a value of the wrong type: " + e.getOriginalMessage(), e);
+    }
+  }
+
   /**
    * A knowledge document bundled in the jar, read into records of {@code type}: an unknown field
    * is refused (a misspelt key must not silently drop an entry); a missing one is a broken build.

@@ -18,6 +18,10 @@ public record Manifest(String mediaType, Descriptor config, List<Descriptor> lay
 
   public static Manifest parse(byte[] json, String what) {
     JsonNode node = Json.parse(json, what);
+    return Json.typed(what, () -> parse(node, what));
+  }
+
+  private static Manifest parse(JsonNode node, String what) {
     if (node.path("schemaVersion").asInt() != 2) {
       throw new ImageException(what + " is not a schema 2 manifest (schemaVersion "
           + node.path("schemaVersion") + "); Docker schema 1 is not supported");

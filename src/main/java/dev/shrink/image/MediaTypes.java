@@ -48,7 +48,7 @@ public final class MediaTypes {
     }
     String converted = map.get(type);
     if (converted == null) {
-      throw new IllegalArgumentException("media type " + type + " has no " + to.label() + " equivalent"
+      throw new ImageException("media type " + type + " has no " + to.label() + " equivalent"
           + (type.endsWith("zstd") ? " (zstd layers need --format oci)" : ""));
     }
     return converted;

@@ -2,6 +2,7 @@ package dev.shrink.layer;
 
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.Image;
+import dev.shrink.image.ImageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -74,8 +75,8 @@ public final class LayerApplier {
         current = e.getName();
         applyEntry(e, tar, created);
       }
-    } catch (LayerException e) {
-      throw e;
+    } catch (ImageException e) {
+      throw e; // names the image and layer already
     } catch (IOException | RuntimeException e) {
       String problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       if (e instanceof java.io.EOFException || (problem != null && problem.toLowerCase().contains("unexpected end"))) {
@@ -130,7 +131,7 @@ public final class LayerApplier {
       } else if (e.isLink()) {
         Files.createLink(host, hardLinkTarget(e.getLinkName()));
       } else if (e.isFile()) {
-        try (OutputStream out = Files.newOutputStream(host, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (OutputStream out = NamedOutput.open(host, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           data.transferTo(out);
         }
         setMode(host, e.getMode() | 0600);

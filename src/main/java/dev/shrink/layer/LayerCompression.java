@@ -47,7 +47,7 @@ public final class LayerCompression {
       return image;
     }
     Files.createDirectories(tempDir);
-    Path dir = Files.createTempDirectory(tempDir, "shrink-gzip-");
+    Path dir = TempFiles.deleteOnExit(Files.createTempDirectory(tempDir, "shrink-gzip-"));
     Map<String, Path> files = new HashMap<>();
     List<Descriptor> layers = new ArrayList<>();
     try {
@@ -60,7 +60,7 @@ public final class LayerCompression {
         Path file = dir.resolve(layers.size() + ".tar.gz");
         CountingDigestStream counted;
         try (InputStream in = image.open(l);
-            OutputStream raw = Files.newOutputStream(file)) {
+            OutputStream raw = NamedOutput.open(file)) {
           counted = new CountingDigestStream(raw);
           try (OutputStream gz = Compression.GZIP.compress(counted, Compression.FAST_GZIP)) {
             in.transferTo(gz);

@@ -19,6 +19,12 @@ import java.util.List;
  * against the config's diff_id, and no byte allowed after the compressed stream.
  */
 public final class LayerReader {
+  /** How many times its compressed size a layer may uncompress to, unless {@link #EXPANSION_ENV} says otherwise. */
+  static final long DEFAULT_EXPANSION = 100;
+  /** Any layer may uncompress to this much, whatever its compressed size. */
+  static final long FLOOR = 128L << 20;
+  static final String EXPANSION_ENV = "SHRINK_MAX_EXPANSION";
+
   private LayerReader() {}
 
   /** What is done with a layer's uncompressed tar; it may stop reading anywhere. */
@@ -40,7 +46,7 @@ public final class LayerReader {
           + image.layers().size() + " layers");
     }
     try (InputStream blob = new BufferedInputStream(image.open(layer), 1 << 16);
-        DigestingInput tar = new DigestingInput(Compression.uncompressed(blob))) {
+        DigestingInput tar = new DigestingInput(Compression.uncompressed(blob), limit(image, layer))) {
       try {
         use.accept(tar);
         tar.transferTo(OutputStream.nullOutputStream());
@@ -63,6 +69,31 @@ public final class LayerReader {
     }
   }
 
+  /**
+   * The most a layer's tar may hold: {@value #DEFAULT_EXPANSION} times the compressed blob (Python
+   * images measure 2-5 times), at least {@value #FLOOR} bytes; a gzip bomb (1 MB to 1 GiB) is
+   * refused before it fills a disk. {@code SHRINK_MAX_EXPANSION=N} sets the ratio, 0 lifts the limit.
+   */
+  private static Limit limit(Image image, Descriptor layer) {
+    String value = System.getenv(EXPANSION_ENV);
+    long ratio;
+    try {
+      ratio = value == null || value.isBlank() ? DEFAULT_EXPANSION : Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new ImageException(EXPANSION_ENV + "=" + value + " is not a number (a ratio; 0 for no limit)");
+    }
+    if (ratio < 0) {
+      throw new ImageException(EXPANSION_ENV + "=" + value + " is negative (a ratio; 0 for no limit)");
+    }
+    long bytes = ratio == 0 || layer.size() > Long.MAX_VALUE / ratio ? Long.MAX_VALUE : Math.max(FLOOR, ratio * layer.size());
+    return new Limit(bytes, image.name() + ", layer " + layer.digest() + ": uncompresses to more than " + bytes + " bytes ("
+        + ratio + " times its compressed size, at least " + FLOOR + "): refused as a likely decompression bomb; if the image is trusted, set "
+        + EXPANSION_ENV + " to a larger ratio (0: no limit)");
+  }
+
+  /** The bound on a layer's uncompressed bytes, and the error that says so. */
+  private record Limit(long bytes, String message) {}
+
   /** The blob's own mismatch behind a failure, reading the rest of the blob to know; null when it matches. */
   private static BlobMismatchException mismatch(Exception e, InputStream blob) {
     BlobMismatchException mismatch = BlobMismatchException.in(e);
@@ -83,16 +114,21 @@ public final class LayerReader {
   /** Counts and hashes what passes. */
   private static final class DigestingInput extends ObservedInputStream {
     private final MessageDigest md = Digest.sha256();
+    private final Limit limit;
     long count;
 
-    DigestingInput(InputStream in) {
+    DigestingInput(InputStream in, Limit limit) {
       super(in);
+      this.limit = limit;
     }
 
     @Override
     protected void observe(byte[] b, int off, int n) {
       md.update(b, off, n);
       count += n;
+      if (count > limit.bytes()) {
+        throw new ImageException(limit.message());
+      }
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class LayerWriter {
     Map<String, LayerEntry> byPath = withParents(entries);
     CountingDigestStream compressed;
     CountingDigestStream plain;
-    try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+    try (OutputStream raw = new BufferedOutputStream(NamedOutput.open(file), 1 << 16)) {
       compressed = new CountingDigestStream(raw);
       OutputStream z = compression.compress(compressed, level);
       plain = new CountingDigestStream(z);

@@ -5,16 +5,50 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
-/** Removal of shrink's own temporary trees. */
+/**
+ * Removal of shrink's own temporary trees and partial outputs, also when the JVM is stopped
+ * (SIGTERM, SIGINT, System.exit): whatever was registered with {@link #deleteOnExit} and not
+ * yet deleted or {@linkplain #keep kept} is removed by a shutdown hook.
+ */
 public final class TempFiles {
+  private static final Set<Path> ON_EXIT = new LinkedHashSet<>();
+  private static boolean hooked;
+
   private TempFiles() {}
 
-  /** Deletes a tree without following links out of it; quiet when it is gone already. */
+  /** Registers a file or tree this run created, to be deleted if the JVM exits before it is deleted or kept. */
+  public static Path deleteOnExit(Path path) {
+    synchronized (ON_EXIT) {
+      if (!hooked) {
+        Runtime.getRuntime().addShutdownHook(new Thread(TempFiles::deleteRegistered, "shrink-cleanup"));
+        hooked = true;
+      }
+      ON_EXIT.add(path.toAbsolutePath().normalize());
+    }
+    return path;
+  }
+
+  /** Takes a path back from {@link #deleteOnExit}: it is complete output now. */
+  public static void keep(Path path) {
+    synchronized (ON_EXIT) {
+      ON_EXIT.remove(path.toAbsolutePath().normalize());
+    }
+  }
+
+  /** Deletes a file or tree without following links out of it; quiet when it is gone already. */
   public static void deleteTree(Path dir) {
+    delete(dir);
+    keep(dir);
+  }
+
+  private static void delete(Path dir) {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -31,6 +65,35 @@ public final class TempFiles {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+
+  /**
+   * The shutdown hook. The thread that was writing may still run while it does (the JVM stops
+   * threads only after its hooks), so each path is deleted again until it stays gone, for up to 2 s.
+   */
+  private static void deleteRegistered() {
+    List<Path> paths;
+    synchronized (ON_EXIT) {
+      paths = new ArrayList<>(ON_EXIT);
+    }
+    for (int i = paths.size() - 1; i >= 0; i--) {
+      Path p = paths.get(i);
+      for (int attempt = 0; attempt < 100 && Files.exists(p, LinkOption.NOFOLLOW_LINKS); attempt++) {
+        try {
+          delete(p);
+        } catch (UncheckedIOException | SecurityException e) {
+          // written to meanwhile: try again
+        }
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.shrink.minify;
 import dev.shrink.closure.Requirement;
 import dev.shrink.deflate.Deflate;
 import dev.shrink.fs.RootFs;
+import dev.shrink.layer.NamedOutput;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -128,7 +129,7 @@ final class StdlibZip {
       }
     }
     Deflate deflate = new Deflate(Deflate.MAX_EFFORT);
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+    try (OutputStream out = new BufferedOutputStream(NamedOutput.open(file), 1 << 16);
         ZipWriter zip = new ZipWriter(out, time.isBefore(DOS_EPOCH) ? DOS_EPOCH : time)) {
       for (Map.Entry<String, Path> e : entries.entrySet()) {
         if (e.getValue() == null) {

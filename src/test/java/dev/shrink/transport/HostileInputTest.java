@@ -304,4 +304,47 @@ class HostileInputTest {
       refused(args("inspect", "--tls-verify=false", ref), ref, Digest.of(layer.blob()), actual);
     }
   }
+
+  /** A layer of one file of {@code size} zero bytes, gzipped (a thousand times smaller). */
+  static Layer zeros(long size) throws IOException {
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    java.security.MessageDigest md = Digest.sha256();
+    try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+        new java.security.DigestOutputStream(new java.util.zip.GZIPOutputStream(gz), md))) {
+      org.apache.commons.compress.archivers.tar.TarArchiveEntry e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("zeros");
+      e.setSize(size);
+      tar.putArchiveEntry(e);
+      byte[] block = new byte[1 << 20];
+      for (long left = size; left > 0; left -= block.length) {
+        tar.write(block, 0, (int) Math.min(left, block.length));
+      }
+      tar.closeArchiveEntry();
+    }
+    byte[] blob = gz.toByteArray();
+    return new Layer(MediaTypes.OCI_LAYER_GZIP, blob, blob.length, Digest.format(md.digest()));
+  }
+
+  /**
+   * A gzip bomb, 160 MiB of zeros in 160 KB: unpack and inspect refuse it, naming the layer and
+   * how to lift the bound, and leave nothing (issue 18: 1 MB unpacked to 1.1 GiB); with the bound
+   * lifted by SHRINK_MAX_EXPANSION=0 it unpacks.
+   */
+  @Test
+  void aGzipBombIsRefusedUnlessTheBoundIsLifted() throws Exception {
+    Layer bomb = zeros(160L << 20);
+    assertThat(bomb.blob().length).isLessThan(1 << 20);
+    Path dir = layout(List.of(bomb));
+    String[] names = {Digest.of(bomb.blob()), "decompression bomb", "SHRINK_MAX_EXPANSION"};
+    refused(args("unpack", "oci:" + dir, tmp.resolve("rootfs").toString()), names);
+    refused(args("inspect", "oci:" + dir), names);
+    Path rootfs = tmp.resolve("trusted");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.shrink.cli.Main", "unpack", "oci:" + dir, rootfs.toString())
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("trusted.log").toFile());
+    pb.environment().put("SHRINK_MAX_EXPANSION", "0");
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(tmp.resolve("trusted.log"))).isZero();
+    assertThat(Files.size(rootfs.resolve("zeros"))).isEqualTo(160L << 20);
+  }
 }

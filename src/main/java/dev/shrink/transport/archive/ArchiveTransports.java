@@ -113,12 +113,16 @@ public final class ArchiveTransports {
       Spec s = Spec.parse(spec);
       String name = name() + ":" + spec;
       if (Files.exists(s.path(), LinkOption.NOFOLLOW_LINKS) && !isLayout(s.path())) {
-        throw new ImageException(name + ": exists and is not an OCI layout; refusing to write into it");
+        throw notALayout(name);
       }
       LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
         try (DirTreeWriter out = new DirTreeWriter(s.path());
             FileChannel lockFile = FileChannel.open(s.path().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
           lockFile.lock(); // held until the channel closes
+          if (!isLayout(s.path())) {
+            throw notALayout(name);
+          }
+          removePartials(s.path());
           Path index = s.path().resolve("index.json");
           List<Descriptor> others = List.of();
           if (Files.exists(index)) {
@@ -132,7 +136,15 @@ public final class ArchiveTransports {
       });
     }
 
-    /** A layout, an empty directory, or one that holds nothing but the lock a write left. */
+    private static ImageException notALayout(String name) {
+      return new ImageException(name + ": exists and is not an OCI layout; refusing to write into it");
+    }
+
+    /**
+     * A layout, an empty directory, or one that holds nothing but what a write puts before
+     * index.json (the lock, oci-layout, blobs): a write that was killed left it, and the next one
+     * completes it.
+     */
     private static boolean isLayout(Path dir) throws IOException {
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         return false;
@@ -141,7 +153,20 @@ public final class ArchiveTransports {
         return true;
       }
       try (java.util.stream.Stream<Path> list = Files.list(dir)) {
-        return list.allMatch(p -> p.getFileName().toString().equals(LOCK));
+        return list.allMatch(p -> List.of(LOCK, "oci-layout", "blobs").contains(p.getFileName().toString()));
+      }
+    }
+
+    /** Blobs a killed write left half-written: with the lock held, no other write has any. */
+    private static void removePartials(Path dir) throws IOException {
+      Path blobs = dir.resolve("blobs");
+      if (!Files.isDirectory(blobs, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      try (java.util.stream.Stream<Path> walk = Files.walk(blobs)) {
+        for (Path p : walk.filter(p -> p.getFileName().toString().startsWith(DirTreeWriter.PARTIAL)).toList()) {
+          Files.deleteIfExists(p);
+        }
       }
     }
   }

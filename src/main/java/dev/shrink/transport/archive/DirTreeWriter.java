@@ -1,5 +1,6 @@
 package dev.shrink.transport.archive;
 
+import dev.shrink.layer.NamedOutput;
 import dev.shrink.layer.TempFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,9 @@ import java.nio.file.StandardCopyOption;
  * that did not exist before is removed.
  */
 final class DirTreeWriter implements TreeWriter {
+  /** How the name of a blob being written starts, before its rename. */
+  static final String PARTIAL = ".partial-";
+
   private final Path dir;
   private final boolean created;
   private boolean committed;
@@ -23,6 +27,9 @@ final class DirTreeWriter implements TreeWriter {
     this.dir = dir.toAbsolutePath().normalize();
     this.created = !Files.exists(this.dir, LinkOption.NOFOLLOW_LINKS);
     Files.createDirectories(this.dir);
+    if (created) {
+      TempFiles.deleteOnExit(this.dir);
+    }
   }
 
   @Override
@@ -37,21 +44,22 @@ final class DirTreeWriter implements TreeWriter {
       throw new IOException("'" + name + "' points outside " + dir);
     }
     Files.createDirectories(target.getParent());
-    Path temp = Files.createTempFile(target.getParent(), ".partial-", "");
+    Path temp = TempFiles.deleteOnExit(Files.createTempFile(target.getParent(), PARTIAL, ""));
     try {
-      try (OutputStream out = Files.newOutputStream(temp)) {
+      try (OutputStream out = NamedOutput.open(temp, target.toString())) {
         TreeWriter.copyChecked(in, out, name, size);
       }
       Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
-      Files.deleteIfExists(temp);
+      TempFiles.deleteTree(temp);
     }
   }
 
   @Override
   public void commit() {
     committed = true;
+    TempFiles.keep(dir);
   }
 
   @Override

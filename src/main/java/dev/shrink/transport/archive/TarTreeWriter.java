@@ -1,15 +1,23 @@
 package dev.shrink.transport.archive;
 
 import dev.shrink.image.ImageException;
+import dev.shrink.layer.NamedOutput;
+import dev.shrink.layer.TempFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -41,11 +49,30 @@ final class TarTreeWriter implements TreeWriter {
     if (!overwrite && Files.exists(this.target, LinkOption.NOFOLLOW_LINKS)) {
       throw exists();
     }
-    this.temp = Files.createTempFile(parent, "." + this.target.getFileName() + ".partial-", "");
-    OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
+    String partial = "." + this.target.getFileName() + ".partial-";
+    removeStale(parent, partial);
+    this.temp = TempFiles.deleteOnExit(Files.createTempFile(parent, partial, ""));
+    FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE);
+    channel.lock(); // held while writing (until the stream closes): a partial file nobody holds is a killed run's
+    OutputStream out = new BufferedOutputStream(NamedOutput.wrap(Channels.newOutputStream(channel), this.target.toString()), 1 << 16);
     this.tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+  }
+
+  /** Removes the partial files of writes that were killed (SIGKILL runs no cleanup): those no process holds a lock on. */
+  private static void removeStale(Path parent, String partial) throws IOException {
+    try (DirectoryStream<Path> stale = Files.newDirectoryStream(parent, p -> p.getFileName().toString().startsWith(partial))) {
+      for (Path p : stale) {
+        try (FileChannel c = FileChannel.open(p, StandardOpenOption.WRITE)) {
+          if (c.tryLock() != null) {
+            Files.delete(p);
+          }
+        } catch (OverlappingFileLockException | NoSuchFileException e) {
+          // written by this JVM, or gone meanwhile
+        }
+      }
+    }
   }
 
   @Override
@@ -104,6 +131,7 @@ final class TarTreeWriter implements TreeWriter {
       }
       Files.delete(temp);
     }
+    TempFiles.keep(temp);
     committed = true;
   }
 
@@ -117,7 +145,7 @@ final class TarTreeWriter implements TreeWriter {
       try {
         tar.close();
       } finally {
-        Files.deleteIfExists(temp);
+        TempFiles.deleteTree(temp);
       }
     }
   }

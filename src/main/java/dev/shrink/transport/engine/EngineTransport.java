@@ -3,6 +3,7 @@ package dev.shrink.transport.engine;
 import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageException;
+import dev.shrink.layer.TempFiles;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.Transport;
 import dev.shrink.transport.TransportOptions;
@@ -44,11 +45,11 @@ public abstract class EngineTransport implements Transport {
         try {
           saved.close();
         } finally {
-          Files.deleteIfExists(tar);
+          TempFiles.deleteTree(tar);
         }
       });
     } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tar);
+      TempFiles.deleteTree(tar);
       throw e;
     }
   }
@@ -66,7 +67,7 @@ public abstract class EngineTransport implements Transport {
       }
       engine.check(60, "tag", m.group(1), spec);
     } finally {
-      Files.deleteIfExists(tar);
+      TempFiles.deleteTree(tar);
     }
   }
 
@@ -74,7 +75,7 @@ public abstract class EngineTransport implements Transport {
 
   private static Path tempFile(TransportOptions options) throws IOException {
     Files.createDirectories(options.tempDir());
-    return Files.createTempFile(options.tempDir(), "shrink-engine-", ".tar");
+    return TempFiles.deleteOnExit(Files.createTempFile(options.tempDir(), "shrink-engine-", ".tar"));
   }
 
   /** {@code containers-storage:NAME}: podman's local images. */

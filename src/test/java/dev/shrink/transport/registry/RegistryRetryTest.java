@@ -48,6 +48,8 @@ class RegistryRetryTest {
   volatile String faultPathPart;
   volatile int faultStatus;
   volatile String bodyFault;
+  volatile String retryAfter = "0";
+  final List<Long> times = new CopyOnWriteArrayList<>();
   final AtomicInteger faultsLeft = new AtomicInteger();
 
   @TempDir Path tmp;
@@ -82,7 +84,11 @@ class RegistryRetryTest {
     faultsLeft.set(times);
   }
 
-  /** GETs of {@code pathPart} send the headers and half the body, then close ("short") or go quiet ("stall"). */
+  /**
+   * GETs of {@code pathPart} send the headers and half the body, then close ("short") or go quiet
+   * ("stall"); or send the whole answer changed: one byte flipped ("flip"), other bytes of the
+   * same size ("swap"), a wrong Docker-Content-Digest header ("digest").
+   */
   void failBody(String pathPart, String kind, int times) {
     fail("GET", pathPart, 200, times);
     bodyFault = kind;
@@ -96,14 +102,19 @@ class RegistryRetryTest {
     String kind = bodyFault;
     String range = ex.getRequestHeaders().containsKey("Range") ? " (" + ex.getRequestHeaders().getFirst("Range") + ")" : "";
     seen.add(method + " " + path + range + (fault ? " -> " + (kind != null ? kind : faultStatus) : ""));
+    times.add(System.nanoTime());
     if (fault && kind != null) {
-      halfABody(ex, kind);
+      if (kind.equals("short") || kind.equals("stall")) {
+        halfABody(ex, kind);
+      } else {
+        tampered(ex, kind);
+      }
       return;
     }
     if (fault) {
       byte[] err = ("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected " + faultStatus + "\"}]}").getBytes(StandardCharsets.UTF_8);
       if (faultStatus == 429 || faultStatus == 503) {
-        ex.getResponseHeaders().set("Retry-After", "0");
+        ex.getResponseHeaders().set("Retry-After", retryAfter);
       }
       ex.sendResponseHeaders(faultStatus, method.equals("HEAD") ? -1 : err.length);
       if (!method.equals("HEAD")) {
@@ -157,6 +168,29 @@ class RegistryRetryTest {
     } catch (IOException | InterruptedException e) {
       // the client gave up on this answer, as it should
     }
+  }
+
+  private void tampered(HttpExchange ex, String kind) throws IOException {
+    HttpResponse<byte[]> r;
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(registry.url() + ex.getRequestURI()));
+      ex.getRequestHeaders().getOrDefault("Accept", List.of()).forEach(v -> b.header("Accept", v));
+      r = upstream.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (InterruptedException e) {
+      throw new IOException(e);
+    }
+    byte[] body = r.body();
+    r.headers().firstValue("Content-Type").ifPresent(t -> ex.getResponseHeaders().set("Content-Type", t));
+    r.headers().firstValue("Docker-Content-Digest").ifPresent(d -> ex.getResponseHeaders().set("Docker-Content-Digest", d));
+    switch (kind) {
+      case "flip" -> body[body.length / 2] ^= 0x01;
+      case "swap" -> new java.util.Random(18).nextBytes(body);
+      case "digest" -> ex.getResponseHeaders().set("Docker-Content-Digest", Digest.of("another manifest".getBytes(StandardCharsets.UTF_8)));
+      default -> throw new IllegalArgumentException(kind);
+    }
+    ex.sendResponseHeaders(200, body.length);
+    ex.getResponseBody().write(body);
+    ex.close();
   }
 
   /** Retries fast, and gives up on a body that sends nothing for 300 ms. */
@@ -278,5 +312,55 @@ class RegistryRetryTest {
           .hasMessageStartingWith("docker://" + host() + "/retry/broken:1: reading blob " + layer.digest() + ": ")
           .hasMessageContaining("gave up after " + IMPATIENT.attempts() + " attempts");
     }
+  }
+
+  /** A 429 asking to wait 1 s is waited out that long (the policy's first pause is 20 ms), then passes. */
+  @Test
+  void a429IsRetriedAfterTheWaitItAsksFor() throws Exception {
+    TestImage t = TestImage.twoLayers("amd64", "retry-after");
+    transport().write(t.image("test"), host() + "/retry/after:1", options());
+    seen.clear();
+    times.clear();
+    retryAfter = "1";
+    fail("GET", "/manifests/1", 429, 1);
+    RegistryClient.RetryPolicy patient = new RegistryClient.RetryPolicy(4, Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofMillis(300));
+    RegistryTransport transport = new RegistryTransport(Map.of("PATH", "/usr/bin:/bin", "HOME", tmp.resolve("home").toString()), patient);
+    try (Image back = transport.read(host() + "/retry/after:1", options())) {
+      assertThat(Digest.of(back.manifestBytes(ManifestFormat.OCI))).isEqualTo(Digest.of(t.manifestBytes()));
+    }
+    assertThat(seen.subList(0, 2)).containsExactly("GET /v2/retry/after/manifests/1 -> 429", "GET /v2/retry/after/manifests/1");
+    assertThat(Duration.ofNanos(times.get(1) - times.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+  }
+
+  /**
+   * A layer whose bytes change on the way (one byte flipped, or other bytes of the same size) is
+   * refused when read, naming the blob and the digest it had instead; nothing built from it is used.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"flip", "swap"})
+  void aBlobChangedOnTheWayIsRefused(String kind) throws Exception {
+    TestImage t = TestImage.twoLayers("amd64", "tamper-" + kind);
+    transport().write(t.image("test"), host() + "/tamper/blob:1", options());
+    Descriptor layer = t.layers.get(1);
+    failBody("/blobs/" + layer.digest(), kind, 100);
+    try (Image back = transport().read(host() + "/tamper/blob:1", options())) {
+      assertThatThrownBy(() -> back.open(layer).readAllBytes())
+          .isInstanceOf(dev.shrink.image.BlobMismatchException.class)
+          .hasMessageContaining(layer.digest())
+          .hasMessageContaining("docker://" + host() + "/tamper/blob:1");
+    }
+    assertThat(count("GET /v2/tamper/blob/blobs/" + layer.digest())).isGreaterThanOrEqualTo(1);
+  }
+
+  /** A manifest whose Docker-Content-Digest is not its digest is refused, naming both. */
+  @Test
+  void aWrongDockerContentDigestIsRefused() throws Exception {
+    TestImage t = TestImage.twoLayers("amd64", "tamper-header");
+    transport().write(t.image("test"), host() + "/tamper/header:1", options());
+    failBody("/manifests/1", "digest", 100);
+    assertThatThrownBy(() -> transport().read(host() + "/tamper/header:1", options()))
+        .isInstanceOf(dev.shrink.image.ImageException.class)
+        .hasMessageContaining(Digest.of("another manifest".getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining(Digest.of(t.manifestBytes()));
   }
 }
