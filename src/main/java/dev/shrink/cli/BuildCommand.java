@@ -174,7 +174,7 @@ final class BuildCommand implements Callable<Integer> {
           long verifyStart = System.nanoTime();
           try (EngineImage built = ProbeMixin.runnable(destination, image, options, engine)) {
             List<Outcome> shrunk = new ContainerRunner(built.engine(), probe.settings()).run(built.name(), probes, ContainerRunner.Wrapper.NONE);
-            exit = ProbeMixin.print(Verifier.compare(traced.outcomes(), shrunk, probe.ignorePatterns()), System.out);
+            exit = ProbeMixin.print(Verifier.compare(traced.outcomes(), shrunk, probe.ignorePatterns()), results.verdicts());
           }
           String checked = String.join(", ", probes.stream().map(Probe::label).toList());
           verdict = exit == 0
@@ -203,7 +203,7 @@ final class BuildCommand implements Callable<Integer> {
         results.progress().printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
       }
       out.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
-      System.out.println(verdict);
+      results.verdicts().println(verdict);
       ObjectNode summary = Results.summary(destination, r, false, exit);
       summary.put("python", plan.python());
       results.finish(results.digest(destination, options), summary);

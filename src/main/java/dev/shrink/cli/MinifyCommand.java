@@ -169,7 +169,7 @@ final class MinifyCommand implements Callable<Integer> {
             reference = new ContainerRunner(original.engine(), probe.settings()).run(original.name(), probes, ContainerRunner.Wrapper.NONE);
           }
           Engine runs = engine;
-          repaired = new Repair(reference, probes, probe.ignorePatterns(), probe.settings(), MinifyCommand::print)
+          repaired = new Repair(reference, probes, probe.ignorePatterns(), probe.settings(), this::print)
               .run(unpacked, work, options, repairRounds, shrunk -> publish(shrunk, runs));
           r = repaired.report();
           r.json().set("repair", repaired.json());
@@ -199,7 +199,7 @@ final class MinifyCommand implements Callable<Integer> {
       }
       int exit = 0;
       if (repaired == null) {
-        System.out.println("verify: not checked: " + notVerified);
+        results.verdicts().println("verify: not checked: " + notVerified);
       } else {
         exit = verdict(repaired, probes);
       }
@@ -217,12 +217,12 @@ final class MinifyCommand implements Callable<Integer> {
   }
 
   /** Tells one verification round: what a repair added before it, and how the image answered. */
-  private static void print(Repair.Round round) {
+  private void print(Repair.Round round) {
     if (round.number() > 0) {
-      System.out.printf("repair: round %d added %d paths of the original:%n", round.number(), round.added().size());
+      results.verdicts().printf("repair: round %d added %d paths of the original:%n", round.number(), round.added().size());
       printSome(round.added(), "repair:   ");
     }
-    ProbeMixin.print(round.report(), System.out);
+    ProbeMixin.print(round.report(), results.verdicts());
   }
 
   /**
@@ -234,34 +234,34 @@ final class MinifyCommand implements Callable<Integer> {
     int rounds = repaired.rounds().size() - 1;
     String after = rounds == 0 ? "" : " after " + rounds + " repair round" + (rounds == 1 ? "" : "s");
     if (repaired.ok()) {
-      System.out.printf("verify: passed: %s answers %s like %s%s (verified in %d ms)%n", destination, checked, source, after,
+      results.verdicts().printf("verify: passed: %s answers %s like %s%s (verified in %d ms)%n", destination, checked, source, after,
           repaired.rounds().get(rounds).millis());
       return 0;
     }
     Verifier.Report last = repaired.last();
     if (!last.originalFailures().isEmpty()) {
-      System.out.println("verify: the original did not pass its probe " + String.join("; ", last.originalFailures()));
+      results.verdicts().println("verify: the original did not pass its probe " + String.join("; ", last.originalFailures()));
     } else {
-      last.differences().forEach(d -> System.out.println("verify:   " + d));
+      last.differences().forEach(d -> results.verdicts().println("verify:   " + d));
       printSome(repaired.missing(), "verify:   missing ");
-      System.out.println("verify: repair stopped: " + repaired.stopped());
+      results.verdicts().println("verify: repair stopped: " + repaired.stopped());
       String include = !repaired.excludedBy().isEmpty()
           ? "to narrow or drop " + String.join(" ", repaired.excludedBy().stream().map(g -> "--exclude '" + g + "'").toList())
           : repaired.missing().isEmpty() ? "--include PATH for what DEST lacks"
           : String.join(" ", repaired.missing().stream().map(m -> "--include " + m.path()).limit(3).toList());
-      System.out.println("verify: try " + include + ", a probe of the path that failed (--probe-http PORT:PATH, --probe-cmd ARGS), "
+      results.verdicts().println("verify: try " + include + ", a probe of the path that failed (--probe-http PORT:PATH, --probe-cmd ARGS), "
           + "or more --repair-rounds");
     }
-    System.out.printf("verify: FAILED: %s does not behave like %s under %s%s; it was written so that you can look at it%n",
+    results.verdicts().printf("verify: FAILED: %s does not behave like %s under %s%s; it was written so that you can look at it%n",
         destination, source, checked, after);
     return 1;
   }
 
   /** Prints the first paths with their reasons, and how many more there are (the report has them all). */
-  private static void printSome(List<Requirement> paths, String prefix) {
-    paths.stream().limit(SHOWN).forEach(a -> System.out.println(prefix + a.path() + "  (" + a.reason() + ")"));
+  private void printSome(List<Requirement> paths, String prefix) {
+    paths.stream().limit(SHOWN).forEach(a -> results.verdicts().println(prefix + a.path() + "  (" + a.reason() + ")"));
     if (paths.size() > SHOWN) {
-      System.out.println(prefix + "... and " + (paths.size() - SHOWN) + " more (--report lists them)");
+      results.verdicts().println(prefix + "... and " + (paths.size() - SHOWN) + " more (--report lists them)");
     }
   }
 

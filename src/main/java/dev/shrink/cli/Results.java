@@ -44,6 +44,11 @@ final class Results {
     return quiet || json ? NOWHERE : System.err;
   }
 
+  /** Where verification and repair lines go: stdout, or stderr with --json (stdout holds only the JSON object; its exitCode is the verdict). */
+  PrintStream verdicts() {
+    return json ? System.err : System.out;
+  }
+
   /** Where the human result (size table, "Wrote DEST") goes: stdout, or nowhere with --quiet or --json. */
   PrintStream table() {
     return quiet || json ? NOWHERE : System.out;

@@ -102,7 +102,7 @@ public final class PythonAnalysis {
   /** An import statement of the app's own code: under the WORKDIR (not "/"), outside installed packages. */
   private static boolean appCode(PythonClosure.Missing m, String workdir) {
     String importer = m.importer();
-    return !workdir.equals("/") && importer.startsWith(workdir + "/") && !importer.contains("/site-packages/")
+    return importer != null && !workdir.equals("/") && importer.startsWith(workdir + "/") && !importer.contains("/site-packages/")
         && !importer.contains("/dist-packages/") && (m.statement().startsWith("import ") || m.statement().startsWith("from "));
   }
 
