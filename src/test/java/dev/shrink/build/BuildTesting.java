@@ -2,14 +2,12 @@ package dev.shrink.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shrink.cli.Main;
 import dev.shrink.image.Json;
 import dev.shrink.layer.TempFiles;
+import dev.shrink.testing.Cli;
 import dev.shrink.testing.Podman;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,20 +57,9 @@ final class BuildTesting {
   record Run(int code, String out, String err) {}
 
   /** {@code shrink ARGS...} in this JVM, with stdout and stderr captured. */
-  static synchronized Run shrink(List<String> args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args.toArray(String[]::new));
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  static Run shrink(List<String> args) {
+    Cli.Run r = Cli.run(args.toArray(String[]::new));
+    return new Run(r.exit(), r.out(), r.err());
   }
 
   /** Builds and returns what shrink printed (results on stdout, then progress and warnings on stderr); fails unless shrink exits 0. */
