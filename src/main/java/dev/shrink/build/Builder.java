@@ -5,7 +5,7 @@ import dev.shrink.bytecode.Target;
 import dev.shrink.engine.Engine;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.minify.HostRoot;
 import dev.shrink.minify.Minifier;
 import dev.shrink.minify.RunCommand;

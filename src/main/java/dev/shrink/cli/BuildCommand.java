@@ -3,7 +3,7 @@ package dev.shrink.cli;
 import dev.shrink.build.Builder;
 import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.minify.Minifier;
 import dev.shrink.minify.MinifyReport;
@@ -24,12 +24,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import tools.jackson.databind.node.ObjectNode;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code shrink build DEST -- COMMAND}: a FROM-scratch image of an app directory and this machine's interpreter. */
 @Command(name = "build", mixinStandardHelpOptions = true,

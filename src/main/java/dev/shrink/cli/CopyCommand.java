@@ -1,7 +1,7 @@
 package dev.shrink.cli;
 
 import dev.shrink.image.Image;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.transport.ImageReference;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

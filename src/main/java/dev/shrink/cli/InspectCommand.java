@@ -2,8 +2,8 @@ package dev.shrink.cli;
 
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageConfig;
-import dev.shrink.image.Json;
 import dev.shrink.inspect.ImageSummary;
+import dev.shrink.json.Json;
 import dev.shrink.transport.ImageReference;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;

@@ -5,7 +5,7 @@ import dev.shrink.bytecode.Target;
 import dev.shrink.closure.Requirement;
 import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.minify.Minifier;
 import dev.shrink.minify.MinifyReport;
@@ -24,11 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code shrink minify SRC DEST}: a FROM-scratch image with only what the command needs. */
 @Command(name = "minify", mixinStandardHelpOptions = true,

@@ -2,9 +2,9 @@ package dev.shrink.cli;
 
 import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
-import dev.shrink.image.Json;
-import dev.shrink.python.PythonAnalysis;
+import dev.shrink.json.Json;
 import dev.shrink.minify.MinifyReport;
+import dev.shrink.python.PythonAnalysis;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.shrink.elf;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;

@@ -1,5 +1,6 @@
 package dev.shrink.image;
 
+import dev.shrink.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +21,8 @@ public final class ImageConfig {
   }
 
   public static ImageConfig parse(byte[] json, String what) {
-    ImageConfig c = new ImageConfig((ObjectNode) Json.parse(json, what));
-    return Json.typed(what, () -> { // every field read once, so that a value of the wrong type is found here
+    ImageConfig c = new ImageConfig((ObjectNode) ImageJson.parse(json, what));
+    return ImageJson.typed(what, () -> { // every field read once, so that a value of the wrong type is found here
       c.envMap();
       c.entrypoint();
       c.cmd();

@@ -6,15 +6,15 @@ import tools.jackson.databind.JsonNode;
 /** An OCI index or Docker manifest list: manifests for several platforms. */
 public record Index(String mediaType, List<Descriptor> manifests) {
   public static Index parse(byte[] json, String what) {
-    JsonNode node = Json.parse(json, what);
-    return Json.typed(what, () -> new Index(node.path("mediaType").asString(MediaTypes.OCI_INDEX),
-        node.path("manifests").values().stream().map(m -> Json.descriptor(m, what + " entry")).toList()));
+    JsonNode node = ImageJson.parse(json, what);
+    return ImageJson.typed(what, () -> new Index(node.path("mediaType").asString(MediaTypes.OCI_INDEX),
+        node.path("manifests").values().stream().map(m -> ImageJson.descriptor(m, what + " entry")).toList()));
   }
 
   /** True when a JSON document is an index or list rather than a manifest. */
   public static boolean isIndex(byte[] json, String what) {
-    JsonNode node = Json.parse(json, what);
-    return Json.typed(what, () -> MediaTypes.isIndex(node.path("mediaType").asString("")) || node.has("manifests"));
+    JsonNode node = ImageJson.parse(json, what);
+    return ImageJson.typed(what, () -> MediaTypes.isIndex(node.path("mediaType").asString("")) || node.has("manifests"));
   }
 
   /** How deep indexes may nest (an index naming an index naming ...) before a reader gives up. */

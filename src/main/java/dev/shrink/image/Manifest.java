@@ -1,5 +1,6 @@
 package dev.shrink.image;
 
+import dev.shrink.json.Json;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -17,8 +18,8 @@ public record Manifest(String mediaType, Descriptor config, List<Descriptor> lay
   }
 
   public static Manifest parse(byte[] json, String what) {
-    JsonNode node = Json.parse(json, what);
-    return Json.typed(what, () -> parse(node, what));
+    JsonNode node = ImageJson.parse(json, what);
+    return ImageJson.typed(what, () -> parse(node, what));
   }
 
   private static Manifest parse(JsonNode node, String what) {
@@ -30,9 +31,9 @@ public record Manifest(String mediaType, Descriptor config, List<Descriptor> lay
     if (!MediaTypes.isManifest(type)) {
       throw new ImageException(what + " has media type " + type + ", not an image manifest");
     }
-    Descriptor config = Json.descriptor(node.path("config"), what + " config");
+    Descriptor config = ImageJson.descriptor(node.path("config"), what + " config");
     List<Descriptor> layers = node.path("layers").values().stream()
-        .map(l -> Json.descriptor(l, what + " layer")).toList();
+        .map(l -> ImageJson.descriptor(l, what + " layer")).toList();
     return new Manifest(type, config, layers, Json.stringMap(node.path("annotations")));
   }
 
@@ -54,9 +55,9 @@ public record Manifest(String mediaType, Descriptor config, List<Descriptor> lay
     ObjectNode node = Json.object();
     node.put("schemaVersion", 2);
     node.put("mediaType", mediaType);
-    node.set("config", Json.descriptor(config));
+    node.set("config", ImageJson.descriptor(config));
     ArrayNode array = node.putArray("layers");
-    layers.forEach(l -> array.add(Json.descriptor(l)));
+    layers.forEach(l -> array.add(ImageJson.descriptor(l)));
     if (!annotations.isEmpty() && format() == ManifestFormat.OCI) {
       ObjectNode a = node.putObject("annotations");
       annotations.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> a.put(e.getKey(), e.getValue()));

@@ -3,7 +3,7 @@ package dev.shrink.minify;
 import dev.shrink.closure.Requirement;
 import dev.shrink.image.Descriptor;
 import dev.shrink.image.Image;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.layer.LayerEntry;
 import dev.shrink.layer.LayerWriter;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.shrink.minify;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;

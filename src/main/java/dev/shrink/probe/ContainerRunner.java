@@ -1,6 +1,7 @@
 package dev.shrink.probe;
 
 import dev.shrink.engine.Engine;
+import dev.shrink.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +49,7 @@ public final class ContainerRunner {
     }
 
     private static List<String> jsonList(String json) {
-      var node = dev.shrink.image.Json.MAPPER.readTree(json);
+      var node = dev.shrink.json.Json.MAPPER.readTree(json);
       List<String> out = new ArrayList<>();
       if (node != null && node.isArray()) {
         node.forEach(n -> out.add(n.asString()));
@@ -136,7 +137,7 @@ public final class ContainerRunner {
     }
     // exec form: the wrapper is the entrypoint, the rest of its command line is CMD
     args.add("--entrypoint");
-    args.add(dev.shrink.image.Json.MAPPER.writeValueAsString(List.of(wrapped.get(0))));
+    args.add(dev.shrink.json.Json.MAPPER.writeValueAsString(List.of(wrapped.get(0))));
     args.add(image);
     args.addAll(wrapped.subList(1, wrapped.size()));
     return args;

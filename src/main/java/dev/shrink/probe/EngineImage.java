@@ -2,6 +2,7 @@ package dev.shrink.probe;
 
 import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
+import dev.shrink.json.Json;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
@@ -38,7 +39,7 @@ public record EngineImage(Engine engine, String name, boolean temporary) impleme
   /** The start-up probe of this image ({@link Probe.Startup}): the ports its config exposes, as the engine reports them. */
   public Probe.Startup startup() throws IOException {
     String json = engine.check(60, "image", "inspect", "--format", "{{json .Config.ExposedPorts}}", name).stdout().strip();
-    var ports = dev.shrink.image.Json.MAPPER.readTree(json);
+    var ports = dev.shrink.json.Json.MAPPER.readTree(json);
     return Probe.Startup.of(ports != null && ports.isObject() ? List.copyOf(ports.propertyNames()) : List.of());
   }
 

@@ -1,7 +1,7 @@
 package dev.shrink.python;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package dev.shrink.python;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shrink.fs.RootFs;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.python.PyModule.Kind;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.shrink.closure.Requirement;
 import dev.shrink.elf.ElfData;
 import dev.shrink.fs.RootFs;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.python.PyModule.Kind;
 import dev.shrink.python.PyTokenizer.Token;
 import java.io.IOException;

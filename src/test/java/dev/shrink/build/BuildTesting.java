@@ -2,7 +2,7 @@ package dev.shrink.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.testing.Cli;
 import dev.shrink.testing.Podman;

@@ -3,10 +3,10 @@ package dev.shrink.build;
 import static dev.shrink.build.BuildTesting.STARTUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shrink.image.Json;
-import dev.shrink.testing.Podman;
+import dev.shrink.json.Json;
 import dev.shrink.testing.Podman.Container;
 import dev.shrink.testing.Podman.Http;
+import dev.shrink.testing.Podman;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.shrink.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.build.BuildTesting.Blob;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

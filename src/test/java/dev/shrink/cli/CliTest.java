@@ -1,5 +1,6 @@
 package dev.shrink.cli;
 
+import dev.shrink.json.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.testing.Cli;
@@ -167,8 +168,8 @@ class CliTest {
     Run r = run("build", "oci:" + layout + ":v1", "--app", app.toString(), "--json", "--quiet", "--digestfile", digestFile.toString(),
         "--", "/usr/bin/gunicorn", "server:app");
     assertThat(r.exit()).as(r.err()).isZero();
-    tools.jackson.databind.JsonNode summary = dev.shrink.image.Json.MAPPER.readTree(r.out());
-    String written = dev.shrink.image.Json.MAPPER.readTree(layout.resolve("index.json").toFile()).path("manifests").get(0).path("digest").asString();
+    tools.jackson.databind.JsonNode summary = dev.shrink.json.Json.MAPPER.readTree(r.out());
+    String written = dev.shrink.json.Json.MAPPER.readTree(layout.resolve("index.json").toFile()).path("manifests").get(0).path("digest").asString();
     assertThat(written).startsWith("sha256:");
     assertThat(summary.path("digest").asString()).isEqualTo(written);
     assertThat(Files.readString(digestFile)).isEqualTo(written);

@@ -3,7 +3,7 @@ package dev.shrink.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import org.junit.jupiter.api.Test;
 
 /** The schema of knowledge/elf-runtime.json. */

@@ -3,11 +3,11 @@ package dev.shrink.minify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.cli.Main;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.testing.Fixtures;
-import dev.shrink.testing.Podman;
 import dev.shrink.testing.Podman.Container;
 import dev.shrink.testing.Podman.Http;
+import dev.shrink.testing.Podman;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

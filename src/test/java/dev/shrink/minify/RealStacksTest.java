@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.cli.Main;
 import dev.shrink.engine.Engine;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;

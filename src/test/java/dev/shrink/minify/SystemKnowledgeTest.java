@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.shrink.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shrink.image.Json;
-import dev.shrink.testing.Cli;
+import dev.shrink.json.Json;
 import dev.shrink.testing.Cli.Run;
+import dev.shrink.testing.Cli;
 import dev.shrink.testing.Fixtures;
 import dev.shrink.testing.Podman;
 import java.nio.file.Files;

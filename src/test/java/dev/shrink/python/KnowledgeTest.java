@@ -3,7 +3,7 @@ package dev.shrink.python;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.elf.LibraryResolver;
 import dev.shrink.fs.RootFs;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.testing.Fixtures;
 import dev.shrink.testing.Podman;

@@ -3,10 +3,10 @@ package dev.shrink.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.image.Digest;
-import dev.shrink.image.Json;
 import dev.shrink.image.MediaTypes;
-import dev.shrink.testing.LocalRegistry;
+import dev.shrink.json.Json;
 import dev.shrink.testing.Cli;
+import dev.shrink.testing.LocalRegistry;
 import dev.shrink.transport.RawImage.Layer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

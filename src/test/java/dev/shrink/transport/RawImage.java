@@ -1,8 +1,8 @@
 package dev.shrink.transport;
 
 import dev.shrink.image.Digest;
-import dev.shrink.image.Json;
 import dev.shrink.image.MediaTypes;
+import dev.shrink.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

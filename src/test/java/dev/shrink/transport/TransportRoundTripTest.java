@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.cli.Main;
 import dev.shrink.image.Digest;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.testing.Fixtures;
 import dev.shrink.testing.LocalRegistry;
 import dev.shrink.testing.Podman;

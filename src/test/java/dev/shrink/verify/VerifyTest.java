@@ -3,7 +3,7 @@ package dev.shrink.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.cli.Main;
-import dev.shrink.image.Json;
+import dev.shrink.json.Json;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.testing.Fixtures;

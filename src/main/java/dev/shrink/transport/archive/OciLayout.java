@@ -5,12 +5,13 @@ import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.ImageException;
+import dev.shrink.image.ImageJson;
 import dev.shrink.image.Index;
-import dev.shrink.image.Json;
 import dev.shrink.image.Manifest;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.image.MediaTypes;
 import dev.shrink.image.Platform;
+import dev.shrink.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -132,7 +133,7 @@ final class OciLayout {
     node.put("schemaVersion", 2);
     node.put("mediaType", MediaTypes.OCI_INDEX);
     ArrayNode array = node.putArray("manifests");
-    manifests.forEach(d -> array.add(Json.descriptor(d)));
+    manifests.forEach(d -> array.add(ImageJson.descriptor(d)));
     return Json.bytes(node);
   }
 }

@@ -1,7 +1,7 @@
 package dev.shrink.transport.registry;
 
 import dev.shrink.image.ImageException;
-import dev.shrink.image.Json;
+import dev.shrink.image.ImageJson;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +89,7 @@ final class CredentialStore {
   private Credentials fromFile(Path file, String host, String repository) {
     JsonNode root;
     try {
-      root = Json.parse(Files.readAllBytes(file), "auth file " + file);
+      root = ImageJson.parse(Files.readAllBytes(file), "auth file " + file);
     } catch (IOException e) {
       throw new ImageException("cannot read auth file " + file + ": " + e.getMessage(), e);
     }
@@ -206,7 +206,7 @@ final class CredentialStore {
         }
         throw new ImageException(source + " failed for " + host + " (exit " + p.exitValue() + "): " + all);
       }
-      JsonNode json = Json.parse(out, "the answer of " + source);
+      JsonNode json = ImageJson.parse(out, "the answer of " + source);
       String user = json.path("Username").asString("");
       String secret = json.path("Secret").asString("");
       if (secret.isEmpty()) {

@@ -3,7 +3,8 @@ package dev.shrink.transport.registry;
 import dev.shrink.image.BlobMismatchException;
 import dev.shrink.image.Descriptor;
 import dev.shrink.image.ImageException;
-import dev.shrink.image.Json;
+import dev.shrink.image.ImageJson;
+import dev.shrink.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -525,7 +526,7 @@ final class RegistryClient {
       }
       try (Response r = exchange(tokenAction, req, null, true)) {
         expect(tokenAction, r, 200);
-        JsonNode json = Json.parse(r.readBody(1 << 20, tokenAction), "the token server's answer");
+        JsonNode json = ImageJson.parse(r.readBody(1 << 20, tokenAction), "the token server's answer");
         String token = json.path("token").asString("");
         if (token.isEmpty()) {
           token = json.path("access_token").asString("");

@@ -1,5 +1,6 @@
 package dev.shrink.transport.registry;
 
+import dev.shrink.image.ImageJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,7 +9,6 @@ import dev.shrink.image.Descriptor;
 import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageException;
-import dev.shrink.image.Json;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.image.MediaTypes;
 import dev.shrink.image.Platform;
@@ -134,7 +134,7 @@ class RegistryTransportTest {
     if (skopeo()) {
       byte[] raw = runBytes("skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + spec);
       assertThat(raw).isEqualTo(t.manifestBytes());
-      JsonNode info = Json.parse(run("skopeo", "inspect", "--tls-verify=false", "docker://" + spec).getBytes(StandardCharsets.UTF_8), "skopeo");
+      JsonNode info = ImageJson.parse(run("skopeo", "inspect", "--tls-verify=false", "docker://" + spec).getBytes(StandardCharsets.UTF_8), "skopeo");
       assertThat(info.path("Digest").asString()).isEqualTo(expected);
       assertThat(info.path("Layers").values().stream().map(JsonNode::asString).toList())
           .containsExactlyElementsOf(t.layers.stream().map(Descriptor::digest).toList());
@@ -162,7 +162,7 @@ class RegistryTransportTest {
       assertThat(Digest.of(copy.manifestBytes(ManifestFormat.DOCKER))).isEqualTo(Digest.of(expectedBytes));
     }
     if (skopeo()) {
-      JsonNode raw = Json.parse(runBytes("skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + spec), "skopeo");
+      JsonNode raw = ImageJson.parse(runBytes("skopeo", "inspect", "--tls-verify=false", "--raw", "docker://" + spec), "skopeo");
       assertThat(raw.path("mediaType").asString()).isEqualTo(MediaTypes.DOCKER_MANIFEST);
     }
   }
@@ -420,7 +420,7 @@ class RegistryTransportTest {
     for (Map.Entry<String, byte[]> tag : tags.entrySet()) {
       byte[] m = tag.getValue();
       Files.write(shaDir.resolve(Digest.hex(Digest.of(m))), m);
-      String type = Json.parse(m, "manifest").path("mediaType").asString();
+      String type = ImageJson.parse(m, "manifest").path("mediaType").asString();
       index.append(first ? "" : ",").append("{\"mediaType\":\"").append(type).append("\",\"digest\":\"").append(Digest.of(m))
           .append("\",\"size\":").append(m.length).append(",\"annotations\":{\"org.opencontainers.image.ref.name\":\"")
           .append(tag.getKey()).append("\"}}");
