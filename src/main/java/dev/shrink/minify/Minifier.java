@@ -141,13 +141,13 @@ public final class Minifier {
   public static Result minify(RootFs root, ImageConfig config, String name, MinifyReport.Sizes before, Path workDir, Options options)
       throws IOException {
     RunCommand run = RunCommand.resolve(root, config, options.entrypoint(), options.cmd());
-    Pipeline pipeline = new Pipeline(root, run, config.user(), name, workDir, options, LayerWriter.sourceDateEpoch());
-    Selection s = pipeline.select();
+    long epoch = LayerWriter.sourceDateEpoch();
+    Selection s = Pipeline.select(root, Pipeline.steps(run, config.user(), name, workDir, options, epoch));
     HostRoot host = options.host();
     List<LayerEntry> entries = Assembler.entries(s.files, s.written, s.stripped, s.dirs, host == null ? p -> false : host::named);
-    Map<LayerSplit.Part, List<LayerEntry>> parts = new LayerSplit(pipeline.appDirs).split(entries);
+    Map<LayerSplit.Part, List<LayerEntry>> parts = new LayerSplit(Pipeline.appDirs(run, host)).split(entries);
     Path layerDir = Files.createDirectories(workDir.resolve("layers"));
-    LayerWriter writer = new LayerWriter(options.output().compression(), options.output().level(), pipeline.epoch);
+    LayerWriter writer = new LayerWriter(options.output().compression(), options.output().level(), epoch);
     List<LayerWriter.Blob> blobs = new ArrayList<>();
     List<MinifyReport.Layer> layers = new ArrayList<>();
     for (Map.Entry<LayerSplit.Part, List<LayerEntry>> part : parts.entrySet()) {
@@ -155,9 +155,8 @@ public final class Minifier {
       blobs.add(blob);
       layers.add(MinifyReport.Layer.of(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
     }
-    PythonAnalysis.Result python = pipeline.python;
-    ObjectNode outConfig = outputConfig(config, run, pipeline.user, pipeline.epoch, host == null ? "shrink minify" : "shrink build",
-        parts.keySet());
+    PythonAnalysis.Result python = s.python;
+    ObjectNode outConfig = outputConfig(config, run, s.user, epoch, host == null ? "shrink minify" : "shrink build", parts.keySet());
     if (python != null && !options.keepSources() && options.bytecode().optimize() > 0) {
       optimizeEnv(outConfig, options.bytecode().optimize());
     }
@@ -165,8 +164,8 @@ public final class Minifier {
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
     MinifyReport report = MinifyReport.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), pipeline.user);
-    return new Result(image, report, pipeline.layout());
+        s.problems, python == null ? List.of() : python.notes(), s.user);
+    return new Result(image, report, python == null ? null : python.layout());
   }
 
   /**

@@ -2,21 +2,17 @@ package dev.shrink.minify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shrink.elf.ElfFile;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.layer.Compression;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,34 +20,19 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The whole minify pipeline without an engine: {@link Minifier} on a root the test makes from the
- * host's Debian python3.11 (the interpreter, its libraries, part of its standard library) and a
- * small app, checking which files are kept, why, and which are left out.
+ * host's Debian python3.11 ({@link SyntheticRoot#python}) and a small app, checking which files
+ * are kept, why, and which are left out.
  */
 class MinifierPipelineTest {
-  private static final String STDLIB = "/usr/lib/python3.11";
-  private static final List<String> PACKAGES = List.of("encodings", "json", "collections", "importlib", "re");
-  private static final String LIBDIR = "/lib/x86_64-linux-gnu";
+  private static final String STDLIB = SyntheticRoot.STDLIB;
+  private static final String LIBDIR = SyntheticRoot.LIBDIR;
 
   @TempDir static Path dir;
   static RootFs root;
 
   @BeforeAll
   static void makeRoot() throws IOException {
-    root = new RootFs(Files.createDirectories(dir.resolve("root")));
-    Files.createDirectories(root.host("/tmp")); // every image has it (the report reads the synthetic /tmp's type from the root)
-    copy("/usr/bin/python3.11");
-    Files.createSymbolicLink(root.host("/usr/bin/python3"), Path.of("python3.11"));
-    ElfFile python = ElfFile.parse(Path.of("/usr/bin/python3.11")).orElseThrow();
-    copy(python.interpreter().orElseThrow());
-    for (String lib : python.needed()) {
-      copy(LIBDIR + "/" + lib);
-    }
-    copy("/etc/ld.so.conf");
-    copyTree("/etc/ld.so.conf.d", false);
-    copyTree(STDLIB, false);
-    for (String p : PACKAGES) {
-      copyTree(STDLIB + "/" + p, true);
-    }
+    root = SyntheticRoot.python(dir.resolve("root"));
     write("/app/app.py", """
         import json
         import subprocess
@@ -64,25 +45,8 @@ class MinifierPipelineTest {
     write("/usr/share/doc/python3/README", "documentation");
   }
 
-  static void copy(String path) throws IOException {
-    Path to = root.host(path);
-    Files.createDirectories(to.getParent());
-    Files.copy(Path.of(path), to, StandardCopyOption.COPY_ATTRIBUTES);
-  }
-
-  /** The .py files of {@code path} (with its sub-directories when {@code deep}). */
-  static void copyTree(String path, boolean deep) throws IOException {
-    try (Stream<Path> s = deep ? Files.walk(Path.of(path)) : Files.list(Path.of(path))) {
-      for (Path p : s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".py") || p.toString().endsWith(".conf")).toList()) {
-        copy(p.toString());
-      }
-    }
-  }
-
   static void write(String path, String text) throws IOException {
-    Path to = root.host(path);
-    Files.createDirectories(to.getParent());
-    Files.writeString(to, text, StandardCharsets.UTF_8);
+    SyntheticRoot.write(root, path, text);
   }
 
   static Minifier.Result minify(Path work) throws IOException {
