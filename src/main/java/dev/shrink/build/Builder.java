@@ -4,6 +4,7 @@ import dev.shrink.bytecode.Compiler;
 import dev.shrink.bytecode.Target;
 import dev.shrink.engine.Engine;
 import dev.shrink.fs.RootFs;
+import dev.shrink.fs.SystemPaths;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.json.Json;
 import dev.shrink.minify.HostRoot;
@@ -40,15 +41,6 @@ import tools.jackson.databind.node.ObjectNode;
  * config is made up from the command and {@code --env} alone.
  */
 public final class Builder {
-  /** Directories of a machine that are never an application directory (nor a mount point in the image). */
-  private static final Set<String> SYSTEM = Set.of("/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32",
-      "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/usr/local", "/snap");
-  /** Whole trees that are the kernel's or the running system's, not files. */
-  private static final List<String> VIRTUAL = List.of("/proc", "/sys", "/dev", "/run");
-  /** Where engines mount a tmpfs: a mount point there would be hidden at run time. */
-  private static final List<String> TMPFS = List.of("/tmp", "/var/tmp", "/run", "/dev/shm");
-  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
   private Builder() {}
 
   /**
@@ -195,7 +187,7 @@ public final class Builder {
 
     List<String> argv = command(spec, host, root, appPath, notes);
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", venvBin(root, argv.get(0), appPath).map(bin -> bin + ":" + DEFAULT_PATH).orElse(DEFAULT_PATH));
+    env.put("PATH", venvBin(root, argv.get(0), appPath).map(bin -> bin + ":" + SystemPaths.DEFAULT_PATH).orElse(SystemPaths.DEFAULT_PATH));
     spec.env().forEach((k, v) -> {
       if (k.isEmpty() || k.contains("=")) {
         throw new IllegalArgumentException("--env " + k + "=" + v + ": not a variable name");
@@ -399,7 +391,7 @@ public final class Builder {
   /** An image path as it is; a name where the image's default PATH finds it. */
   private static Optional<String> onPath(RootFs root, String program) {
     return program.startsWith("/") ? Optional.of(program)
-        : Stream.of(DEFAULT_PATH.split(":")).map(d -> d + "/" + program).filter(root::isRegularFile).findFirst();
+        : Stream.of(SystemPaths.DEFAULT_PATH.split(":")).map(d -> d + "/" + program).filter(root::isRegularFile).findFirst();
   }
 
   private static String realPath(RootFs root, String imagePath) {
@@ -432,7 +424,7 @@ public final class Builder {
    */
   private static String venvHome(RootFs root, String program, String appPath, List<String> notes) {
     String venv = venvOf(root, program);
-    if (venv == null || !HostRoot.under(venv, appPath)) {
+    if (venv == null || !RootFs.under(venv, appPath)) {
       return program;
     }
     String made = madeAt(root, venv + "/pyvenv.cfg");
@@ -441,12 +433,12 @@ public final class Builder {
     }
     Path hostVenv = root.host(venv);
     String there = hostVenv.toString();
-    if (TMPFS.stream().anyMatch(t -> HostRoot.under(there, t))) {
+    if (SystemPaths.TMPFS.stream().anyMatch(t -> RootFs.under(there, t))) {
       notes.add("the virtual environment " + hostVenv + " is under a tmpfs directory of container engines; it is used at " + venv
           + ", where its console scripts' #! lines do not point");
       return program;
     }
-    if (root.mounts().stream().anyMatch(m -> HostRoot.under(there, m.imagePath()))) {
+    if (root.mounts().stream().anyMatch(m -> RootFs.under(there, m.imagePath()))) {
       return program;
     }
     notes.add("the virtual environment " + venv + " is used at " + there + ", where it was made (its pyvenv.cfg and #! lines name that path)");
@@ -523,8 +515,7 @@ public final class Builder {
         throw new IllegalArgumentException(what + " holds the home directory " + h + "; give the application's own directory");
       }
     }
-    if (SYSTEM.contains(rel) || VIRTUAL.stream().anyMatch(v -> HostRoot.under(rel, v))
-        || (rel.startsWith("/usr/") || rel.startsWith("/var/")) && rel.chars().filter(ch -> ch == '/').count() == 2) {
+    if (SystemPaths.isSystemDir(rel)) {
       throw new IllegalArgumentException(what + " is a system directory of this machine; give the application's own directory");
     }
   }
@@ -535,12 +526,11 @@ public final class Builder {
       throw new IllegalArgumentException(option + " " + input + ": the image path must be absolute");
     }
     String p = RootFs.normalize(imagePath);
-    if (p.equals("/") || SYSTEM.contains(p) || VIRTUAL.stream().anyMatch(v -> HostRoot.under(p, v))
-        || (p.startsWith("/usr/") || p.startsWith("/var/")) && p.chars().filter(ch -> ch == '/').count() == 2) {
+    if (p.equals("/") || SystemPaths.isSystemDir(p)) {
       throw new IllegalArgumentException(option + " " + input + ": " + p + " is a system directory; it would hide the machine's files "
           + "the program needs. Give a path of its own, e.g. /app");
     }
-    if (TMPFS.stream().anyMatch(t -> HostRoot.under(p, t))) {
+    if (SystemPaths.TMPFS.stream().anyMatch(t -> RootFs.under(p, t))) {
       throw new IllegalArgumentException(option + " " + input + ": container engines mount a tmpfs over " + p + "; give another path");
     }
     return p;
