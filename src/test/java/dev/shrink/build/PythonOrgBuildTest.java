@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shrink.image.Image;
 import dev.shrink.minify.Minifier;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * filesystem, unpacked, is the machine (CPython under /usr/local, a shared libpython found through
  * RUNPATH, no Debian python), and a developer's project in a home directory on it is built.
  */
+@NeedsEngine
 class PythonOrgBuildTest {
   Path work;
 

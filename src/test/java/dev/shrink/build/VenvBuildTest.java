@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.fs.SystemPaths;
 import dev.shrink.json.Json;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman.Container;
 import dev.shrink.testing.Podman.Http;
 import dev.shrink.testing.Podman;
@@ -22,6 +23,7 @@ import tools.jackson.databind.JsonNode;
  * Debian's python3-falcon and gunicorn): the venv's python (a symlink to the base interpreter, or
  * a copy of it) runs inside the image, with the venv's own site-packages and the system's.
  */
+@NeedsEngine
 class VenvBuildTest {
   Path work;
 

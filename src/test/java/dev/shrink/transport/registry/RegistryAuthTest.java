@@ -9,6 +9,7 @@ import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.testing.LocalRegistry;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pushing to and pulling from a registry that wants basic auth (htpasswd, bcrypt). */
+@NeedsEngine
 class RegistryAuthTest {
   static LocalRegistry registry;
 

@@ -11,6 +11,7 @@ import dev.shrink.image.Image;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.json.Json;
 import dev.shrink.testing.LocalRegistry;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,7 @@ import tools.jackson.databind.node.ObjectNode;
  * token server in this test that signs JWTs (RS256, with its certificate in {@code x5c}) for
  * {@code alice:s3cret} or for a refresh token.
  */
+@NeedsEngine
 class RegistryBearerTest {
   static final String SERVICE = "shrink-test-registry";
   static final String ISSUER = "shrink-test-issuer";

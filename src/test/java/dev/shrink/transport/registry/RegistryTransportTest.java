@@ -13,6 +13,7 @@ import dev.shrink.image.ManifestFormat;
 import dev.shrink.image.MediaTypes;
 import dev.shrink.image.Platform;
 import dev.shrink.testing.LocalRegistry;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.File;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+@NeedsEngine
 class RegistryTransportTest {
   static LocalRegistry registry;
   static final RegistryClient.RetryPolicy FAST = new RegistryClient.RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200));
