@@ -82,14 +82,13 @@ public final class Builder {
    *     name looked up on the image's PATH; null for "python3"
    * @param command the COMMAND, paths as they are inside the image (relative ones from the WORKDIR)
    * @param excludes globs of image paths never to keep
-   * @param keepSources keep .py sources rather than sourceless bytecode
-   * @param bytecode the sourceless bytecode to make (level, column positions), compiled by the interpreter of this machine
+   * @param bytecode the form of the modules (sources or sourceless bytecode, compiled by the interpreter of this machine)
    */
   public record Spec(Path appDir, String appPath, List<Copy> copies, Map<String, String> env, String user, String python,
-      List<String> command, List<String> excludes, boolean keepSources, Target bytecode, boolean purePython) {
+      List<String> command, List<String> excludes, Minifier.Bytecode bytecode) {
     public Spec(Path appDir, String appPath, List<Copy> copies, Map<String, String> env, String user, String python,
         List<String> command, List<String> excludes, boolean keepSources) {
-      this(appDir, appPath, copies, env, user, python, command, excludes, keepSources, Target.defaults(), false);
+      this(appDir, appPath, copies, env, user, python, command, excludes, new Minifier.Bytecode(keepSources, Target.defaults(), false));
     }
 
     public Spec {
@@ -121,11 +120,10 @@ public final class Builder {
    * closure as minify's probe does, and the host guard ({@link HostRoot}) still refuses private files.
    */
   public static Built build(Plan plan, Spec spec, Minifier.Output output, Path workDir, Tracer.Result traced) throws IOException {
-    Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(), output)
-        .withHost(plan.hostRoot()).withBytecode(spec.bytecode(), Compiler.onHost(plan.root())).withPurePython(spec.purePython());
-    if (traced != null) {
-      o = o.withExtra(traced.requirements(), traced.pythonFiles());
-    }
+    Minifier.Options o = Minifier.Options.builder().command(new Minifier.Command(null, null, spec.user()))
+        .paths(new Minifier.PathRules(List.of(), spec.excludes())).bytecode(spec.bytecode()).compiler(Compiler.onHost(plan.root()))
+        .output(output).host(plan.hostRoot())
+        .traced(traced == null ? Minifier.Traced.NONE : new Minifier.Traced(traced.requirements(), traced.pythonFiles())).build();
     String name = "build of " + plan.root().host(plan.hostRoot().appDir());
     Minifier.Result result = Minifier.minify(plan.root(), plan.config(), name, null, workDir, o);
     List<String> missing = result.report().problems().stream().filter(p -> p.startsWith(PythonAnalysis.APP_IMPORT_MISSING))

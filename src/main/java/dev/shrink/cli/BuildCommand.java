@@ -122,8 +122,8 @@ final class BuildCommand implements Callable<Integer> {
       }
       envMap.put(e.substring(0, eq), e.substring(eq + 1));
     }
-    Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, bytecode.keepSources,
-        bytecode.target(spec), bytecode.purePython);
+    Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes,
+        bytecode.bytecode(spec));
     List<Probe> probes = probe.probes();
 
     Engine engine = Boolean.FALSE.equals(verify) || verify == null && probes.isEmpty() ? null : probe.engineFor(destination);

@@ -1,7 +1,6 @@
 package dev.shrink.cli;
 
 import dev.shrink.bytecode.Compiler;
-import dev.shrink.bytecode.Target;
 import dev.shrink.closure.Requirement;
 import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
@@ -102,7 +101,7 @@ final class MinifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Target target = bytecode.target(spec);
+    Minifier.Bytecode form = bytecode.bytecode(spec);
     if (repairRounds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--repair-rounds must be 0 or more; got " + repairRounds);
     }
@@ -114,10 +113,11 @@ final class MinifyCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--no-probe leaves no run of SRC to compare DEST with; it does not go with --verify");
     }
     TransportOptions srcOptions = transport.source();
-    Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
-        bytecode.keepSources, output.output(spec, transport.destination().format()))
-        .withBytecode(target, Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))))
-        .withPurePython(bytecode.purePython);
+    Minifier.Options options = Minifier.Options.builder()
+        .command(new Minifier.Command(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user))
+        .paths(new Minifier.PathRules(includes, excludes)).bytecode(form)
+        .compiler(Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))))
+        .output(output.output(spec, transport.destination().format())).build();
     Files.createDirectories(srcOptions.tempDir());
     Path work = TempFiles.deleteOnExit(Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-"));
     Repair.Result repaired = null;
@@ -148,7 +148,8 @@ final class MinifyCommand implements Callable<Integer> {
         List<Outcome> reference = null;
         if (strace != null) {
           long started = System.nanoTime();
-          ContainerRunner.Settings settings = probe.settings(original.engine(), original.name(), options.entrypoint(), options.cmd());
+          ContainerRunner.Settings settings = probe.settings(original.engine(), original.name(), options.command().entrypoint(),
+              options.command().cmd());
           Tracer.Result traced;
           try {
             traced = new Tracer(original.engine(), strace, settings).trace(original.name(), null, probes, work);
@@ -157,7 +158,7 @@ final class MinifyCommand implements Callable<Integer> {
                 ? "With no probe given, minify runs the image's own command once (the start-up probe): give a probe the image passes "
                 + "(--probe-http PORT:PATH, --probe-cmd ARGS), or --no-probe." : "Check the probe (port, path, arguments) and --probe-timeout."), e);
           }
-          options = options.withExtra(traced.requirements(), traced.pythonFiles());
+          options = options.toBuilder().traced(new Minifier.Traced(traced.requirements(), traced.pythonFiles())).build();
           reference = traced.outcomes();
           results.progress().printf("probe: traced %s: %d file calls, %d paths of the image (%d ms)%n",
               String.join(", ", probes.stream().map(Probe::label).toList()), traced.events(), traced.requirements().size(),

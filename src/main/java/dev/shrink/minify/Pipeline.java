@@ -25,29 +25,29 @@ final class Pipeline {
     List<Step> steps = new ArrayList<>();
     steps.add(new KeepCommand(run));
     steps.add(host == null ? new KeepAppDirs(appDirs(run, host)) : new KeepNamed(host));
-    steps.add(new AnalysePython(run, host, options.extraPythonFiles(), options.extra()));
-    steps.add(new KeepTraced(options.extra()));
-    if (options.purePython()) {
+    steps.add(new AnalysePython(run, host, options.traced().pythonFiles(), options.traced().paths()));
+    steps.add(new KeepTraced(options.traced().paths()));
+    if (options.bytecode().purePython()) {
       steps.add(new SwapPurePython());
     }
     steps.add(new ResolveLibraries(run.env()));
     steps.add(new KeepSystemFiles(run.env()));
-    steps.add(new KeepIncludes(options.includes(), name));
+    steps.add(new KeepIncludes(options.paths().includes(), name));
     steps.add(new ResolveLibraries(run.env()));
     steps.add(new KeepWorkdir(run.workdir()));
     if (host != null) {
       steps.add(new GuardHost(host));
     }
-    if (!options.excludes().isEmpty()) {
-      steps.add(new DropExcluded(options.excludes()));
+    if (!options.paths().excludes().isEmpty()) {
+      steps.add(new DropExcluded(options.paths().excludes()));
     }
     if (host != null) {
       steps.add(new CheckHost(host));
     }
-    steps.add(new AddRunUser(imageUser, options.user(), host == null, workDir));
+    steps.add(new AddRunUser(imageUser, options.command().user(), host == null, workDir));
     steps.add(new DropUnread());
-    if (!options.keepSources()) {
-      steps.add(new MakeSourceless(options.bytecode(), options.compiler(), appDirs(run, host), workDir));
+    if (!options.bytecode().keepSources()) {
+      steps.add(new MakeSourceless(options.bytecode().target(), options.compiler(), appDirs(run, host), workDir));
     }
     if (options.output().zipStdlib()) {
       steps.add(new ZipStdlib(workDir, epoch));

@@ -180,7 +180,7 @@ class HostProbeTest {
     Path archive = work.resolve("reader.tar");
     try (Image image = built.result().image()) {
       ImageReference.parse("docker-archive:" + archive + ":buildprobe/reader:latest").write(image,
-          TransportOptions.defaults().withTempDir(buildDir));
+          TransportOptions.builder().tempDir(buildDir).build());
     }
     List<Blob> blobs = BuildTesting.contents(archive);
     assertThat(blobs).anyMatch(b -> b.name().endsWith("!app/main.py"));

@@ -53,8 +53,8 @@ class MinifierPipelineTest {
     ImageConfig config = ImageConfig.parse("""
         {"config": {"Entrypoint": ["/usr/bin/python3", "app.py"], "WorkingDir": "/app",
                     "Env": ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"]}}""".getBytes(StandardCharsets.UTF_8), "config");
-    Minifier.Options options = new Minifier.Options(null, null, null, List.of(), List.of("/app/notes*"), false,
-        new Minifier.Output(Compression.GZIP, 1, false, true));
+    Minifier.Options options = Minifier.Options.builder().paths(new Minifier.PathRules(List.of(), List.of("/app/notes*")))
+        .output(new Minifier.Output(Compression.GZIP, 1, false, true)).build();
     return Minifier.minify(root, config, "synthetic", null, work, options);
   }
 

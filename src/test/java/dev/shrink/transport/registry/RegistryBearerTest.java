@@ -181,7 +181,7 @@ class RegistryBearerTest {
   }
 
   TransportOptions options() {
-    return TransportOptions.defaults().withTlsVerify(false).withTempDir(tmp);
+    return TransportOptions.builder().tlsVerify(false).tempDir(tmp).build();
   }
 
   @Test
@@ -189,10 +189,10 @@ class RegistryBearerTest {
     TestImage t = TestImage.twoLayers("amd64", "bearer");
     String spec = registry.host() + "/bearer/app:1";
     tokenRequests.clear();
-    transport().write(t.image("test"), spec, options().withCreds("alice:s3cret"));
+    transport().write(t.image("test"), spec, options().toBuilder().creds("alice:s3cret").build());
     // One token for the whole push, with push rights.
     assertThat(tokenRequests).containsExactly("GET [repository:bearer/app:pull,push] basic");
-    try (Image back = transport().read(spec, options().withCreds("alice:s3cret"))) {
+    try (Image back = transport().read(spec, options().toBuilder().creds("alice:s3cret").build())) {
       assertThat(Digest.of(back.manifestBytes(ManifestFormat.OCI))).isEqualTo(Digest.of(t.manifestBytes()));
       assertThat(back.open(back.layers().get(0)).readAllBytes()).isEqualTo(t.blobs.get(back.layers().get(0).digest()));
     }
@@ -205,7 +205,7 @@ class RegistryBearerTest {
     Files.writeString(file, "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"\",\"identitytoken\":\"" + REFRESH + "\"}}}");
     TestImage t = TestImage.twoLayers("amd64", "refresh");
     tokenRequests.clear();
-    transport().write(t.image("test"), registry.host() + "/bearer/refresh:1", options().withAuthFile(file));
+    transport().write(t.image("test"), registry.host() + "/bearer/refresh:1", options().toBuilder().authFile(file).build());
     assertThat(tokenRequests).containsExactly("POST [repository:bearer/refresh:pull,push] refresh");
   }
 
@@ -213,7 +213,7 @@ class RegistryBearerTest {
   void badCredentialsNameTheTokenServersAnswer() throws Exception {
     TestImage t = TestImage.twoLayers("amd64", "badtoken");
     String spec = registry.host() + "/bearer/bad:1";
-    assertThatThrownBy(() -> transport().write(t.image("test"), spec, options().withCreds("alice:wrong")))
+    assertThatThrownBy(() -> transport().write(t.image("test"), spec, options().toBuilder().creds("alice:wrong").build()))
         .isInstanceOf(RegistryException.class)
         .hasMessageStartingWith("docker://" + spec + ": pushing blob " + t.layers.get(0).digest() + ": getting a token from http://127.0.0.1:")
         .hasMessageContaining("401 UNAUTHORIZED token server: bad credentials (with the credentials of user alice from --creds)");

@@ -203,7 +203,7 @@ class RegistryRetryTest {
   }
 
   TransportOptions options() {
-    return TransportOptions.defaults().withTlsVerify(false).withTempDir(tmp);
+    return TransportOptions.builder().tlsVerify(false).tempDir(tmp).build();
   }
 
   long count(String prefix) {
@@ -267,7 +267,7 @@ class RegistryRetryTest {
       });
       server.start();
       String host = "127.0.0.1:" + plain.getLocalPort();
-      assertThatThrownBy(() -> transport().read(host + "/plain/app:1", TransportOptions.defaults().withTempDir(tmp)))
+      assertThatThrownBy(() -> transport().read(host + "/plain/app:1", TransportOptions.builder().tempDir(tmp).build()))
           .isInstanceOf(RegistryException.class)
           .hasMessageContaining(host + " speaks plain HTTP, not HTTPS")
           .hasMessageContaining("Unrecognized SSL message, plaintext connection?")
