@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ record DropExcluded(List<String> globs) implements Step {
     Set<String> drop = new HashSet<>();
     for (Map.Entry<String, List<Requirement>> e : s.files.reasons().entrySet()) {
       if (excludes.stream().anyMatch(m -> m.matches(Path.of(e.getKey())))) {
-        if (e.getValue().stream().anyMatch(r -> r.analyser().equals(Minifier.REPAIR))) {
+        if (e.getValue().stream().anyMatch(r -> r.analyser() == Analyser.REPAIR)) {
           s.problems.add("kept " + e.getKey() + " although an --exclude matches it: the shrunk image failed without it (repair)");
         } else {
           drop.add(e.getKey());

@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import java.util.List;
@@ -12,7 +13,7 @@ record KeepAppDirs(List<String> dirs) implements Step {
     for (String dir : dirs) {
       if (root.isDirectory(dir)) {
         for (String path : root.glob(dir + "/**")) {
-          s.files.add(new Requirement(path, "app", "application directory (WORKDIR " + dir + ")"));
+          s.files.add(new Requirement(path, Analyser.APP, "application directory (WORKDIR " + dir + ")"));
         }
       }
     }

@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import java.util.List;
 
@@ -13,7 +14,7 @@ record KeepIncludes(List<String> patterns, String name) implements Step {
         throw new IllegalArgumentException("--include " + pattern + " matches nothing in " + name);
       }
       for (String p : matches) {
-        s.files.add(new Requirement(p, "include", "--include " + pattern));
+        s.files.add(new Requirement(p, Analyser.INCLUDE, "--include " + pattern));
       }
     }
   }

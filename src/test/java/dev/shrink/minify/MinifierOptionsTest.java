@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shrink.bytecode.Target;
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class MinifierOptionsTest {
     Minifier.Options set = Minifier.Options.builder().command(new Minifier.Command(List.of("/app/run"), List.of("--port", "1"), "1000"))
         .paths(new Minifier.PathRules(List.of("/etc/x"), List.of("/app/tests/**"))).bytecode(new Minifier.Bytecode(false, new Target(2, false), true))
         .host(new HostRoot("/app", List.of(), List.of())).build();
-    Minifier.Traced traced = new Minifier.Traced(List.of(new Requirement("/etc/y", "probe", "openat")), List.of("/app/m.py"));
+    Minifier.Traced traced = new Minifier.Traced(List.of(new Requirement("/etc/y", Analyser.PROBE, "openat")), List.of("/app/m.py"));
     Minifier.Options changed = set.toBuilder().traced(traced).build();
     assertThat(changed).isEqualTo(new Minifier.Options(set.command(), set.paths(), set.bytecode(), null, set.output(), set.host(), traced));
   }

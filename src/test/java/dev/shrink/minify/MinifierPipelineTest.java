@@ -6,6 +6,7 @@ import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.layer.Compression;
+import dev.shrink.report.ReportJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class MinifierPipelineTest {
   /** The kept files of the report with the analysers that kept each. */
   static Map<String, List<String>> kept(Minifier.Result r) {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (JsonNode f : r.report().json().path("files")) {
+    for (JsonNode f : ReportJson.tree(r.report()).path("files")) {
       List<String> analysers = new ArrayList<>();
       f.path("reasons").forEach(x -> analysers.add(x.path("analyser").asString() + ": " + x.path("reason").asString()));
       out.put(f.path("path").asString(), analysers);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shrink.bytecode.Target;
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
@@ -65,7 +66,7 @@ class StepsTest {
     return root;
   }
 
-  static List<String> analysers(Selection s, String path) {
+  static List<Analyser> analysers(Selection s, String path) {
     return s.files.reasons().getOrDefault(path, List.of()).stream().map(Requirement::analyser).toList();
   }
 
@@ -82,7 +83,7 @@ class StepsTest {
     Selection s = new Selection(new FileSet(root));
     new KeepAppDirs(List.of("/app", "/missing")).apply(s);
     assertThat(s.files.paths()).contains("/app/a.txt", "/app/sub/b.txt").doesNotContain("/etc/other.conf");
-    assertThat(s.files.reasons().get("/app/sub/b.txt")).containsExactly(new Requirement("/app/sub/b.txt", "app", "application directory (WORKDIR /app)"));
+    assertThat(s.files.reasons().get("/app/sub/b.txt")).containsExactly(new Requirement("/app/sub/b.txt", Analyser.APP, "application directory (WORKDIR /app)"));
   }
 
   @Test
@@ -119,9 +120,9 @@ class StepsTest {
   void keepTracedKeepsWhatTheTraceSaw() throws IOException {
     RootFs root = root("/etc/app.conf", "/etc/other.conf");
     Selection s = new Selection(new FileSet(root));
-    new KeepTraced(List.of(new Requirement("/etc/app.conf", "probe", "probe GET /: openat"))).apply(s);
+    new KeepTraced(List.of(new Requirement("/etc/app.conf", Analyser.PROBE, "probe GET /: openat"))).apply(s);
     assertThat(s.files.paths()).containsExactly("/etc/app.conf");
-    assertThat(analysers(s, "/etc/app.conf")).containsExactly("probe");
+    assertThat(analysers(s, "/etc/app.conf")).containsExactly(Analyser.PROBE);
   }
 
   @Test
@@ -133,7 +134,7 @@ class StepsTest {
     Selection s = analysed();
     Selection t = new Selection(new FileSet(root));
     t.python = s.python;
-    t.files.add(new Requirement(extension, "python", "import fastmod"));
+    t.files.add(new Requirement(extension, Analyser.PYTHON, "import fastmod"));
     new SwapPurePython().apply(t);
     assertThat(t.files.paths()).contains(STDLIB + "/fastmod.py").doesNotContain(extension);
     assertThat(t.dropped.get(extension)).isEqualTo("compiled from " + STDLIB + "/fastmod.py, which is kept instead (--pure-python)");
@@ -145,7 +146,7 @@ class StepsTest {
     new KeepCommand(pythonRun).apply(s);
     new ResolveLibraries(Map.of()).apply(s);
     assertThat(s.files.paths()).contains(SyntheticRoot.LIBDIR + "/libc.so.6");
-    assertThat(analysers(s, SyntheticRoot.LIBDIR + "/libc.so.6")).contains("elf");
+    assertThat(analysers(s, SyntheticRoot.LIBDIR + "/libc.so.6")).contains(Analyser.ELF);
     assertThat(s.elfDone).contains("/usr/bin/python3.11");
     assertThat(s.problems).isEmpty();
   }
@@ -156,7 +157,7 @@ class StepsTest {
     Selection s = new Selection(new FileSet(root));
     new KeepSystemFiles(Map.of()).apply(s);
     assertThat(s.files.paths()).as("no trigger kept yet").isEmpty();
-    s.files.add(new Requirement("/usr/lib/libssl.so.3", "elf", "NEEDED"));
+    s.files.add(new Requirement("/usr/lib/libssl.so.3", Analyser.ELF, "NEEDED"));
     new KeepSystemFiles(Map.of()).apply(s);
     assertThat(s.files.paths()).contains("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/openssl.cnf").doesNotContain("/etc/other.conf");
   }
@@ -167,7 +168,7 @@ class StepsTest {
     Selection s = new Selection(new FileSet(root));
     new KeepIncludes(List.of("/etc/*.conf"), "img").apply(s);
     assertThat(s.files.paths()).contains("/etc/a.conf", "/etc/b.conf").doesNotContain("/etc/c.txt");
-    assertThat(s.files.reasons().get("/etc/a.conf")).containsExactly(new Requirement("/etc/a.conf", "include", "--include /etc/*.conf"));
+    assertThat(s.files.reasons().get("/etc/a.conf")).containsExactly(new Requirement("/etc/a.conf", Analyser.INCLUDE, "--include /etc/*.conf"));
     assertThatThrownBy(() -> new KeepIncludes(List.of("/nothing/**"), "img").apply(s))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("--include /nothing/** matches nothing in img");
   }
@@ -179,7 +180,7 @@ class StepsTest {
     new KeepWorkdir("/srv").apply(s);
     new KeepWorkdir("/missing").apply(s);
     assertThat(s.files.reasons()).containsOnlyKeys("/srv");
-    assertThat(analysers(s, "/srv")).containsExactly("essentials");
+    assertThat(analysers(s, "/srv")).containsExactly(Analyser.ESSENTIALS);
   }
 
   @Test
@@ -187,7 +188,7 @@ class StepsTest {
     RootFs root = root("/etc/shadow", "/home/u/.cache/x", "/home/u/venv/lib/y", "/app/.ssh/id", "/etc/ok.conf");
     Selection s = new Selection(new FileSet(root));
     List.of("/etc/shadow", "/home/u/.cache/x", "/home/u/venv/lib/y", "/app/.ssh/id", "/etc/ok.conf")
-        .forEach(p -> s.files.add(new Requirement(p, "python", "wanted")));
+        .forEach(p -> s.files.add(new Requirement(p, Analyser.PYTHON, "wanted")));
     s.interpreterDirs.add("/home/u/venv");
     new GuardHost(new HostRoot("/app", List.of(), List.of("/home/u"))).apply(s);
     assertThat(s.files.paths()).contains("/home/u/venv/lib/y", "/app/.ssh/id", "/etc/ok.conf").doesNotContain("/etc/shadow", "/home/u/.cache/x");
@@ -198,9 +199,9 @@ class StepsTest {
   void dropExcludedDropsMatchesExceptWhatARepairAdded() throws IOException {
     RootFs root = root("/app/notes.txt", "/app/needed.txt", "/app/main.py");
     Selection s = new Selection(new FileSet(root));
-    s.files.add(new Requirement("/app/notes.txt", "app", "application directory"));
-    s.files.add(new Requirement("/app/needed.txt", Minifier.REPAIR, "the shrunk image looked for it"));
-    s.files.add(new Requirement("/app/main.py", "app", "application directory"));
+    s.files.add(new Requirement("/app/notes.txt", Analyser.APP, "application directory"));
+    s.files.add(new Requirement("/app/needed.txt", Analyser.REPAIR, "the shrunk image looked for it"));
+    s.files.add(new Requirement("/app/main.py", Analyser.APP, "application directory"));
     new DropExcluded(List.of("/app/*.txt")).apply(s);
     assertThat(s.files.paths()).contains("/app/needed.txt", "/app/main.py").doesNotContain("/app/notes.txt");
     assertThat(s.problems).containsExactly("kept /app/needed.txt although an --exclude matches it: the shrunk image failed without it (repair)");
@@ -210,8 +211,8 @@ class StepsTest {
   void checkHostWarnsOfFilesUnderATmpfs() throws IOException {
     RootFs root = root("/var/tmp/cache.db", "/app/main.py");
     Selection s = new Selection(new FileSet(root));
-    s.files.add(new Requirement("/var/tmp/cache.db", "python", "path literal"));
-    s.files.add(new Requirement("/app/main.py", "app", "named"));
+    s.files.add(new Requirement("/var/tmp/cache.db", Analyser.PYTHON, "path literal"));
+    s.files.add(new Requirement("/app/main.py", Analyser.APP, "named"));
     new CheckHost(new HostRoot("/app", List.of(), List.of())).apply(s);
     assertThat(s.problems).singleElement().asString().startsWith("1 paths under /var/tmp are in the image (/var/tmp/cache.db, ...)");
   }
@@ -268,8 +269,8 @@ class StepsTest {
         .inheritIO().start();
     assertThat(gcc.waitFor()).isZero();
     Selection s = new Selection(new FileSet(root));
-    s.files.add(new Requirement("/app/hello", "entrypoint", "the program"));
-    s.files.add(new Requirement("/app/hello.c", "app", "named"));
+    s.files.add(new Requirement("/app/hello", Analyser.ENTRYPOINT, "the program"));
+    s.files.add(new Requirement("/app/hello.c", Analyser.APP, "named"));
     new StripElf(tmp.resolve("work")).apply(s);
     assertThat(s.stripped).containsOnlyKeys("/app/hello");
     assertThat(Files.size(s.stripped.get("/app/hello"))).isLessThan(Files.size(root.host("/app/hello")));
