@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * shrink minify as one run: trace SRC with the probes (the start-up probe when none is given),
@@ -149,8 +148,7 @@ public final class MinifyRun {
       throws IOException {
     List<Outcome> answers = reference != null ? reference
         : new ContainerRunner(original.engine(), q.probing().settings()).run(original.name(), probes, ContainerRunner.Wrapper.NONE);
-    Consumer<Repair.Round> rounds = listener::round;
-    return new Repair(answers, probes, q.probing().ignore(), q.probing().settings(), rounds)
+    return new Repair(answers, probes, q.probing().ignore(), q.probing().settings(), listener::round)
         .run(unpacked, work, options, q.repairRounds(), this::publish);
   }
 
