@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StepsTest {
   private static final String STDLIB = SyntheticRoot.STDLIB;
 
-  /** The host's python3.11 and an app importing json and its own package (with valid bytecode of the package). */
+  /** The host's python3.11 and an app importing json and its own package (with valid bytecode of the package), and a stub file. */
   @TempDir static Path shared;
   static RootFs python;
   static RunCommand pythonRun;
@@ -38,6 +38,7 @@ class StepsTest {
     SyntheticRoot.write(python, "/app/app.py", "import json\nimport pkg.lib\nprint(json.dumps(pkg.lib.VALUE))\n");
     SyntheticRoot.write(python, "/app/pkg/__init__.py", "");
     SyntheticRoot.write(python, "/app/pkg/lib.py", "VALUE = 42\n");
+    SyntheticRoot.write(python, "/app/types.pyi", "x: int\n");
     Process p = new ProcessBuilder("/usr/bin/python3.11", "-m", "compileall", "-q", python.host("/app/pkg").toString(),
         python.host(STDLIB + "/json").toString()).inheritIO().start();
     assertThat(p.waitFor()).isZero();
@@ -237,7 +238,6 @@ class StepsTest {
 
   @Test
   void dropUnreadDropsWhatOnlyTheAppDirectoryBroughtIn() throws IOException {
-    SyntheticRoot.write(python, "/app/types.pyi", "x: int\n");
     Selection s = analysed();
     new KeepAppDirs(List.of("/app")).apply(s);
     assertThat(s.files.paths()).contains("/app/types.pyi");
