@@ -193,11 +193,11 @@ public final class PythonAnalysis {
       }
       for (String name : ProgramScanner.programs(source)) {
         SystemPaths.which(root, name, in.env(), in.workdir()).ifPresent(found ->
-            out.add(new Requirement(found, Analyser.PYTHON, "program started by name '" + name + "' in " + p)));
+            out.add(new Requirement(found, Analyser.PYTHON, "program started by name '" + name + "' in " + p, p)));
       }
       for (String path : ProgramScanner.paths(source)) {
         if (root.isRegularFile(path)) {
-          out.add(new Requirement(path, Analyser.PYTHON, "path literal '" + path + "' in " + p));
+          out.add(new Requirement(path, Analyser.PYTHON, "path literal '" + path + "' in " + p, p));
         }
       }
     }

@@ -2,11 +2,13 @@ package dev.shrink.minify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.elf.ElfFile;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.layer.Compression;
+import dev.shrink.report.Report;
 import dev.shrink.report.ReportJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,6 +129,32 @@ class MinifierPipelineTest {
     assertThat(r.python()).isNotNull();
     assertThat(r.python().version()).isEqualTo("3.11");
     assertThat(r.image().layers()).isNotEmpty();
+  }
+
+  /** The reasons of a kept path, as the report gives them (a source with no engine to compile it stays a source). */
+  static List<Report.Reason> reasons(Minifier.Result r, String path) {
+    return r.report().files().stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow().reasons();
+  }
+
+  @Test
+  void eachReasonNamesTheKeptFileWhoseAnalysisAskedForIt(@TempDir Path work) throws IOException {
+    Minifier.Result r = minify(work);
+    Set<String> kept = r.report().files().stream().map(Report.KeptFile::path).collect(Collectors.toSet());
+
+    assertThat(reasons(r, STDLIB + "/json/__init__.py")).anySatisfy(x -> {
+      assertThat(x.analyser()).isEqualTo(Analyser.PYTHON);
+      assertThat(x.from()).as("the importing module").isEqualTo("/app/app.py");
+    });
+    assertThat(reasons(r, STDLIB + "/json/decoder.py")).extracting(Report.Reason::from).contains(STDLIB + "/json/__init__.py");
+    assertThat(reasons(r, LIBDIR + "/libc.so.6")).anySatisfy(x -> {
+      assertThat(x.reason()).startsWith("NEEDED libc.so.6 by ");
+      assertThat(x.from()).isEqualTo("/usr/bin/python3.11");
+    });
+    assertThat(reasons(r, "/usr/bin/python3.11")).anySatisfy(x -> assertThat(x.from()).isNull());
+    assertThat(reasons(r, "/usr/bin/python3")).allSatisfy(x -> assertThat(x.from()).isNotEqualTo("/usr/bin/python3"));
+    assertThat(reasons(r, "/etc/passwd")).allSatisfy(x -> assertThat(x.from()).isNull());
+    assertThat(r.report().files()).flatExtracting(Report.KeptFile::reasons).extracting(Report.Reason::from).filteredOn(f -> f != null)
+        .as("every from names a path the report lists").allSatisfy(f -> assertThat(kept).contains(f));
   }
 
   @Test
