@@ -113,7 +113,7 @@ final class WhyCommand implements Callable<Integer> {
     if (hops.size() > SHOWN) {
       out.println("... and " + (hops.size() - SHOWN) + " more");
     }
-    for (String asker : hops.stream().map(h -> h.reason().from()).distinct().limit(3).toList()) {
+    for (String asker : hops.stream().map(h -> h.reason().from()).filter(f -> why.kept(f).isPresent()).distinct().limit(3).toList()) {
       out.println("why " + asker + ":");
       why.chain(asker).forEach(h -> out.println("  " + line(why, h)));
     }

@@ -323,7 +323,7 @@ public final class PythonClosure {
     if (file != null && isOwnCode(file)) {
       namedByStrings(file, tokens);
     }
-    namedCodecs(file, tokens);
+    namedCodecs(file, m.file(), tokens);
   }
 
   /**
@@ -332,14 +332,14 @@ public final class PythonClosure {
    * module in encodings is found at run time (encodings.search_function), e.g. Django's
    * {@code .encode("unicode_escape")} on its 404 page.
    */
-  private void namedCodecs(String file, List<Token> t) {
+  private void namedCodecs(String file, String from, List<Token> t) {
     for (int i = 0; i + 2 < t.size(); i++) {
       boolean call = CODEC_CALLS.contains(t.get(i).text()) && t.get(i).isName() && t.get(i + 1).is("(");
       boolean keyword = t.get(i).is("encoding") && t.get(i + 1).is("=");
       String name = call || keyword ? t.get(i + 2).stringValue() : null;
       String module = name == null || name.isBlank() ? null : codecs.module(name);
       if (module != null) {
-        require("encodings." + module, new Origin(Analyser.PYTHON, "codec '" + name + "' named in code", file, t.get(i).line()), true);
+        require("encodings." + module, new Origin(Analyser.PYTHON, "codec '" + name + "' named in code", file, t.get(i).line(), from), true);
       }
     }
   }
@@ -373,7 +373,8 @@ public final class PythonClosure {
   }
 
   private void importRef(PyModule importer, String file, ImportRef ref) {
-    Origin origin = new Origin(Analyser.PYTHON, ref.describe(), file, ref.line());
+    // an extension module's imports are read in its source; the module's own file is what asked
+    Origin origin = new Origin(Analyser.PYTHON, ref.describe(), file, ref.line(), importer.file());
     String target = ref.module();
     if (ref.level() > 0) {
       String base = relativeBase(importer.packageName(), ref.level());

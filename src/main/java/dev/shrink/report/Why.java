@@ -50,9 +50,12 @@ public final class Why {
    * The shortest chain from a root to {@code path} (a path the report keeps), root first: each hop
    * the path and the reason it was kept for, the next hop's reason naming the previous path as its
    * {@code from}. When no root is reached (the file that asked is not in the output), the chain
-   * starts at the last kept file on the way.
+   * starts at the last kept file on the way. Empty for a path the report does not keep.
    */
   public List<Hop> chain(String path) {
+    if (!byPath.containsKey(path)) {
+      return List.of();
+    }
     Map<String, Hop> toward = new HashMap<>(); // a path -> the hop it asked for, one step closer to path
     Deque<String> queue = new ArrayDeque<>(List.of(path));
     toward.put(path, null);
