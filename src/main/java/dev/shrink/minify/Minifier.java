@@ -160,8 +160,9 @@ public final class Minifier {
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
+    Map<String, String> distributions = python == null ? Map.of() : PythonAnalysis.distributions(root, python.layout(), s.files.paths());
     Report report = Reports.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), pipeline.user, Reports.options(options));
+        s.problems, python == null ? List.of() : python.notes(), distributions, pipeline.user, Reports.options(options));
     return new Result(image, report, pipeline.layout());
   }
 
