@@ -1,10 +1,9 @@
 package dev.shrink.cli;
 
-import dev.shrink.image.Digest;
-import dev.shrink.image.Image;
 import dev.shrink.json.Json;
 import dev.shrink.python.PythonAnalysis;
 import dev.shrink.report.Report;
+import dev.shrink.run.Written;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
@@ -78,14 +77,14 @@ final class Results {
     }
   }
 
-  /** The digest of DEST's manifest as written there, read back (only when --json, --digestfile or {@code wanted}, the report, asks for it). */
-  String digest(ImageReference destination, TransportOptions options, boolean wanted) throws IOException {
-    if (!json && digestFile == null && !wanted) {
-      return null;
-    }
-    try (Image written = destination.read(options)) {
-      return Digest.of(written.manifestBytes(written.manifest().format()));
-    }
+  /** True when --json or --digestfile needs the digest of DEST's manifest. */
+  boolean wantsDigest() {
+    return json || digestFile != null;
+  }
+
+  /** The digest of DEST's manifest as written there, read back (only when {@link #wantsDigest()}). */
+  String digest(ImageReference destination, TransportOptions options) throws IOException {
+    return wantsDigest() ? Written.digest(destination, options) : null;
   }
 
   /** Writes --digestfile (whole or not at all) and, with --json, prints the summary on stdout. */

@@ -34,8 +34,9 @@ final class Reports {
   /** The options that shaped the output, as the report tells them. */
   static Report.Options options(Minifier.Options o) {
     Minifier.Output out = o.output();
-    return new Report.Options(o.host() == null ? "minify" : "build", o.entrypoint(), o.cmd(), o.user(), o.includes(), o.excludes(),
-        o.keepSources(), o.bytecode().optimize(), o.bytecode().columns(), o.purePython(), out.compression().name().toLowerCase(Locale.ROOT),
+    return new Report.Options(o.host() == null ? "minify" : "build", o.command().entrypoint(), o.command().cmd(), o.command().user(),
+        o.paths().includes(), o.paths().excludes(), o.bytecode().keepSources(), o.bytecode().target().optimize(),
+        o.bytecode().target().columns(), o.bytecode().purePython(), out.compression().name().toLowerCase(Locale.ROOT),
         out.level(), out.strip(), out.zipStdlib());
   }
 

@@ -111,7 +111,7 @@ public final class Repair {
     List<Round> done = new ArrayList<>();
     List<Requirement> added = List.of();
     Minifier.Options current = options;
-    List<PathMatcher> excludes = options.excludes().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+    List<PathMatcher> excludes = options.paths().excludes().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
     while (true) {
       Path dir = Files.createDirectories(workDir.resolve("round-" + done.size()));
       Minifier.Result built = Minifier.minify(source, dir, current);
@@ -132,15 +132,16 @@ public final class Repair {
           return new Result(built.report(), List.copyOf(done), "the original did not pass its probes, so there is nothing to repair towards",
               List.of(), List.of());
         }
-        named(source, built, report, options.excludes(), excludes).forEach(r -> missing.putIfAbsent(r.path(), r));
+        named(source, built, report, options.paths().excludes(), excludes).forEach(r -> missing.putIfAbsent(r.path(), r));
         stopped = done.size() > rounds ? rounds == 0 ? "repair is off (--repair-rounds 0)" : "no repair round left (" + rounds + " done)" : null;
         // traced also when no round is left: what it finds names the missing files for the user
-        traced(source, b, dir).forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.excludes(), excludes)));
+        traced(source, b, dir).forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.paths().excludes(), excludes)));
       }
       if (built.python() != null && !excludes.isEmpty()) {
         List<Requirement> back = new ArrayList<>(missing.values());
-        back.addAll(current.extra().stream().filter(r -> r.analyser() == Analyser.REPAIR).toList());
-        imports(source, built.python(), back, kept, excludes).forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.excludes(), excludes)));
+        back.addAll(current.traced().paths().stream().filter(r -> r.analyser() == Analyser.REPAIR).toList());
+        imports(source, built.python(), back, kept, excludes)
+            .forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.paths().excludes(), excludes)));
       }
       // a source looked for beside its kept bytecode (os.py, the prefix landmark) is not missing
       added = missing.values().stream().filter(r -> !kept.contains(r.path()) && !kept.contains(r.path() + "c")).toList();
@@ -152,16 +153,16 @@ public final class Repair {
         for (int i = 0; i < excludes.size(); i++) {
           PathMatcher x = excludes.get(i);
           if (added.stream().anyMatch(r -> x.matches(Path.of(r.path())))) {
-            by.add(options.excludes().get(i));
+            by.add(options.paths().excludes().get(i));
           }
         }
         return new Result(built.report(), List.copyOf(done), stopped, added, List.copyOf(by));
       }
-      List<Requirement> extra = new ArrayList<>(current.extra());
+      List<Requirement> extra = new ArrayList<>(current.traced().paths());
       extra.addAll(added);
-      List<String> pythonFiles = new ArrayList<>(current.extraPythonFiles());
+      List<String> pythonFiles = new ArrayList<>(current.traced().pythonFiles());
       pythonFiles.addAll(Tracer.Result.pythonFiles(added));
-      current = current.withExtra(extra, pythonFiles);
+      current = current.toBuilder().traced(new Minifier.Traced(extra, pythonFiles)).build();
     }
   }
 

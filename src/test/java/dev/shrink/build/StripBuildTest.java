@@ -3,6 +3,7 @@ package dev.shrink.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** --strip on an app that loads an unstripped library (built here with gcc -g) through ctypes: smaller, and it still runs. */
+@NeedsEngine
 class StripBuildTest {
   Path work;
 
