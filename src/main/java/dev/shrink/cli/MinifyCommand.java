@@ -17,6 +17,7 @@ import dev.shrink.probe.Probe;
 import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
 import dev.shrink.repair.Repair;
+import dev.shrink.report.HtmlReport;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import dev.shrink.verify.Verifier;
@@ -70,6 +71,10 @@ final class MinifyCommand implements Callable<Integer> {
 
   @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
   Path report;
+
+  @Option(names = "--report-html", paramLabel = "FILE.html", description = "Write the report as one self-contained HTML page: "
+      + "a size treemap, the kept and dropped files, and why each file is kept.")
+  Path reportHtml;
 
   @Mixin
   TransportMixin transport;
@@ -186,6 +191,9 @@ final class MinifyCommand implements Callable<Integer> {
         Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report-", ".json");
         Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
         Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      if (reportHtml != null) {
+        HtmlReport.write(Json.MAPPER.writeValueAsString(r.json()), reportHtml);
       }
       Results.problems(r.problems(), System.err);
       java.io.PrintStream out = results.table();

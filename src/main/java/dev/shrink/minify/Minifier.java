@@ -150,7 +150,9 @@ public final class Minifier {
     LayerWriter writer = new LayerWriter(options.output().compression(), options.output().level(), pipeline.epoch);
     List<LayerWriter.Blob> blobs = new ArrayList<>();
     List<MinifyReport.Layer> layers = new ArrayList<>();
+    Map<String, String> layerOf = new HashMap<>();
     for (Map.Entry<LayerSplit.Part, List<LayerEntry>> part : parts.entrySet()) {
+      part.getValue().stream().filter(e -> e.type() != LayerEntry.Type.DIRECTORY).forEach(e -> layerOf.put(e.path(), part.getKey().label()));
       LayerWriter.Blob blob = writer.write(part.getValue(), layerDir.resolve(part.getKey().label() + ".tar"));
       blobs.add(blob);
       layers.add(MinifyReport.Layer.of(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
@@ -165,7 +167,7 @@ public final class Minifier {
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
     MinifyReport report = MinifyReport.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), pipeline.user);
+        s.problems, python == null ? List.of() : python.notes(), pipeline.user, layerOf);
     return new Result(image, report, pipeline.layout());
   }
 

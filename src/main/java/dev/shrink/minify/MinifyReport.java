@@ -42,10 +42,11 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Laye
    * @param stripped paths whose ELF symbol tables and debug sections were removed
    * @param notes what a person should know that is no problem: imports the analysis did not follow
    *     and why, modules whose imports it could not scan
+   * @param layerOf the output layer of each path that is not a directory (directories repeat in layers)
    */
   static MinifyReport of(String source, Sizes before, Image shrunk, List<Layer> layers, FileSet kept, Map<String, Path> contents,
       Map<String, Map<String, StdlibZip.Member>> archives, Map<String, String> dropped, Set<String> stripped, List<String> problems,
-      List<String> notes, Essentials user) {
+      List<String> notes, Essentials user, Map<String, String> layerOf) {
     ObjectNode json = Json.object();
     json.put("source", source);
     json.put("user", user.configUser() + " (" + user.userName() + ")");
@@ -60,6 +61,9 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Laye
       f.put("path", path);
       String type = Files.isSymbolicLink(host) ? "symlink" : Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS) ? "directory" : "file";
       f.put("type", type);
+      if (layerOf.containsKey(path)) {
+        f.put("layer", layerOf.get(path));
+      }
       if (type.equals("file")) {
         long size = size(host);
         f.put("size", size);
@@ -72,7 +76,7 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Laye
       reasons(f, e.getValue());
     }
     archives.forEach((zip, members) -> members.forEach((path, m) -> {
-      ObjectNode f = Json.object().put("path", path).put("type", "file").put("size", m.size()).put("in", zip);
+      ObjectNode f = Json.object().put("path", path).put("type", "file").put("size", m.size()).put("in", zip).put("layer", layerOf.get(zip));
       reasons(f, m.reasons());
       byPath.put(path, f);
     }));
