@@ -16,9 +16,10 @@ import tools.jackson.databind.JsonNode;
 /** {@code shrink report REPORT.json --html FILE}: a report written by minify or build, as one HTML page. */
 @Command(name = "report", mixinStandardHelpOptions = true,
     header = "Renders a report of minify or build (--report FILE.json) as one self-contained HTML page.",
-    description = {"The page has a size treemap of the kept files (layer > directory > file, coloured by",
-        "analyser), the kept and dropped files, the chain of reasons of any file on click, the packages",
-        "when the report lists them, and the sizes before and after. It needs no network.",
+    description = {"The page shows a size treemap of the kept files (layer > directory > file,",
+        "coloured by analyser), the kept and dropped files, the chain of reasons of any",
+        "file on click, the packages when the report lists them, and the sizes before",
+        "and after. It needs no network.",
         "Exit codes: 0 written, 1 REPORT.json is not a report, 2 bad usage."})
 final class ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "REPORT.json", description = "A report written by minify or build with --report.")

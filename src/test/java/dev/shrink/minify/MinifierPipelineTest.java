@@ -130,4 +130,15 @@ class MinifierPipelineTest {
   void theSameInputGivesTheSameBytes(@TempDir Path a, @TempDir Path b) throws IOException {
     assertThat(minify(a).image().manifestBytes(ManifestFormat.OCI)).isEqualTo(minify(b).image().manifestBytes(ManifestFormat.OCI));
   }
+
+  /** Each kept file and link names the output layer it is in (the HTML report's treemap groups by it). */
+  @Test
+  void eachKeptFileNamesItsLayer(@TempDir Path work) throws IOException {
+    Map<String, JsonNode> files = new LinkedHashMap<>();
+    minify(work).report().json().path("files").forEach(f -> files.put(f.path("path").asString(), f));
+    assertThat(files.get("/app/app.py").path("layer").asString()).isEqualTo("app");
+    assertThat(files.get("/usr/bin/python3.11").path("layer").asString()).isEqualTo("runtime");
+    assertThat(files.get("/usr/bin/python3").path("layer").asString()).as("a symlink").isEqualTo("runtime");
+    assertThat(files.values()).filteredOn(f -> !f.path("type").asString().equals("directory")).allMatch(f -> f.has("layer"));
+  }
 }

@@ -149,9 +149,11 @@ public final class Chromium implements AutoCloseable {
     }
   }
 
-  /** A PNG of the viewport. */
-  public byte[] screenshot() {
-    return Base64.getDecoder().decode(send("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")).path("data").asString());
+  /** A PNG of the page's top left {@code width} x {@code height} CSS pixels, beyond the viewport if need be. */
+  public byte[] screenshot(double width, double height) {
+    ObjectNode params = JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
+    params.putObject("clip").put("x", 0).put("y", 0).put("width", width).put("height", height).put("scale", 1);
+    return Base64.getDecoder().decode(send("Page.captureScreenshot", params).path("data").asString());
   }
 
   /** The events received so far with this method name. */
