@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The report of minify or build as one self-contained HTML page: the report's JSON, embedded as it is
@@ -36,7 +37,9 @@ public final class HtmlReport {
     if (!Files.isDirectory(abs.getParent())) {
       throw new NoSuchFileException(abs.getParent().toString(), null, "no such directory for " + file);
     }
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".partial");
+    // rw-r--r-- less the umask, as a file made by the shell is (a temporary file would be rw-------)
+    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".partial",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
     try {
       Files.writeString(tmp, render(reportJson), StandardCharsets.UTF_8);
       Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

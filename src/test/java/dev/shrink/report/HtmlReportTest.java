@@ -6,6 +6,8 @@ import dev.shrink.testing.Cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -47,9 +49,20 @@ class HtmlReportTest {
     assertThat(run.out()).isEqualTo("Wrote " + html + " (16 files)\n");
     assertThat(JSON.readTree(data(Files.readString(html, StandardCharsets.UTF_8)))).isEqualTo(JSON.readTree(Files.readString(report)));
     assertThat(tmp).isDirectoryNotContaining(p -> p.getFileName().toString().endsWith(".partial"));
+    int umask = Integer.parseInt(Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Umask:"))
+        .findFirst().orElseThrow().substring(6).strip(), 8);
+    assertThat(mode(Files.getPosixFilePermissions(html))).as("rw-r--r-- less the umask, as the shell makes files").isEqualTo(0644 & ~umask);
     Cli.Run help = Cli.run("report", "--help");
     assertThat(help.exit()).isZero();
     assertThat(help.out()).contains("Usage: shrink report").contains("--html=FILE.html");
+  }
+
+  private static int mode(Set<PosixFilePermission> permissions) {
+    int mode = 0;
+    for (PosixFilePermission p : permissions) {
+      mode |= 0400 >> p.ordinal();
+    }
+    return mode;
   }
 
   @Test
