@@ -139,6 +139,43 @@ class HtmlReportBrowserTest {
       assertThat(text(chromium, "#sizes")).contains("74.4 MB", "6.0 MB", "8.1 %");
       assertThat(chromium.errors()).isEmpty();
       assertThat(requests(chromium)).containsOnly(page.toUri().toString());
+
+      // the checks above can fail: an uncaught error and a request are seen (the latter refused by the page's policy)
+      chromium.evaluate("setTimeout(() => { throw new Error('thrown on purpose'); }); new Promise(r => setTimeout(r, 200))");
+      chromium.evaluate("(() => { const i = new Image(); i.src = 'http://127.0.0.1:9/x.png'; document.body.append(i); })()");
+      chromium.evaluate("new Promise(r => setTimeout(r, 300))");
+      assertThat(chromium.errors()).anyMatch(e -> e.contains("thrown on purpose")).anyMatch(e -> e.contains("Content Security Policy"));
+    }
+  }
+
+  /**
+   * The bundled example built with {@code --report-html} (no engine needed): a report with no sizes
+   * before renders, its treemap has the kept files in the runtime and app layers, and a click on
+   * the largest library the ELF analysis kept shows its chain.
+   */
+  @Test
+  void theBuildReportOfTheBundledExampleRenders() throws Exception {
+    Path json = dir.resolve("hello.json");
+    Path page = dir.resolve("hello.html");
+    Cli.Run run = Cli.run("build", "docker-archive:" + dir.resolve("hello.tar") + ":hello:latest", "--app",
+        Path.of("examples/hello-api").toAbsolutePath().toString(), "--no-verify", "--compression-level", "1",
+        "--report", json.toString(), "--report-html", page.toString(), "--", "/usr/bin/python3", "server.py");
+    assertThat(run.exit()).as(run.err()).isZero();
+    JsonNode tree = JSON.readTree(Files.readString(json));
+    assertThat(tree.has("before")).isFalse();
+    try (Chromium chromium = Chromium.start(dir, 1400, 1000)) {
+      open(chromium, page);
+      List<String> leaves = expectedLeaves(tree);
+      assertThat(leaves(chromium)).containsExactlyInAnyOrderElementsOf(leaves).contains("/app/server.py");
+      assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#map rect.layer')].map(r => r.getAttribute('data-layer'))")))
+          .containsExactlyInAnyOrder("runtime", "app");
+      assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#sizes th')].map(th => th.textContent)"))).doesNotContain("before");
+      String library = largest(tree, leaves, "elf");
+      clickRect(chromium, library);
+      assertThat(text(chromium, "#why-path")).isEqualTo(library);
+      assertThat(chain(chromium)).isEqualTo(expectedChain(tree, library)).last().asString().startsWith(library + " | elf ");
+      assertThat(chromium.errors()).isEmpty();
+      assertThat(requests(chromium)).containsOnly(page.toUri().toString());
     }
   }
 
@@ -171,11 +208,7 @@ class HtmlReportBrowserTest {
       assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#map rect.layer')].map(r => r.getAttribute('data-layer'))")))
           .containsExactlyInAnyOrderElementsOf(layers);
 
-      JsonNode module = StreamSupport.stream(tree.path("files").spliterator(), false)
-          .filter(f -> leaves.contains(f.path("path").asString()) && !f.has("in")
-              && f.path("reasons").path(0).path("analyser").asString().equals("python"))
-          .max((a, b) -> Long.compare(a.path("size").asLong(), b.path("size").asLong())).orElseThrow();
-      String path = module.path("path").asString();
+      String path = largest(tree, leaves, "python");
       clickRect(chromium, path);
       assertThat(text(chromium, "#why-path")).isEqualTo(path);
       assertThat(chain(chromium)).isEqualTo(expectedChain(tree, path)).last().asString().startsWith(path + " | python ");
@@ -230,6 +263,14 @@ class HtmlReportBrowserTest {
       p = reason.has("from") ? reason.path("from").asString() : null;
     }
     return hops;
+  }
+
+  /** The largest file of the treemap (not in a zip) whose first reason is by this analyser. */
+  private static String largest(JsonNode report, List<String> leaves, String analyser) {
+    return StreamSupport.stream(report.path("files").spliterator(), false)
+        .filter(f -> leaves.contains(f.path("path").asString()) && !f.has("in")
+            && f.path("reasons").path(0).path("analyser").asString().equals(analyser))
+        .max((a, b) -> Long.compare(a.path("size").asLong(), b.path("size").asLong())).orElseThrow().path("path").asString();
   }
 
   /** Scrolls the file's rect into view and clicks its middle with the mouse. */
