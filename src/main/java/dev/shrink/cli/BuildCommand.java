@@ -6,7 +6,6 @@ import dev.shrink.image.Image;
 import dev.shrink.json.Json;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.minify.Minifier;
-import dev.shrink.minify.MinifyReport;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.Outcome;
@@ -14,12 +13,13 @@ import dev.shrink.probe.Probe;
 import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
 import dev.shrink.report.HtmlReport;
+import dev.shrink.report.Report;
+import dev.shrink.report.ReportJson;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import dev.shrink.verify.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,32 +189,31 @@ final class BuildCommand implements Callable<Integer> {
                   + "that you can look at it. Try --copy or --python for what it lacks, or a probe of the path that failed";
         }
       }
-      MinifyReport r = result.report();
+      Report r = result.report().written(results.digest(destination, options, report != null),
+          traced == null ? List.of() : probes.stream().map(Probe::label).toList());
       if (report != null) {
-        Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report-", ".json");
-        Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
-        Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        ReportJson.write(r, report);
       }
       if (reportHtml != null) {
-        HtmlReport.write(Json.MAPPER.writeValueAsString(r.json()), reportHtml);
+        HtmlReport.write(r, reportHtml);
       }
       plan.notes().forEach(n -> results.progress().println("note: " + n));
       Results.problems(r.problems(), System.err);
       java.io.PrintStream out = results.table();
       out.println("Entrypoint " + Json.MAPPER.writeValueAsString(plan.entrypoint()) + ", WORKDIR " + plan.hostRoot().appDir()
-          + ", user " + r.json().path("user").asString());
+          + ", user " + r.user());
       out.printf("%-8s %12s %14s %8s %12s%n", "", "layers", "uncompressed", "files", "file bytes");
-      out.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressed()),
-          Sizes.human(r.json().path("after").path("uncompressedLayers").asLong()), r.after().files(), Sizes.human(r.after().fileBytes()));
+      out.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressedLayers()),
+          Sizes.human(r.after().uncompressedLayers()), r.after().files(), Sizes.human(r.after().fileBytes()));
       OutputMixin.printLayers(r, out);
       if (traced != null) {
-        results.progress().printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
+        results.progress().printf("probe: %d files kept only because a traced run used them%n", r.probeOnly());
       }
       out.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
       results.verdicts().println(verdict);
       ObjectNode summary = Results.summary(destination, r, false, exit);
       summary.put("python", plan.python());
-      results.finish(results.digest(destination, options), summary);
+      results.finish(r.digest(), summary);
     } finally {
       TempFiles.deleteTree(work);
     }

@@ -40,7 +40,7 @@ final class CopyCommand implements Callable<Integer> {
     ObjectNode summary = Json.object();
     summary.put("source", source.toString());
     summary.put("destination", destination.toString());
-    results.finish(results.digest(destination, transport.destination()), summary);
+    results.finish(results.digest(destination, transport.destination(), false), summary);
     return 0;
   }
 }

@@ -1,14 +1,12 @@
 package dev.shrink.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.shrink.report.ShrinkVersion;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Turns a Python application into the smallest FROM-scratch container image that still runs it.",
-    subcommands = {CopyCommand.class, InspectCommand.class, UnpackCommand.class, MinifyCommand.class, BuildCommand.class,
+    subcommands = {CopyCommand.class, InspectCommand.class, DiffCommand.class, UnpackCommand.class, MinifyCommand.class, BuildCommand.class,
         VerifyCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
@@ -89,14 +87,8 @@ public final class Main implements Runnable {
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() throws IOException {
-      Properties p = new Properties();
-      try (InputStream in = Main.class.getResourceAsStream("/shrink-version.properties")) {
-        if (in != null) {
-          p.load(in);
-        }
-      }
-      return new String[] {"shrink " + p.getProperty("version", "unknown")};
+    public String[] getVersion() {
+      return new String[] {"shrink " + ShrinkVersion.get()};
     }
   }
 }

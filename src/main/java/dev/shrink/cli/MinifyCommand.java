@@ -8,7 +8,6 @@ import dev.shrink.image.Image;
 import dev.shrink.json.Json;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.minify.Minifier;
-import dev.shrink.minify.MinifyReport;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.HostStrace;
@@ -18,6 +17,8 @@ import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
 import dev.shrink.repair.Repair;
 import dev.shrink.report.HtmlReport;
+import dev.shrink.report.Report;
+import dev.shrink.report.ReportJson;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import dev.shrink.verify.Verifier;
@@ -147,7 +148,7 @@ final class MinifyCommand implements Callable<Integer> {
           }
         }
       }
-      MinifyReport r;
+      Report r;
       try (EngineImage original = engine == null ? null : EngineImage.of(source, srcOptions, engine)) {
         probes = given.isEmpty() && original != null ? List.of(original.startup()) : given;
         List<Outcome> reference = null;
@@ -177,7 +178,6 @@ final class MinifyCommand implements Callable<Integer> {
           repaired = new Repair(reference, probes, probe.ignorePatterns(), probe.settings(), this::print)
               .run(unpacked, work, options, repairRounds, shrunk -> publish(shrunk, runs));
           r = repaired.report();
-          r.json().set("repair", repaired.json());
         } else {
           Minifier.Result result = Minifier.minify(unpacked, work, options);
           try (Image shrunk = result.image()) {
@@ -187,23 +187,23 @@ final class MinifyCommand implements Callable<Integer> {
           notVerified = notVerified != null ? notVerified : "no container engine to run SRC";
         }
       }
+      r = r.written(results.digest(destination, transport.destination(), report != null),
+          strace == null ? List.of() : probes.stream().map(Probe::label).toList());
       if (report != null) {
-        Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report-", ".json");
-        Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
-        Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        ReportJson.write(r, report);
       }
       if (reportHtml != null) {
-        HtmlReport.write(Json.MAPPER.writeValueAsString(r.json()), reportHtml);
+        HtmlReport.write(r, reportHtml);
       }
       Results.problems(r.problems(), System.err);
       java.io.PrintStream out = results.table();
       out.printf("%-8s %10s %8s %12s%n", "", "layers", "files", "file bytes");
-      out.printf("%-8s %10s %8d %12s%n", "before", Sizes.human(r.before().compressed()), r.before().files(), Sizes.human(r.before().fileBytes()));
-      out.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressed()), r.after().files(), Sizes.human(r.after().fileBytes()));
+      out.printf("%-8s %10s %8d %12s%n", "before", Sizes.human(r.before().compressedLayers()), r.before().files(), Sizes.human(r.before().fileBytes()));
+      out.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressedLayers()), r.after().files(), Sizes.human(r.after().fileBytes()));
       OutputMixin.printLayers(r, out);
       out.println("Wrote " + destination);
       if (strace != null) {
-        results.progress().printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
+        results.progress().printf("probe: %d files kept only because a traced run used them%n", r.probeOnly());
       }
       int exit = 0;
       if (repaired == null) {
@@ -211,7 +211,7 @@ final class MinifyCommand implements Callable<Integer> {
       } else {
         exit = verdict(repaired, probes);
       }
-      results.finish(results.digest(destination, transport.destination()), Results.summary(destination, r, true, exit));
+      results.finish(r.digest(), Results.summary(destination, r, true, exit));
       return exit;
     } finally {
       TempFiles.deleteTree(work);

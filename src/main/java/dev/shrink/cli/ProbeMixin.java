@@ -2,7 +2,6 @@ package dev.shrink.cli;
 
 import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
-import dev.shrink.minify.MinifyReport;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.Outcome;
@@ -131,12 +130,6 @@ final class ProbeMixin {
   static EngineImage runnable(ImageReference destination, Image written, TransportOptions options, Engine engine) throws IOException {
     return List.of("containers-storage", "docker-daemon").contains(destination.transport().name())
         ? EngineImage.of(destination, options, engine) : EngineImage.load(written, options, engine);
-  }
-
-  /** How many kept files are there only because a traced run used them. */
-  static long probeOnly(MinifyReport report) {
-    return report.json().path("files").valueStream()
-        .filter(f -> f.path("reasons").valueStream().allMatch(x -> x.path("analyser").asString("").equals("probe"))).count();
   }
 
   /** Prints a verification report; returns the exit code (0 same, 1 differences or an original that did not pass its probes). */

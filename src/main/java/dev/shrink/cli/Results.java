@@ -3,8 +3,8 @@ package dev.shrink.cli;
 import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.json.Json;
-import dev.shrink.minify.MinifyReport;
 import dev.shrink.python.PythonAnalysis;
+import dev.shrink.report.Report;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
@@ -78,9 +78,9 @@ final class Results {
     }
   }
 
-  /** The digest of DEST's manifest as written there, read back (only when --json or --digestfile asks for it). */
-  String digest(ImageReference destination, TransportOptions options) throws IOException {
-    if (!json && digestFile == null) {
+  /** The digest of DEST's manifest as written there, read back (only when --json, --digestfile or {@code wanted}, the report, asks for it). */
+  String digest(ImageReference destination, TransportOptions options, boolean wanted) throws IOException {
+    if (!json && digestFile == null && !wanted) {
       return null;
     }
     try (Image written = destination.read(options)) {
@@ -107,16 +107,16 @@ final class Results {
   }
 
   /** The summary of a minify or build: DEST, sizes (before them, SRC's for minify), layers, problems, exit code; keys as inspect --json names them. */
-  static ObjectNode summary(ImageReference destination, MinifyReport r, boolean withBefore, int exit) {
+  static ObjectNode summary(ImageReference destination, Report r, boolean withBefore, int exit) {
     ObjectNode s = Json.object();
     s.put("destination", destination.toString());
     s.put("exitCode", exit);
     if (withBefore) {
       sizes(s.putObject("before"), r.before());
     }
-    sizes(s.putObject("after"), r.after());
+    sizes(s.putObject("after"), r.after().sizes());
     ArrayNode layers = s.putArray("layers");
-    for (MinifyReport.Layer l : r.layers()) {
+    for (Report.Layer l : r.after().layers()) {
       ObjectNode o = layers.addObject();
       o.put("name", l.name());
       o.put("digest", l.digest());
@@ -129,8 +129,8 @@ final class Results {
     return s;
   }
 
-  private static void sizes(ObjectNode o, MinifyReport.Sizes sizes) {
-    o.put("compressedSize", sizes.compressed());
+  private static void sizes(ObjectNode o, Report.Sizes sizes) {
+    o.put("compressedSize", sizes.compressedLayers());
     o.put("fileCount", sizes.files());
     o.put("fileBytes", sizes.fileBytes());
   }

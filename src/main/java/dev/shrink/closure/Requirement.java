@@ -4,7 +4,7 @@ package dev.shrink.closure;
  * One path of the source image that the output image needs, and why.
  *
  * @param path absolute image path, as the process inside the image names it
- * @param analyser who asked for it: "entrypoint", "app" (a directory kept whole), "elf", "python", "knowledge", "essentials", ...
+ * @param analyser who asked for it
  * @param reason one line a person can check: the file and line or the NEEDED entry that asked
  */
-public record Requirement(String path, String analyser, String reason) {}
+public record Requirement(String path, Analyser analyser, String reason) {}

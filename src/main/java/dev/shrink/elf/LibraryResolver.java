@@ -1,5 +1,6 @@
 package dev.shrink.elf;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.json.Json;
@@ -293,10 +294,10 @@ public final class LibraryResolver {
 
     private void require(String path, RootFs.Resolved r, String reason) {
       for (String link : r.links()) {
-        requirements.putIfAbsent(link, new Requirement(link, "elf",
+        requirements.putIfAbsent(link, new Requirement(link, Analyser.ELF,
             "symlink on the way from " + path + " to " + r.path() + ": " + reason));
       }
-      requirements.putIfAbsent(r.path(), new Requirement(r.path(), "elf", reason));
+      requirements.putIfAbsent(r.path(), new Requirement(r.path(), Analyser.ELF, reason));
     }
 
     private boolean compatible(ElfFile elf) {

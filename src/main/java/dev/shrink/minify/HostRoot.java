@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.fs.SystemPaths;
@@ -79,7 +80,7 @@ public record HostRoot(String appDir, List<String> copies, List<String> homes) {
 
   private void walk(RootFs root, String top, String path, boolean app, FileSet files, List<String> outward, String reason) {
     Path host = root.host(path);
-    Requirement r = new Requirement(path, "app", reason);
+    Requirement r = new Requirement(path, Analyser.APP, reason);
     if (Files.isSymbolicLink(host)) {
       String target = root.resolve(path).map(RootFs.Resolved::path).orElse(null);
       if (target == null || under(target, top)) {

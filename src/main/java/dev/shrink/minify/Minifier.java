@@ -13,6 +13,7 @@ import dev.shrink.layer.LayerWriter;
 import dev.shrink.layer.ScratchImage;
 import dev.shrink.python.PythonAnalysis;
 import dev.shrink.python.PythonLayout;
+import dev.shrink.report.Report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +32,6 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link Pipeline}; this class writes what they chose as layers, config and report.
  */
 public final class Minifier {
-  /** The analyser of paths a self-repair added (see {@code dev.shrink.repair}); no --exclude drops them. */
-  public static final String REPAIR = "repair";
-
   /**
    * How the layers are written: their compression and level, whether ELF files lose their symbol
    * tables and debug sections ({@code --strip}), and whether the standard library's bytecode goes
@@ -108,10 +106,10 @@ public final class Minifier {
    * The shrunk image (its layer lives in the work directory), the report of how it was made, and
    * the Python layout the analysis computed (null when the command runs no Python).
    */
-  public record Result(Image image, MinifyReport report, PythonLayout python) {}
+  public record Result(Image image, Report report, PythonLayout python) {}
 
   /** An image unpacked for {@link #minify(Source, Path, Options)}: its root, config, name and sizes. */
-  public record Source(RootFs root, ImageConfig config, String name, MinifyReport.Sizes before) {}
+  public record Source(RootFs root, ImageConfig config, String name, Report.Sizes before) {}
 
   private Minifier() {}
 
@@ -123,9 +121,7 @@ public final class Minifier {
   /** Unpacks an image into {@code workDir/rootfs}, to be minified once or more (a repair rebuilds). */
   public static Source unpack(Image source, Path workDir) throws IOException {
     RootFs root = LayerApplier.unpack(source, workDir.resolve("rootfs"));
-    long[] files = MinifyReport.countFiles(root.dir());
-    MinifyReport.Sizes before = new MinifyReport.Sizes(source.layers().stream().mapToLong(d -> d.size()).sum(), files[0], files[1]);
-    return new Source(root, source.config(), source.name(), before);
+    return new Source(root, source.config(), source.name(), Reports.before(source, root.dir()));
   }
 
   /** Minifies an unpacked image; {@code workDir} gets this build's layer and written files. */
@@ -138,7 +134,7 @@ public final class Minifier {
    * own, see {@link Options#host()}). {@code config} gives the command, env, workdir and user;
    * {@code before} the sizes to report against, or null.
    */
-  public static Result minify(RootFs root, ImageConfig config, String name, MinifyReport.Sizes before, Path workDir, Options options)
+  public static Result minify(RootFs root, ImageConfig config, String name, Report.Sizes before, Path workDir, Options options)
       throws IOException {
     RunCommand run = RunCommand.resolve(root, config, options.entrypoint(), options.cmd());
     Pipeline pipeline = new Pipeline(root, run, config.user(), name, workDir, options, LayerWriter.sourceDateEpoch());
@@ -149,13 +145,13 @@ public final class Minifier {
     Path layerDir = Files.createDirectories(workDir.resolve("layers"));
     LayerWriter writer = new LayerWriter(options.output().compression(), options.output().level(), pipeline.epoch);
     List<LayerWriter.Blob> blobs = new ArrayList<>();
-    List<MinifyReport.Layer> layers = new ArrayList<>();
+    List<Report.Layer> layers = new ArrayList<>();
     Map<String, String> layerOf = new HashMap<>();
     for (Map.Entry<LayerSplit.Part, List<LayerEntry>> part : parts.entrySet()) {
       part.getValue().stream().filter(e -> e.type() != LayerEntry.Type.DIRECTORY).forEach(e -> layerOf.put(e.path(), part.getKey().label()));
       LayerWriter.Blob blob = writer.write(part.getValue(), layerDir.resolve(part.getKey().label() + ".tar"));
       blobs.add(blob);
-      layers.add(MinifyReport.Layer.of(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
+      layers.add(Reports.layer(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
     }
     PythonAnalysis.Result python = pipeline.python;
     ObjectNode outConfig = outputConfig(config, run, pipeline.user, pipeline.epoch, host == null ? "shrink minify" : "shrink build",
@@ -166,8 +162,8 @@ public final class Minifier {
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
-    MinifyReport report = MinifyReport.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), pipeline.user, layerOf);
+    Report report = Reports.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
+        s.problems, python == null ? List.of() : python.notes(), pipeline.user, Reports.options(options), layerOf);
     return new Result(image, report, pipeline.layout());
   }
 

@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.elf.ElfFile;
 import dev.shrink.elf.ElfStrip;
@@ -105,7 +106,7 @@ final class Pipeline {
     for (String dir : appDirs) {
       if (root.isDirectory(dir)) {
         for (String path : root.glob(dir + "/**")) {
-          s.files.add(new Requirement(path, "app", "application directory (WORKDIR " + dir + ")"));
+          s.files.add(new Requirement(path, Analyser.APP, "application directory (WORKDIR " + dir + ")"));
         }
       }
     }
@@ -187,14 +188,14 @@ final class Pipeline {
         throw new IllegalArgumentException("--include " + pattern + " matches nothing in " + name);
       }
       for (String p : matches) {
-        s.files.add(new Requirement(p, "include", "--include " + pattern));
+        s.files.add(new Requirement(p, Analyser.INCLUDE, "--include " + pattern));
       }
     }
   }
 
   private void workdir(Selection s) {
     if (!s.files.contains(run.workdir()) && root.isDirectory(run.workdir())) {
-      s.files.add(new Requirement(run.workdir(), "essentials", "WORKDIR"));
+      s.files.add(new Requirement(run.workdir(), Analyser.ESSENTIALS, "WORKDIR"));
     }
   }
 
@@ -210,7 +211,7 @@ final class Pipeline {
     Set<String> drop = new HashSet<>();
     for (Map.Entry<String, List<Requirement>> e : s.files.reasons().entrySet()) {
       if (excludes.stream().anyMatch(m -> m.matches(Path.of(e.getKey())))) {
-        if (e.getValue().stream().anyMatch(r -> r.analyser().equals(Minifier.REPAIR))) {
+        if (e.getValue().stream().anyMatch(r -> r.analyser() == Analyser.REPAIR)) {
           s.problems.add("kept " + e.getKey() + " although an --exclude matches it: the shrunk image failed without it (repair)");
         } else {
           drop.add(e.getKey());

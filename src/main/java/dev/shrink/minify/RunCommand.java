@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.fs.SystemPaths;
@@ -140,8 +141,8 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
 
   static void addWithLinks(RootFs root, String path, String reason, List<Requirement> out) {
     root.resolve(path).ifPresent(r -> {
-      r.links().forEach(l -> out.add(new Requirement(l, "entrypoint", "link on the way to " + r.path() + " (" + reason + ")")));
-      out.add(new Requirement(r.path(), "entrypoint", reason));
+      r.links().forEach(l -> out.add(new Requirement(l, Analyser.ENTRYPOINT, "link on the way to " + r.path() + " (" + reason + ")")));
+      out.add(new Requirement(r.path(), Analyser.ENTRYPOINT, reason));
     });
   }
 }

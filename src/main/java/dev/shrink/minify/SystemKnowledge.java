@@ -1,6 +1,7 @@
 package dev.shrink.minify;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.json.Json;
@@ -61,7 +62,7 @@ final class SystemKnowledge {
           continue;
         }
         for (String path : root.glob(expanded)) {
-          out.add(new Requirement(path, "knowledge", rule.reason() + " (system.json: " + trigger + ")"));
+          out.add(new Requirement(path, Analyser.KNOWLEDGE, rule.reason() + " (system.json: " + trigger + ")"));
         }
       }
     }

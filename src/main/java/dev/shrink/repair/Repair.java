@@ -1,10 +1,9 @@
 package dev.shrink.repair;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.image.Image;
-import dev.shrink.json.Json;
 import dev.shrink.minify.Minifier;
-import dev.shrink.minify.MinifyReport;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.HostStrace;
@@ -17,6 +16,7 @@ import dev.shrink.python.ModuleNames;
 import dev.shrink.python.PyModule;
 import dev.shrink.python.PythonClosure;
 import dev.shrink.python.PythonLayout;
+import dev.shrink.report.Report;
 import dev.shrink.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -31,14 +31,12 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Build, verify, and when the shrunk image does not behave like the original, repair: trace the
  * shrunk image with the same probes, take what its processes looked for and did not find
  * ({@code ENOENT}) and the modules and files its output names as missing, keep those the original
- * has (analyser {@value Minifier#REPAIR}), rebuild and verify again, at most {@code rounds} times.
+ * has (analyser {@code repair}), rebuild and verify again, at most {@code rounds} times.
  * The original is not run again: its outcomes come from the run that was traced (or one plain run).
  */
 public final class Repair {
@@ -56,11 +54,12 @@ public final class Repair {
   /**
    * The report of the last build and every round, in order.
    *
+   * @param built the report of the last build
    * @param stopped why the repair stopped short of an image that verifies, or null
    * @param missing when it stopped: what the last build lacks that the original has (its output named it, or its trace looked for it)
    * @param excludedBy the user's --exclude patterns that removed some of {@code missing}
    */
-  public record Result(MinifyReport report, List<Round> rounds, String stopped, List<Requirement> missing, List<String> excludedBy) {
+  public record Result(Report built, List<Round> rounds, String stopped, List<Requirement> missing, List<String> excludedBy) {
     public boolean ok() {
       return last().ok();
     }
@@ -70,23 +69,15 @@ public final class Repair {
       return rounds.get(rounds.size() - 1).report();
     }
 
-    /** The rounds as JSON, for the minify report: each round's additions (path, reason) and whether it verified. */
-    public ArrayNode json() {
-      ArrayNode out = Json.MAPPER.createArrayNode();
+    /** The last build's report with the rounds: each round's additions (path, reason) and whether it verified. */
+    public Report report() {
+      List<Report.RepairRound> out = new ArrayList<>();
       for (Round r : rounds) {
-        ObjectNode n = out.addObject();
-        n.put("round", r.number());
-        ArrayNode added = n.putArray("added");
-        r.added().forEach(a -> added.addObject().put("path", a.path()).put("reason", a.reason()));
-        n.put("verified", r.report().ok());
-        ArrayNode missing = n.putArray("missing");
-        r.report().missing().forEach(missing::add);
-        ArrayNode diffs = n.putArray("differences");
-        r.report().differences().forEach(d -> diffs.add(d.toString()));
+        out.add(new Report.RepairRound(r.number(), r.added().stream().map(Report.PathReason::of).toList(), r.report().ok(),
+            List.copyOf(r.report().missing()), r.report().differences().stream().map(Object::toString).toList(),
+            r.number() == rounds.size() - 1 ? missing.stream().map(Report.PathReason::of).toList() : null));
       }
-      ArrayNode lacks = ((ObjectNode) out.get(out.size() - 1)).putArray("lacks");
-      missing.forEach(a -> lacks.addObject().put("path", a.path()).put("reason", a.reason()));
-      return out;
+      return built.withRepair(out);
     }
   }
 
@@ -124,7 +115,7 @@ public final class Repair {
     while (true) {
       Path dir = Files.createDirectories(workDir.resolve("round-" + done.size()));
       Minifier.Result built = Minifier.minify(source, dir, current);
-      Set<String> kept = built.report().json().path("files").valueStream().map(f -> f.path("path").asString()).collect(Collectors.toSet());
+      Set<String> kept = built.report().files().stream().map(Report.KeptFile::path).collect(Collectors.toSet());
       Map<String, Requirement> missing = new LinkedHashMap<>();
       String stopped;
       try (Image shrunk = built.image(); EngineImage b = publisher.publish(shrunk)) {
@@ -148,7 +139,7 @@ public final class Repair {
       }
       if (built.python() != null && !excludes.isEmpty()) {
         List<Requirement> back = new ArrayList<>(missing.values());
-        back.addAll(current.extra().stream().filter(r -> r.analyser().equals(Minifier.REPAIR)).toList());
+        back.addAll(current.extra().stream().filter(r -> r.analyser() == Analyser.REPAIR).toList());
         imports(source, built.python(), back, kept, excludes).forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.excludes(), excludes)));
       }
       // a source looked for beside its kept bytecode (os.py, the prefix landmark) is not missing
@@ -187,13 +178,13 @@ public final class Repair {
         for (String m : Verifier.missingModules(b.logs())) {
           if (!Verifier.missingModules(before).contains(m)) {
             finder.find(m).map(PyModule::file).filter(f -> f != null).ifPresent(f -> found.putIfAbsent(f,
-                excluded(new Requirement(f, Minifier.REPAIR, label + "module " + m + " missing in the output"), globs, excludes)));
+                excluded(new Requirement(f, Analyser.REPAIR, label + "module " + m + " missing in the output"), globs, excludes)));
           }
         }
       }
       for (String f : Verifier.missingFiles(b.logs())) {
         if (!Verifier.missingFiles(before).contains(f) && (source.root().isRegularFile(f) || source.root().isDirectory(f))) {
-          found.putIfAbsent(f, excluded(new Requirement(f, Minifier.REPAIR, label + "'No such file or directory: " + f + "' in the output"),
+          found.putIfAbsent(f, excluded(new Requirement(f, Analyser.REPAIR, label + "'No such file or directory: " + f + "' in the output"),
               globs, excludes));
         }
       }
@@ -223,7 +214,7 @@ public final class Repair {
     String by = String.join(", ", seeds.keySet());
     return PythonClosure.analyse(source.root(), python, Knowledge.load(), seeds.keySet()).requirements().stream()
         .filter(r -> !kept.contains(r.path()) && removing.stream().anyMatch(x -> x.matches(Path.of(r.path()))))
-        .map(r -> new Requirement(r.path(), Minifier.REPAIR, "imported by " + by + ", put back by the repair (" + r.reason() + ")"))
+        .map(r -> new Requirement(r.path(), Analyser.REPAIR, "imported by " + by + ", put back by the repair (" + r.reason() + ")"))
         .toList();
   }
 
@@ -231,7 +222,7 @@ public final class Repair {
   private List<Requirement> traced(Minifier.Source source, EngineImage shrunk, Path dir) throws IOException {
     ContainerRunner.Settings traced = ContainerRunner.Settings.fromEngine(shrunk.engine(), shrunk.name(), null, null, settings.startup(),
         settings.commandTimeout());
-    return new Tracer(shrunk.engine(), HostStrace.find(), traced).traceNotFound(shrunk.name(), source.root(), probes, dir, Minifier.REPAIR)
+    return new Tracer(shrunk.engine(), HostStrace.find(), traced).traceNotFound(shrunk.name(), source.root(), probes, dir, Analyser.REPAIR)
         .requirements();
   }
 

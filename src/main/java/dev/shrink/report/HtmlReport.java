@@ -31,6 +31,11 @@ public final class HtmlReport {
     return template.substring(0, at) + embeddable(reportJson) + template.substring(at + PLACEHOLDER.length());
   }
 
+  /** Writes the page of a report to {@code file}, with the report's JSON as {@link ReportJson} writes it. */
+  public static void write(Report report, Path file) throws IOException {
+    write(new String(ReportJson.bytes(report), StandardCharsets.UTF_8), file);
+  }
+
   /** Writes the page to {@code file} whole or not at all (a temporary file beside it, renamed into place). */
   public static void write(String reportJson, Path file) throws IOException {
     Path abs = file.toAbsolutePath();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.image.Image;
 import dev.shrink.minify.Minifier;
+import dev.shrink.report.ReportJson;
 import dev.shrink.testing.Fixtures;
 import dev.shrink.testing.Podman;
 import dev.shrink.transport.ImageReference;
@@ -58,7 +59,7 @@ class PythonOrgBuildTest {
     String image = BuildTesting.load(archive, "localhost/shrink-test/pyorg-build:latest");
     assertThat(BuildTesting.run(List.of(), image)).isEqualTo(Fixtures.expected("pyorg", "default"));
 
-    Map<String, String> kept = BuildTesting.kept(built.result().report().json());
+    Map<String, String> kept = BuildTesting.kept(ReportJson.tree(built.result().report()));
     assertThat(kept).containsEntry("/usr/local/bin/python3", "symlink").containsEntry("/usr/local/bin/python3.11", "file")
         .containsEntry("/usr/local/lib/libpython3.11.so.1.0", "file").containsEntry("/app/main.py", "file");
     assertThat(kept.keySet()).noneMatch(p -> p.startsWith("/usr/lib/python3") || p.startsWith("/home/"));

@@ -93,12 +93,12 @@ class CliTest {
 
   @Test
   void anUnknownCommandIsAUsageErrorEvenWithHelp() {
-    for (String[] argv : new String[][] {{"why", "--help"}, {"why"}, {"help", "why"}}) {
+    for (String[] argv : new String[][] {{"whence", "--help"}, {"whence"}, {"help", "whence"}}) {
       Run r = run(argv);
       assertThat(r.exit()).as(String.join(" ", argv)).isEqualTo(2);
       assertThat(r.out()).as("no help printed as if all was well").isEmpty();
     }
-    assertThat(run("why", "--help").err()).contains("unknown command 'why'; the commands are copy, inspect, unpack, minify, build, verify");
+    assertThat(run("whence", "--help").err()).contains("unknown command 'whence'; the commands are copy, inspect, diff, unpack, minify, build, verify");
   }
 
   @Test

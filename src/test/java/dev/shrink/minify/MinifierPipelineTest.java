@@ -7,6 +7,8 @@ import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.layer.Compression;
+import dev.shrink.report.Report;
+import dev.shrink.report.ReportJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,7 +99,7 @@ class MinifierPipelineTest {
   /** The kept files of the report with the analysers that kept each. */
   static Map<String, List<String>> kept(Minifier.Result r) {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (JsonNode f : r.report().json().path("files")) {
+    for (JsonNode f : ReportJson.tree(r.report()).path("files")) {
       List<String> analysers = new ArrayList<>();
       f.path("reasons").forEach(x -> analysers.add(x.path("analyser").asString() + ": " + x.path("reason").asString()));
       out.put(f.path("path").asString(), analysers);
@@ -134,11 +136,11 @@ class MinifierPipelineTest {
   /** Each kept file and link names the output layer it is in (the HTML report's treemap groups by it). */
   @Test
   void eachKeptFileNamesItsLayer(@TempDir Path work) throws IOException {
-    Map<String, JsonNode> files = new LinkedHashMap<>();
-    minify(work).report().json().path("files").forEach(f -> files.put(f.path("path").asString(), f));
-    assertThat(files.get("/app/app.py").path("layer").asString()).isEqualTo("app");
-    assertThat(files.get("/usr/bin/python3.11").path("layer").asString()).isEqualTo("runtime");
-    assertThat(files.get("/usr/bin/python3").path("layer").asString()).as("a symlink").isEqualTo("runtime");
-    assertThat(files.values()).filteredOn(f -> !f.path("type").asString().equals("directory")).allMatch(f -> f.has("layer"));
+    Map<String, Report.KeptFile> files = new LinkedHashMap<>();
+    minify(work).report().files().forEach(f -> files.put(f.path(), f));
+    assertThat(files.get("/app/app.py").layer()).isEqualTo("app");
+    assertThat(files.get("/usr/bin/python3.11").layer()).isEqualTo("runtime");
+    assertThat(files.get("/usr/bin/python3").layer()).as("a symlink").isEqualTo("runtime");
+    assertThat(files.values()).filteredOn(f -> f.type() != Report.Type.DIRECTORY).allMatch(f -> f.layer() != null);
   }
 }
