@@ -162,8 +162,9 @@ public final class Minifier {
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
+    Map<String, String> distributions = python == null ? Map.of() : PythonAnalysis.distributions(root, python.layout(), s.files.paths());
     Report report = Reports.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), pipeline.user, Reports.options(options), layerOf);
+        s.problems, python == null ? List.of() : python.notes(), distributions, pipeline.user, Reports.options(options), layerOf);
     return new Result(image, report, pipeline.layout());
   }
 

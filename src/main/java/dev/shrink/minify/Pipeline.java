@@ -7,6 +7,8 @@ import dev.shrink.elf.ElfStrip;
 import dev.shrink.elf.LibraryResolver;
 import dev.shrink.fs.RootFs;
 import dev.shrink.fs.SystemPaths;
+import dev.shrink.python.ModuleFinder;
+import dev.shrink.python.PyModule;
 import dev.shrink.python.PythonAnalysis;
 import dev.shrink.python.PythonCommandLine;
 import dev.shrink.python.PythonLayout;
@@ -64,7 +66,7 @@ final class Pipeline {
         this::traced,
         this::purePython,
         this::elf,
-        s -> s.files.addAll(SystemKnowledge.load().apply(root, s.files.paths(), s.modules, run.env())),
+        s -> s.files.addAll(SystemKnowledge.load().apply(root, s.files.paths(), s.modules, this::moduleFile, run.env())),
         this::includes,
         this::elf,
         this::workdir,
@@ -143,6 +145,11 @@ final class Pipeline {
     s.files.addAll(options.extra().stream().filter(r -> layout == null || !layout.startupHook(r.path())).toList());
   }
 
+  /** The file of a module in the Python closure, or null. */
+  private String moduleFile(String module) {
+    return python == null ? null : new ModuleFinder(root, python.layout()).find(module).map(PyModule::file).orElse(null);
+  }
+
   private String pycTag() {
     return python == null ? null : "cpython-" + python.layout().versionNoDot();
   }
@@ -173,7 +180,8 @@ final class Pipeline {
           continue;
         }
         LibraryResolver.Closure closure = resolver.resolve(path);
-        s.files.addAll(closure.requirements());
+        // the file's own requirement says only that it was analysed: its reasons are those it was kept for
+        s.files.addAll(closure.requirements().stream().filter(r -> !r.path().equals(path)).toList());
         closure.missing().forEach(m -> s.problems.add("elf: " + m.neededBy() + " needs " + m.name() + ", not found (searched " + m.searched() + ")"));
         changed = true;
       }

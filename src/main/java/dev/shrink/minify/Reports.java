@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** The {@link Report} of what minify chose and wrote. */
@@ -47,12 +49,17 @@ final class Reports {
    * @param stripped paths whose ELF symbol tables and debug sections were removed
    * @param notes what a person should know that is no problem: imports the analysis did not follow
    *     and why, modules whose imports it could not scan
+   * @param distributions the Python distribution of each kept path that belongs to one
    * @param layerOf the output layer of each path that is not a directory (directories repeat in layers)
    */
   static Report of(String source, Report.Sizes before, Image shrunk, List<Report.Layer> layers, FileSet kept, Map<String, Path> contents,
       Map<String, Map<String, StdlibZip.Member>> archives, Map<String, String> dropped, Set<String> stripped, List<String> problems,
-      List<String> notes, Essentials user, Report.Options options, Map<String, String> layerOf) {
+      List<String> notes, Map<String, String> distributions, Essentials user, Report.Options options, Map<String, String> layerOf) {
     Map<String, Report.KeptFile> byPath = new TreeMap<>();
+    Set<String> paths = new HashSet<>(kept.paths());
+    archives.values().forEach(members -> paths.addAll(members.keySet()));
+    Function<List<Requirement>, List<Report.Reason>> reasons = why -> why.stream()
+        .map(r -> new Report.Reason(r.analyser(), r.reason(), asKept(r.from(), paths))).toList();
     long count = 0;
     long bytes = 0;
     for (Map.Entry<String, List<Requirement>> e : kept.reasons().entrySet()) {
@@ -68,10 +75,10 @@ final class Reports {
         count++;
         bytes += size;
       }
-      byPath.put(path, new Report.KeptFile(path, type, size, strippedFrom, null, reasons(e.getValue()), layerOf.get(path)));
+      byPath.put(path, new Report.KeptFile(path, type, size, strippedFrom, null, distributions.get(path), reasons.apply(e.getValue()), layerOf.get(path)));
     }
     archives.forEach((zip, members) -> members.forEach((path, m) ->
-        byPath.put(path, new Report.KeptFile(path, Report.Type.FILE, m.size(), null, zip, reasons(m.reasons()), layerOf.get(zip)))));
+        byPath.put(path, new Report.KeptFile(path, Report.Type.FILE, m.size(), null, zip, distributions.get(path), reasons.apply(m.reasons()), layerOf.get(zip)))));
     long compressed = shrunk.layers().stream().mapToLong(Descriptor::size).sum();
     Report.After after = new Report.After(compressed, count, bytes, layers.stream().mapToLong(Report.Layer::uncompressed).sum(),
         List.copyOf(layers));
@@ -82,8 +89,9 @@ final class Reports {
         notes.stream().map(x -> "python: " + x).toList(), null);
   }
 
-  private static List<Report.Reason> reasons(List<Requirement> why) {
-    return why.stream().map(Report.Reason::of).toList();
+  /** The path a {@code from} names as the report lists it: a source kept as sourceless bytecode is its {@code .pyc}. */
+  private static String asKept(String from, Set<String> kept) {
+    return from != null && !kept.contains(from) && kept.contains(from + "c") ? from + "c" : from;
   }
 
   private static long size(Path p) {

@@ -144,6 +144,26 @@ final class Distributions {
     }
   }
 
+  /**
+   * The name of the distribution a file belongs to: the one whose metadata directory holds it, or
+   * whose top-level names hold it, in the same sys.path entry (not the standard library's).
+   */
+  Optional<String> owner(String path) {
+    String entry = layout.sysPath().stream().filter(e -> path.startsWith(e + "/")).max(Comparator.comparingInt(String::length)).orElse(null);
+    if (entry == null || entry.equals(layout.stdlibDir()) || entry.equals(layout.platStdlibDir())) {
+      return Optional.empty();
+    }
+    String[] parts = path.substring(entry.length() + 1).split("/");
+    String first = parts[0].equals("__pycache__") && parts.length > 1 ? parts[1] : parts[0];
+    for (Map.Entry<String, Set<String>> d : in(entry).entrySet()) {
+      if (d.getKey().equals(entry + "/" + first)) {
+        return Optional.of(name(d.getKey()));
+      }
+    }
+    String top = parts.length > 1 && first.equals(parts[0]) ? first : first.split("\\.")[0];
+    return in(entry).entrySet().stream().filter(d -> d.getValue().contains(top)).map(d -> name(d.getKey())).findFirst();
+  }
+
   /** The metadata directory of the distribution {@code dist} on sys.path. */
   Optional<String> find(String dist) {
     String want = normalize(dist);

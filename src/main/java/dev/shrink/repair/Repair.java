@@ -230,7 +230,7 @@ public final class Repair {
   private static Requirement excluded(Requirement r, List<String> globs, List<PathMatcher> excludes) {
     for (int i = 0; i < excludes.size(); i++) {
       if (excludes.get(i).matches(Path.of(r.path()))) {
-        return new Requirement(r.path(), r.analyser(), r.reason() + "; removed by --exclude '" + globs.get(i) + "'");
+        return new Requirement(r.path(), r.analyser(), r.reason() + "; removed by --exclude '" + globs.get(i) + "'", r.from());
       }
     }
     return r;

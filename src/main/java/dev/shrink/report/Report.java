@@ -77,20 +77,23 @@ public record Report(String shrinkVersion, String source, String user, String di
    * @param size bytes, for a file
    * @param strippedFrom the size before {@code --strip}, for a stripped ELF file
    * @param in the zip shrink wrote that holds it (the standard library's), for a zip member
+   * @param distribution the installed Python distribution it belongs to, as its metadata directory names it
    * @param reasons every reason given for it
    * @param layer the output layer that holds it (a zip member: its zip's); null for a directory, which every layer repeats
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"path", "type", "layer", "size", "strippedFrom", "in", "reasons"})
-  public record KeptFile(String path, Type type, Long size, Long strippedFrom, String in, List<Reason> reasons, String layer) {}
+  @JsonPropertyOrder({"path", "type", "layer", "size", "strippedFrom", "in", "distribution", "reasons"})
+  public record KeptFile(String path, Type type, Long size, Long strippedFrom, String in, String distribution, List<Reason> reasons,
+      String layer) {}
 
-  /** Why a path is kept: the analyser that asked and a line a person can check. */
-  @JsonPropertyOrder({"analyser", "reason"})
-  public record Reason(Analyser analyser, String reason) {
-    public static Reason of(Requirement r) {
-      return new Reason(r.analyser(), r.reason());
-    }
-  }
+  /**
+   * Why a path is kept: the analyser that asked, a line a person can check, and the kept path whose
+   * analysis asked ({@link Requirement#from()}; null for a root). Following {@code from} from reason to
+   * reason leads to a root; the graph may have cycles (modules that import each other).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"analyser", "reason", "from"})
+  public record Reason(Analyser analyser, String reason, String from) {}
 
   /** Sizes of an image: its layer blobs as stored, and the regular files in its filesystem. */
   @JsonPropertyOrder({"compressedLayers", "files", "fileBytes"})

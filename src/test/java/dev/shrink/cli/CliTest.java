@@ -31,7 +31,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"copy", "inspect", "unpack", "minify", "build", "verify"})
+  @ValueSource(strings = {"copy", "inspect", "unpack", "minify", "build", "verify", "why"})
   void everyCommandHasHelp(String command) {
     Run r = run(command, "--help");
     assertThat(r.exit()).isZero();
@@ -92,13 +92,24 @@ class CliTest {
   }
 
   @Test
+  void whyNamesAFileThatIsNoReportAndRefusesWhatIsNeitherReportNorImage() throws Exception {
+    Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"files\": 3}");
+    Run r = run("why", bad.toString(), "/usr/bin/python3");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("shrink: error: " + bad + ": not a shrink report").doesNotContain("Exception");
+    Run neither = run("why", tmp.resolve("missing.json").toString(), "/usr/bin/python3");
+    assertThat(neither.exit()).isEqualTo(2);
+    assertThat(neither.err()).contains("is neither a report (an existing .json file) nor an image");
+  }
+
+  @Test
   void anUnknownCommandIsAUsageErrorEvenWithHelp() {
-    for (String[] argv : new String[][] {{"whence", "--help"}, {"whence"}, {"help", "whence"}}) {
+    for (String[] argv : new String[][] {{"explain", "--help"}, {"explain"}, {"help", "explain"}}) {
       Run r = run(argv);
       assertThat(r.exit()).as(String.join(" ", argv)).isEqualTo(2);
       assertThat(r.out()).as("no help printed as if all was well").isEmpty();
     }
-    assertThat(run("whence", "--help").err()).contains("unknown command 'whence'; the commands are copy, inspect, diff, unpack, minify, build, verify");
+    assertThat(run("explain", "--help").err()).contains("unknown command 'explain'; the commands are copy, inspect, diff, unpack, minify, build, verify, why");
   }
 
   @Test
