@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Turns a Python application into the smallest FROM-scratch container image that still runs it.",
     subcommands = {CopyCommand.class, InspectCommand.class, DiffCommand.class, UnpackCommand.class, MinifyCommand.class, BuildCommand.class,
-        VerifyCommand.class, WhyCommand.class, CommandLine.HelpCommand.class})
+        VerifyCommand.class, WhyCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -215,7 +215,9 @@ public final class Minifier {
     LayerWriter writer = new LayerWriter(options.output().compression(), options.output().level(), epoch);
     List<LayerWriter.Blob> blobs = new ArrayList<>();
     List<Report.Layer> layers = new ArrayList<>();
+    Map<String, String> layerOf = new HashMap<>();
     for (Map.Entry<LayerSplit.Part, List<LayerEntry>> part : parts.entrySet()) {
+      part.getValue().stream().filter(e -> e.type() != LayerEntry.Type.DIRECTORY).forEach(e -> layerOf.put(e.path(), part.getKey().label()));
       LayerWriter.Blob blob = writer.write(part.getValue(), layerDir.resolve(part.getKey().label() + ".tar"));
       blobs.add(blob);
       layers.add(Reports.layer(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
@@ -231,7 +233,7 @@ public final class Minifier {
     contents.putAll(s.stripped);
     Map<String, String> distributions = python == null ? Map.of() : PythonAnalysis.distributions(root, python.layout(), s.files.paths());
     Report report = Reports.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), distributions, s.user, Reports.options(options));
+        s.problems, python == null ? List.of() : python.notes(), distributions, s.user, Reports.options(options), layerOf);
     return new Result(image, report, python == null ? null : python.layout());
   }
 

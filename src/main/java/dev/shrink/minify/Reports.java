@@ -51,10 +51,11 @@ final class Reports {
    * @param notes what a person should know that is no problem: imports the analysis did not follow
    *     and why, modules whose imports it could not scan
    * @param distributions the Python distribution of each kept path that belongs to one
+   * @param layerOf the output layer of each path that is not a directory (directories repeat in layers)
    */
   static Report of(String source, Report.Sizes before, Image shrunk, List<Report.Layer> layers, FileSet kept, Map<String, Path> contents,
       Map<String, Map<String, StdlibZip.Member>> archives, Map<String, String> dropped, Set<String> stripped, List<String> problems,
-      List<String> notes, Map<String, String> distributions, Essentials user, Report.Options options) {
+      List<String> notes, Map<String, String> distributions, Essentials user, Report.Options options, Map<String, String> layerOf) {
     Map<String, Report.KeptFile> byPath = new TreeMap<>();
     Set<String> paths = new HashSet<>(kept.paths());
     archives.values().forEach(members -> paths.addAll(members.keySet()));
@@ -75,10 +76,10 @@ final class Reports {
         count++;
         bytes += size;
       }
-      byPath.put(path, new Report.KeptFile(path, type, size, strippedFrom, null, distributions.get(path), reasons.apply(e.getValue())));
+      byPath.put(path, new Report.KeptFile(path, type, size, strippedFrom, null, distributions.get(path), reasons.apply(e.getValue()), layerOf.get(path)));
     }
     archives.forEach((zip, members) -> members.forEach((path, m) ->
-        byPath.put(path, new Report.KeptFile(path, Report.Type.FILE, m.size(), null, zip, distributions.get(path), reasons.apply(m.reasons())))));
+        byPath.put(path, new Report.KeptFile(path, Report.Type.FILE, m.size(), null, zip, distributions.get(path), reasons.apply(m.reasons()), layerOf.get(zip)))));
     long compressed = shrunk.layers().stream().mapToLong(Descriptor::size).sum();
     Report.After after = new Report.After(compressed, count, bytes, layers.stream().mapToLong(Report.Layer::uncompressed).sum(),
         List.copyOf(layers));

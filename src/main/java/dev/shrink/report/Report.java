@@ -79,10 +79,12 @@ public record Report(String shrinkVersion, String source, String user, String di
    * @param in the zip shrink wrote that holds it (the standard library's), for a zip member
    * @param distribution the installed Python distribution it belongs to, as its metadata directory names it
    * @param reasons every reason given for it
+   * @param layer the output layer that holds it (a zip member: its zip's); null for a directory, which every layer repeats
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"path", "type", "size", "strippedFrom", "in", "distribution", "reasons"})
-  public record KeptFile(String path, Type type, Long size, Long strippedFrom, String in, String distribution, List<Reason> reasons) {}
+  @JsonPropertyOrder({"path", "type", "layer", "size", "strippedFrom", "in", "distribution", "reasons"})
+  public record KeptFile(String path, Type type, Long size, Long strippedFrom, String in, String distribution, List<Reason> reasons,
+      String layer) {}
 
   /**
    * Why a path is kept: the analyser that asked, a line a person can check, and the kept path whose

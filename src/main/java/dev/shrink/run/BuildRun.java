@@ -31,11 +31,11 @@ public final class BuildRun {
    * What to do.
    *
    * @param verify true: verification is a must; false: skipped ({@code --no-verify}); null: when a probe is given and the engine is installed
-   * @param reportFile where the report goes, or null
+   * @param reports where the report goes (JSON, HTML)
    * @param withDigest true to read DEST's manifest digest back into the report
    */
   public record Request(Builder.Spec spec, Minifier.Output output, ImageReference destination, TransportOptions options, Probing probing,
-      Boolean verify, Path reportFile, boolean withDigest) {}
+      Boolean verify, ReportFiles reports, boolean withDigest) {}
 
   /**
    * What the run did. {@code missingEngine} names the engine --verify needs and does not find
@@ -86,7 +86,7 @@ public final class BuildRun {
         }
       }
       List<String> labels = traced == null ? List.of() : probes.stream().map(Probe::label).toList();
-      Report report = Written.report(result.report(), q.destination(), q.options(), q.withDigest(), q.reportFile(), labels);
+      Report report = Written.report(result.report(), q.destination(), q.options(), q.withDigest(), q.reports(), labels);
       return new Result(null, plan, report, verified, millis, notVerified, probes, traced != null);
     } finally {
       TempFiles.deleteTree(work);

@@ -31,11 +31,11 @@ public final class MinifyRun {
    * What to do.
    *
    * @param verify true: verification is a must; false: skipped ({@code --no-verify}); null: when an engine is installed
-   * @param reportFile where the report goes, or null
+   * @param reports where the report goes (JSON, HTML)
    * @param withDigest true to read DEST's manifest digest back into the report
    */
   public record Request(ImageReference source, TransportOptions sourceOptions, ImageReference destination, TransportOptions destinationOptions,
-      Minifier.Options options, Probing probing, boolean noProbe, Boolean verify, int repairRounds, Path reportFile, boolean withDigest) {}
+      Minifier.Options options, Probing probing, boolean noProbe, Boolean verify, int repairRounds, ReportFiles reports, boolean withDigest) {}
 
   /** Told of progress lines and of each verification round as it ends. */
   public interface Listener {
@@ -91,7 +91,7 @@ public final class MinifyRun {
           notVerified = notVerified != null ? notVerified : "no container engine to run SRC";
         }
         List<String> labels = strace == null ? List.of() : probes.stream().map(Probe::label).toList();
-        Report report = Written.report(built, q.destination(), q.destinationOptions(), q.withDigest(), q.reportFile(), labels);
+        Report report = Written.report(built, q.destination(), q.destinationOptions(), q.withDigest(), q.reports(), labels);
         return new Result(report, repaired, notVerified, probes, strace != null);
       }
     } finally {

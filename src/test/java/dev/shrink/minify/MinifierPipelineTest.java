@@ -168,4 +168,15 @@ class MinifierPipelineTest {
   void theSameInputGivesTheSameBytes(@TempDir Path a, @TempDir Path b) throws IOException {
     assertThat(minify(a).image().manifestBytes(ManifestFormat.OCI)).isEqualTo(minify(b).image().manifestBytes(ManifestFormat.OCI));
   }
+
+  /** Each kept file and link names the output layer it is in (the HTML report's treemap groups by it). */
+  @Test
+  void eachKeptFileNamesItsLayer(@TempDir Path work) throws IOException {
+    Map<String, Report.KeptFile> files = new LinkedHashMap<>();
+    minify(work).report().files().forEach(f -> files.put(f.path(), f));
+    assertThat(files.get("/app/app.py").layer()).isEqualTo("app");
+    assertThat(files.get("/usr/bin/python3.11").layer()).isEqualTo("runtime");
+    assertThat(files.get("/usr/bin/python3").layer()).as("a symlink").isEqualTo("runtime");
+    assertThat(files.values()).filteredOn(f -> f.type() != Report.Type.DIRECTORY).allMatch(f -> f.layer() != null);
+  }
 }
