@@ -13,7 +13,6 @@ import dev.shrink.run.Probing;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import dev.shrink.verify.Verifier;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
