@@ -13,6 +13,7 @@ import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
+import dev.shrink.progress.Phases;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import dev.shrink.verify.Verifier;
@@ -24,11 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code shrink build DEST -- COMMAND}: a FROM-scratch image of an app directory and this machine's interpreter. */
@@ -173,7 +174,9 @@ final class BuildCommand implements Callable<Integer> {
         if (engine != null) {
           long verifyStart = System.nanoTime();
           try (EngineImage built = ProbeMixin.runnable(destination, image, options, engine)) {
-            List<Outcome> shrunk = new ContainerRunner(built.engine(), probe.settings()).run(built.name(), probes, ContainerRunner.Wrapper.NONE);
+            List<Probe> checked = probes;
+            List<Outcome> shrunk = Phases.time("verify",
+                () -> new ContainerRunner(built.engine(), probe.settings()).run(built.name(), checked, ContainerRunner.Wrapper.NONE));
             exit = ProbeMixin.print(Verifier.compare(traced.outcomes(), shrunk, probe.ignorePatterns()), results.verdicts());
           }
           String checked = String.join(", ", probes.stream().map(Probe::label).toList());

@@ -59,22 +59,22 @@ final class Pipeline {
     return List.of(
         s -> s.files.addAll(run.requirements()),
         this::appFiles,
-        this::python,
+        Step.phase("python analysis", this::python),
         this::traced,
         this::purePython,
-        this::elf,
+        Step.phase("elf analysis", this::elf),
         s -> s.files.addAll(SystemKnowledge.load().apply(root, s.files.paths(), s.modules, run.env())),
         this::includes,
-        this::elf,
+        Step.phase("elf analysis", this::elf),
         this::workdir,
         s -> s.files = host == null ? s.files : host.guard(s.files, s.interpreterDirs, s.problems),
         this::exclude,
         this::hostCheck,
         this::essentials,
         this::unread,
-        this::sourceless,
-        this::stdlibZip,
-        this::strip);
+        Step.phase("bytecode compile", this::sourceless),
+        Step.phase("stdlib zip", this::stdlibZip),
+        Step.phase("strip", this::strip));
   }
 
   /** Runs the steps on a new selection of {@code root}. */

@@ -4,6 +4,7 @@ import dev.shrink.closure.Requirement;
 import dev.shrink.engine.Engine;
 import dev.shrink.fs.RootFs;
 import dev.shrink.layer.TempFiles;
+import dev.shrink.progress.Phases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,7 +138,7 @@ public final class Tracer {
     for (Probe probe : probes) {
       Path dir = Files.createTempDirectory(workDir, "trace-");
       try {
-        Outcome outcome = run.run(probe, dir);
+        Outcome outcome = Phases.time("probe", () -> run.run(probe, dir));
         outcomes.add(outcome);
         if (mustPass != null && outcome.failure().isPresent()) {
           throw new ProbeFailedException(outcome, mustPass);
