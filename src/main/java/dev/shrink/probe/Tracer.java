@@ -4,6 +4,7 @@ import dev.shrink.closure.Requirement;
 import dev.shrink.engine.Engine;
 import dev.shrink.fs.RootFs;
 import dev.shrink.layer.TempFiles;
+import dev.shrink.progress.Phase;
 import dev.shrink.progress.Phases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -137,8 +138,9 @@ public final class Tracer {
     List<Outcome> outcomes = new ArrayList<>();
     for (Probe probe : probes) {
       Path dir = Files.createTempDirectory(workDir, "trace-");
+      Phase phase = Phases.open("probe");
       try {
-        Outcome outcome = Phases.time("probe", () -> run.run(probe, dir));
+        Outcome outcome = run.run(probe, dir);
         outcomes.add(outcome);
         if (mustPass != null && outcome.failure().isPresent()) {
           throw new ProbeFailedException(outcome, mustPass);
@@ -153,6 +155,7 @@ public final class Tracer {
           selector.select(probe, e).forEach(r -> found.putIfAbsent(r.path(), r));
         }
       } finally {
+        phase.close();
         TempFiles.deleteTree(dir);
       }
     }
