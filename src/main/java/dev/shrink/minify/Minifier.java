@@ -41,7 +41,7 @@ public final class Minifier {
    */
   public record Output(Compression compression, int level, boolean strip, boolean zipStdlib) {
     public static Output defaults() {
-      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), false, true);
+      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), true, true);
     }
   }
 
