@@ -4,6 +4,7 @@ import dev.shrink.bytecode.Compiler;
 import dev.shrink.bytecode.Target;
 import dev.shrink.closure.Requirement;
 import dev.shrink.engine.Engine;
+import dev.shrink.fs.RootFs;
 import dev.shrink.image.Image;
 import dev.shrink.json.Json;
 import dev.shrink.layer.TempFiles;
@@ -19,6 +20,7 @@ import dev.shrink.probe.Tracer;
 import dev.shrink.repair.Repair;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
+import dev.shrink.transport.engine.ImageMount;
 import dev.shrink.verify.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +125,7 @@ final class MinifyCommand implements Callable<Integer> {
     Repair.Result repaired = null;
     List<Probe> probes = given;
     String notVerified = noProbe ? "--no-probe leaves no run of SRC to compare DEST with" : Boolean.FALSE.equals(verify) ? "--no-verify" : null;
-    try (Image image = source.read(srcOptions)) {
+    try (Image image = source.read(srcOptions); ImageMount mount = ImageMount.of(source, image).orElse(null)) {
       // an engine is a must for the probes given and --verify; else the start-up probe and the verification run when there is one
       Engine engine = !given.isEmpty() || Boolean.TRUE.equals(verify) ? probe.engine() : null;
       HostStrace strace = null;
@@ -163,7 +165,7 @@ final class MinifyCommand implements Callable<Integer> {
               String.join(", ", probes.stream().map(Probe::label).toList()), traced.events(), traced.requirements().size(),
               (System.nanoTime() - started) / 1_000_000);
         }
-        Minifier.Source unpacked = Minifier.unpack(image, work);
+        Minifier.Source unpacked = mount == null ? Minifier.unpack(image, work) : Minifier.of(image, new RootFs(mount.dir()));
         if (notVerified == null && original != null) {
           if (reference == null) {
             reference = new ContainerRunner(original.engine(), probe.settings()).run(original.name(), probes, ContainerRunner.Wrapper.NONE);

@@ -122,7 +122,11 @@ public final class Minifier {
 
   /** Unpacks an image into {@code workDir/rootfs}, to be minified once or more (a repair rebuilds). */
   public static Source unpack(Image source, Path workDir) throws IOException {
-    RootFs root = LayerApplier.unpack(source, workDir.resolve("rootfs"));
+    return of(source, LayerApplier.unpack(source, workDir.resolve("rootfs")));
+  }
+
+  /** An image whose root filesystem {@code root} is a directory already (an engine's mount of it), which is only read. */
+  public static Source of(Image source, RootFs root) {
     long[] files = MinifyReport.countFiles(root.dir());
     MinifyReport.Sizes before = new MinifyReport.Sizes(source.layers().stream().mapToLong(d -> d.size()).sum(), files[0], files[1]);
     return new Source(root, source.config(), source.name(), before);
