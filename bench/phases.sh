@@ -4,7 +4,7 @@
 # start-up probe and the verification), with the wall time and peak RSS of the whole process
 # (GNU time). Prints two Markdown tables (one per mode): the seconds of each phase, and the MB of
 # the phases that read the fat image (engine save, unpack). Extra minify options may be given in
-# SHRINK_BENCH_OPTS (e.g. --no-strip). Usage: bench/phases.sh [FIXTURE...] (default: the five Debian
+# SHRINK_BENCH_OPTS (e.g. --no-strip); SHRINK_BENCH_MODES=static measures only the first mode. Usage: bench/phases.sh [FIXTURE...] (default: the five Debian
 # fixtures and the real-stack ones)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -13,11 +13,12 @@ fixtures=("$@")
 tag=bench$$
 trap 'rm -rf "$work"; podman rmi -f $(podman images -q --filter reference="localhost/$tag/*") >/dev/null 2>&1 || true' EXIT
 read -r -a extra <<<"${SHRINK_BENCH_OPTS:-}"
+read -r -a modes <<<"${SHRINK_BENCH_MODES:-static default}"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; at $(git -C "$here" rev-parse --short HEAD)"
 for f in "${fixtures[@]}"; do
   image=$("$here/fixtures/build.sh" "$f" | tail -n 1)
-  for mode in static default; do
+  for mode in "${modes[@]}"; do
     opts=()
     [ "$mode" = default ] || opts=(--no-probe --no-verify)
     /usr/bin/time -f 'time: %e %M' -o "$work/$f-$mode.time" "$here/shrink" minify "containers-storage:$image" \
@@ -26,12 +27,14 @@ for f in "${fixtures[@]}"; do
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$work" "${fixtures[@]}" <<'PY'
+python3 - "$work" "${modes[*]}" "${fixtures[@]}" <<'PY'
 import re, sys
-work, fixtures = sys.argv[1], sys.argv[2:]
-phases = ["engine save", "unpack", "probe", "python analysis", "elf analysis", "bytecode compile", "stdlib zip", "strip",
+work, modes, fixtures = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
+phases = ["engine save", "engine mount", "unpack", "probe", "python analysis", "elf analysis", "bytecode compile", "stdlib zip", "strip",
           "layer write", "archive write", "engine load", "verify", "clean up"]
 for mode, title in (("static", "--no-probe --no-verify"), ("default", "defaults (start-up probe, verify)")):
+    if mode not in modes:
+        continue
     print(f"\n`minify --timings {title}`: seconds per phase; wall s and peak RSS of the process\n")
     print("| fixture | fat MB | " + " | ".join(phases) + " | other | minify total | wall s | peak RSS MB |")
     print("|---" * (len(phases) + 6) + "|")
