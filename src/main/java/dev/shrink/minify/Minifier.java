@@ -40,7 +40,7 @@ public final class Minifier {
    */
   public record Output(Compression compression, int level, boolean strip, boolean zipStdlib) {
     public static Output defaults() {
-      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), false, true);
+      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), true, true);
     }
   }
 
@@ -189,7 +189,11 @@ public final class Minifier {
 
   /** Unpacks an image into {@code workDir/rootfs}, to be minified once or more (a repair rebuilds). */
   public static Source unpack(Image source, Path workDir) throws IOException {
-    RootFs root = LayerApplier.unpack(source, workDir.resolve("rootfs"));
+    return of(source, LayerApplier.unpack(source, workDir.resolve("rootfs")));
+  }
+
+  /** An image whose root filesystem {@code root} is a directory already (an engine's mount of it), which is only read. */
+  public static Source of(Image source, RootFs root) {
     return new Source(root, source.config(), source.name(), Reports.before(source, root.dir()));
   }
 

@@ -10,6 +10,7 @@ import dev.shrink.probe.HostStrace;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.Tracer;
+import dev.shrink.progress.Phases;
 import dev.shrink.python.Knowledge;
 import dev.shrink.python.ModuleFinder;
 import dev.shrink.python.ModuleNames;
@@ -120,8 +121,8 @@ public final class Repair {
       String stopped;
       try (Image shrunk = built.image(); EngineImage b = publisher.publish(shrunk)) {
         long started = System.nanoTime();
-        List<Outcome> answered = plain(new ContainerRunner(b.engine(), settings).run(b.name(), probes, Verifier.AS_USERS_RUN_IT));
-        Verifier.Report report = Verifier.compare(reference, answered, ignore);
+        Verifier.Report report = Phases.time("verify", () -> Verifier.compare(reference,
+            plain(new ContainerRunner(b.engine(), settings).run(b.name(), probes, Verifier.AS_USERS_RUN_IT)), ignore));
         Round round = new Round(done.size(), added, report, (System.nanoTime() - started) / 1_000_000);
         done.add(round);
         listener.accept(round);

@@ -11,6 +11,7 @@ import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
+import dev.shrink.progress.Phases;
 import dev.shrink.report.Report;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
@@ -79,7 +80,9 @@ public final class BuildRun {
         if (engine != null) {
           long started = System.nanoTime();
           try (EngineImage built = Probing.runnable(q.destination(), image, q.options(), engine)) {
-            List<Outcome> shrunk = new ContainerRunner(built.engine(), probing.settings()).run(built.name(), probes, ContainerRunner.Wrapper.NONE);
+            List<Probe> checked = probes;
+            List<Outcome> shrunk = Phases.time("verify",
+                () -> new ContainerRunner(built.engine(), probing.settings()).run(built.name(), checked, ContainerRunner.Wrapper.NONE));
             verified = Verifier.compare(traced.outcomes(), shrunk, probing.ignore());
           }
           millis = (System.nanoTime() - started) / 1_000_000;

@@ -1,6 +1,7 @@
 package dev.shrink.run;
 
 import dev.shrink.engine.Engine;
+import dev.shrink.fs.RootFs;
 import dev.shrink.image.Image;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.minify.Minifier;
@@ -15,6 +16,7 @@ import dev.shrink.repair.Repair;
 import dev.shrink.report.Report;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
+import dev.shrink.transport.engine.ImageMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,12 +73,12 @@ public final class MinifyRun {
     notVerified = q.noProbe() ? "--no-probe leaves no run of SRC to compare DEST with" : Boolean.FALSE.equals(q.verify()) ? "--no-verify" : null;
     Files.createDirectories(q.sourceOptions().tempDir());
     Path work = TempFiles.deleteOnExit(Files.createTempDirectory(q.sourceOptions().tempDir(), "shrink-minify-"));
-    try (Image image = q.source().read(q.sourceOptions())) {
+    try (Image image = q.source().read(q.sourceOptions()); ImageMount mount = ImageMount.of(q.source(), image).orElse(null)) {
       chooseEngine();
       try (EngineImage original = engine == null ? null : EngineImage.of(q.source(), q.sourceOptions(), engine)) {
         List<Probe> probes = q.probing().given().isEmpty() && original != null ? List.of(original.startup()) : q.probing().given();
         List<Outcome> reference = strace == null ? null : trace(original, probes, work);
-        Minifier.Source unpacked = Minifier.unpack(image, work);
+        Minifier.Source unpacked = mount == null ? Minifier.unpack(image, work) : Minifier.of(image, new RootFs(mount.dir()));
         Repair.Result repaired = null;
         Report built;
         if (notVerified == null && original != null) {
