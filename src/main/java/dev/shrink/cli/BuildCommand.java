@@ -87,6 +87,9 @@ final class BuildCommand implements Callable<Integer> {
   Path report;
 
   @Mixin
+  SbomMixin sbom;
+
+  @Mixin
   TransportMixin transport;
 
   @Mixin
@@ -109,6 +112,7 @@ final class BuildCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String[] appParts = split(app, "--app", false);
+    sbom.targets(spec); // a bad --sbom is a usage error before any work
     List<Builder.Copy> copyList = new ArrayList<>();
     for (String c : copies) {
       String[] parts = split(c, "--copy", true);
@@ -189,6 +193,9 @@ final class BuildCommand implements Callable<Integer> {
         Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report-", ".json");
         Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
         Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      if (sbom.any()) {
+        sbom.write(spec, r.packages(), destination.toString(), Results.manifestDigest(destination, options));
       }
       plan.notes().forEach(n -> results.progress().println("note: " + n));
       Results.problems(r.problems(), System.err);

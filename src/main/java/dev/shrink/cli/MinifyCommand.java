@@ -72,6 +72,9 @@ final class MinifyCommand implements Callable<Integer> {
   Path report;
 
   @Mixin
+  SbomMixin sbom;
+
+  @Mixin
   TransportMixin transport;
 
   @Mixin
@@ -103,6 +106,7 @@ final class MinifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Target target = bytecode.target(spec);
+    sbom.targets(spec); // a bad --sbom is a usage error before any work
     if (repairRounds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--repair-rounds must be 0 or more; got " + repairRounds);
     }
@@ -186,6 +190,9 @@ final class MinifyCommand implements Callable<Integer> {
         Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report-", ".json");
         Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
         Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      if (sbom.any()) {
+        sbom.write(spec, r.packages(), destination.toString(), Results.manifestDigest(destination, transport.destination()));
       }
       Results.problems(r.problems(), System.err);
       java.io.PrintStream out = results.table();

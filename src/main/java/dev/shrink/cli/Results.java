@@ -80,9 +80,11 @@ final class Results {
 
   /** The digest of DEST's manifest as written there, read back (only when --json or --digestfile asks for it). */
   String digest(ImageReference destination, TransportOptions options) throws IOException {
-    if (!json && digestFile == null) {
-      return null;
-    }
+    return !json && digestFile == null ? null : manifestDigest(destination, options);
+  }
+
+  /** The digest of DEST's manifest as written there, read back. */
+  static String manifestDigest(ImageReference destination, TransportOptions options) throws IOException {
     try (Image written = destination.read(options)) {
       return Digest.of(written.manifestBytes(written.manifest().format()));
     }

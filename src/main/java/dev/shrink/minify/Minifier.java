@@ -13,6 +13,9 @@ import dev.shrink.layer.LayerWriter;
 import dev.shrink.layer.ScratchImage;
 import dev.shrink.python.PythonAnalysis;
 import dev.shrink.python.PythonLayout;
+import dev.shrink.sbom.Contents;
+import dev.shrink.sbom.Inventory;
+import dev.shrink.sbom.OutputFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,9 +167,23 @@ public final class Minifier {
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
+    Contents packages = Contents.of(Inventory.read(root, pipeline.layout()), outputFiles(entries, s.archives), host == null ? root : null);
     MinifyReport report = MinifyReport.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), pipeline.user);
+        s.problems, python == null ? List.of() : python.notes(), pipeline.user, packages);
     return new Result(image, report, pipeline.layout());
+  }
+
+  /** The files and links of the output, from its layer entries and the members of the zips shrink wrote. */
+  private static List<OutputFile> outputFiles(List<LayerEntry> entries, Map<String, Map<String, StdlibZip.Member>> archives)
+      throws IOException {
+    List<OutputFile> out = new ArrayList<>();
+    for (LayerEntry e : entries) {
+      if (e.type() != LayerEntry.Type.DIRECTORY) {
+        out.add(new OutputFile(e.path(), e.type() == LayerEntry.Type.FILE ? Files.size(e.source()) : 0, e.mode()));
+      }
+    }
+    archives.values().forEach(members -> members.forEach((path, m) -> out.add(new OutputFile(path, m.size(), 0644))));
+    return out;
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.shrink.image.Image;
 import dev.shrink.json.Json;
 import dev.shrink.layer.LayerEntry;
 import dev.shrink.layer.LayerWriter;
+import dev.shrink.sbom.Contents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Why each file of the shrunk image is there, the sizes before and after, and each layer. */
-public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Layer> layers, List<String> problems) {
+public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Layer> layers, List<String> problems, Contents packages) {
   /** Sizes of an image: its layer blobs as stored, and the regular files in its filesystem. */
   public record Sizes(long compressed, long files, long fileBytes) {}
 
@@ -42,10 +43,11 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Laye
    * @param stripped paths whose ELF symbol tables and debug sections were removed
    * @param notes what a person should know that is no problem: imports the analysis did not follow
    *     and why, modules whose imports it could not scan
+   * @param packages the packages kept and the surface removed (the report's {@code packages} and {@code removed})
    */
   static MinifyReport of(String source, Sizes before, Image shrunk, List<Layer> layers, FileSet kept, Map<String, Path> contents,
       Map<String, Map<String, StdlibZip.Member>> archives, Map<String, String> dropped, Set<String> stripped, List<String> problems,
-      List<String> notes, Essentials user) {
+      List<String> notes, Essentials user, Contents packages) {
     ObjectNode json = Json.object();
     json.put("source", source);
     json.put("user", user.configUser() + " (" + user.userName() + ")");
@@ -93,7 +95,9 @@ public record MinifyReport(ObjectNode json, Sizes before, Sizes after, List<Laye
     problems.forEach(p::add);
     ArrayNode n = json.putArray("notes");
     notes.forEach(x -> n.add("python: " + x));
-    return new MinifyReport(json, before, after, List.copyOf(layers), List.copyOf(problems));
+    json.set("packages", packages.packagesJson());
+    json.set("removed", packages.removedJson());
+    return new MinifyReport(json, before, after, List.copyOf(layers), List.copyOf(problems), packages);
   }
 
   private static void reasons(ObjectNode file, List<Requirement> why) {

@@ -74,7 +74,8 @@ final class Pipeline {
         this::unread,
         this::sourceless,
         this::stdlibZip,
-        this::strip);
+        this::strip,
+        new DpkgStatus(root, workDir.resolve("dpkg-status")));
   }
 
   /** Runs the steps on a new selection of {@code root}. */

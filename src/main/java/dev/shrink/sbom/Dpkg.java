@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -40,6 +42,7 @@ final class Dpkg {
       }
     }
     Map<String, Deb> out = new LinkedHashMap<>();
+    Map<String, Optional<String>> dirs = new HashMap<>();
     for (String stanza : stanzas) {
       Map<String, String> f = fields(stanza);
       String status = f.get("Status");
@@ -55,12 +58,13 @@ final class Dpkg {
         sourceVersion = source.substring(paren + 2, source.length() - 1);
         source = source.substring(0, paren);
       }
-      out.putIfAbsent(name + ":" + arch, new Deb(name, f.get("Version"), arch, source, sourceVersion, stanza, files(root, name, arch)));
+      out.putIfAbsent(name + ":" + arch, new Deb(name, f.get("Version"), arch, source, sourceVersion, stanza, files(root, name, arch, dirs)));
     }
     return List.copyOf(out.values());
   }
 
-  private static List<String> files(RootFs root, String name, String arch) throws IOException {
+  /** {@code dirs}: listed directories already followed to where they really are (most files share them). */
+  private static List<String> files(RootFs root, String name, String arch, Map<String, Optional<String>> dirs) throws IOException {
     String list = "/var/lib/dpkg/info/" + name + ":" + arch + ".list";
     if (!root.isRegularFile(list)) {
       list = "/var/lib/dpkg/info/" + name + ".list";
@@ -68,7 +72,7 @@ final class Dpkg {
     TreeSet<String> files = new TreeSet<>();
     if (root.isRegularFile(list)) {
       for (String line : text(root, list).split("\n")) {
-        String real = real(root, line.strip());
+        String real = real(root, line.strip(), dirs);
         if (real != null && !Files.isDirectory(root.host(real), LinkOption.NOFOLLOW_LINKS)) {
           files.add(real);
         }
@@ -78,13 +82,13 @@ final class Dpkg {
   }
 
   /** Where a listed path is: its parent directories' links followed, not its own; null when it is not there. */
-  private static String real(RootFs root, String listed) {
+  private static String real(RootFs root, String listed, Map<String, Optional<String>> dirs) {
     if (!listed.startsWith("/") || listed.equals("/.")) {
       return null;
     }
     String path = RootFs.normalize(listed);
-    return root.resolve(RootFs.parent(path))
-        .map(p -> (p.path().equals("/") ? "" : p.path()) + path.substring(path.lastIndexOf('/')))
+    return dirs.computeIfAbsent(RootFs.parent(path), d -> root.resolve(d).map(RootFs.Resolved::path))
+        .map(p -> (p.equals("/") ? "" : p) + path.substring(path.lastIndexOf('/')))
         .filter(p -> Files.exists(root.host(p), LinkOption.NOFOLLOW_LINKS))
         .orElse(null);
   }
