@@ -18,7 +18,9 @@ import java.util.TreeSet;
  * and, as distroless images have it, one stanza file per package in {@code /var/lib/dpkg/status.d/}.
  * A package's files come from {@code /var/lib/dpkg/info/PKG[:ARCH].list}, each followed through
  * the root's links to where it really is (a merged-/usr image lists {@code /lib/...} files that
- * live in {@code /usr/lib/...}); directories are left out, as every package lists {@code /usr}.
+ * live in {@code /usr/lib/...}); directories are left out, as every package lists {@code /usr}, and
+ * so are links to directories (a merged-/usr image's {@code /bin} is a link where packages list a
+ * directory).
  */
 final class Dpkg {
   static final String STATUS = "/var/lib/dpkg/status";
@@ -73,7 +75,7 @@ final class Dpkg {
     if (root.isRegularFile(list)) {
       for (String line : text(root, list).split("\n")) {
         String real = real(root, line.strip(), dirs);
-        if (real != null && !Files.isDirectory(root.host(real), LinkOption.NOFOLLOW_LINKS)) {
+        if (real != null && !root.isDirectory(real)) {
           files.add(real);
         }
       }
