@@ -20,6 +20,8 @@ import java.util.TreeSet;
 final class DpkgStatus implements Step {
   private final RootFs root;
   private final Path dir;
+  /** The root's Debian packages, read by {@link #apply}; the report and SBOMs use them too. */
+  Inventory debs;
 
   DpkgStatus(RootFs root, Path dir) {
     this.root = root;
@@ -31,7 +33,8 @@ final class DpkgStatus implements Step {
     Set<String> kept = new TreeSet<>(s.files.paths());
     kept.addAll(s.written.keySet());
     s.archives.values().forEach(members -> kept.addAll(members.keySet()));
-    Map<String, String> entries = StatusD.entries(Inventory.read(root, null), kept);
+    debs = Inventory.debs(root);
+    Map<String, String> entries = StatusD.entries(debs, kept);
     for (Map.Entry<String, String> e : entries.entrySet()) {
       String name = e.getKey().substring(e.getKey().lastIndexOf('/') + 1);
       Path file = Files.createDirectories(dir).resolve(name);

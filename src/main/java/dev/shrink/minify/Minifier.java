@@ -14,7 +14,6 @@ import dev.shrink.layer.ScratchImage;
 import dev.shrink.python.PythonAnalysis;
 import dev.shrink.python.PythonLayout;
 import dev.shrink.sbom.Contents;
-import dev.shrink.sbom.Inventory;
 import dev.shrink.sbom.OutputFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -167,7 +166,7 @@ public final class Minifier {
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
-    Contents packages = Contents.of(Inventory.read(root, pipeline.layout()), outputFiles(entries, s.archives), host == null ? root : null);
+    Contents packages = Contents.of(pipeline.layout() == null ? pipeline.dpkg.debs : pipeline.dpkg.debs.withPython(root, pipeline.layout()), outputFiles(entries, s.archives), host == null ? root : null);
     MinifyReport report = MinifyReport.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
         s.problems, python == null ? List.of() : python.notes(), pipeline.user, packages);
     return new Result(image, report, pipeline.layout());

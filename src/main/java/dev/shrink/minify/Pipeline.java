@@ -41,6 +41,7 @@ final class Pipeline {
   private List<String> outward = List.of();
   PythonAnalysis.Result python;
   Essentials user;
+  final DpkgStatus dpkg;
 
   Pipeline(RootFs root, RunCommand run, String imageUser, String name, Path workDir, Minifier.Options options, long epoch) {
     this.root = root;
@@ -52,6 +53,7 @@ final class Pipeline {
     this.host = options.host();
     this.appDirs = host == null ? appDirs(run.workdir()) : host.namedDirs();
     this.epoch = epoch;
+    this.dpkg = new DpkgStatus(root, workDir.resolve("dpkg-status"));
   }
 
   /** The steps, in the order they run. */
@@ -75,7 +77,7 @@ final class Pipeline {
         this::sourceless,
         this::stdlibZip,
         this::strip,
-        new DpkgStatus(root, workDir.resolve("dpkg-status")));
+        dpkg);
   }
 
   /** Runs the steps on a new selection of {@code root}. */

@@ -40,20 +40,41 @@ public final class Inventory {
     }
   }
 
+  private Inventory(Inventory a, Inventory b) {
+    List<Package> all = new ArrayList<>(a.packages);
+    all.addAll(b.packages);
+    this.packages = List.copyOf(all);
+    for (Inventory i : List.of(a, b)) {
+      i.byFile.forEach((f, owners) -> byFile.computeIfAbsent(f, k -> new ArrayList<>()).addAll(owners));
+      fatBytes.putAll(i.fatBytes);
+    }
+  }
+
   /** The packages of {@code root}; Python distributions only when {@code python} (the interpreter's layout) is given. */
   public static Inventory read(RootFs root, PythonLayout python) throws IOException {
+    Inventory debs = debs(root);
+    return python == null ? debs : debs.withPython(root, python);
+  }
+
+  /** The Debian packages of {@code root}. */
+  public static Inventory debs(RootFs root) throws IOException {
     Licences licences = Licences.load();
     List<Package> packages = new ArrayList<>();
     for (Dpkg.Deb d : Dpkg.read(root)) {
       packages.add(new Package(Package.Type.DEB, d.name(), d.version(), d.architecture(), d.source(), debLicences(root, d.name(), licences),
           d.stanza(), d.files()));
     }
-    if (python != null) {
-      for (Distributions.Distribution d : Distributions.installed(root, python)) {
-        packages.add(new Package(Package.Type.PYPI, d.name(), d.version(), null, d.name(), licences.python(d.metadata()), null, d.files()));
-      }
-    }
     return new Inventory(root, packages);
+  }
+
+  /** These packages and the Python distributions on the sys.path of {@code python}, an interpreter of {@code root}. */
+  public Inventory withPython(RootFs root, PythonLayout python) {
+    Licences licences = Licences.load();
+    List<Package> packages = new ArrayList<>();
+    for (Distributions.Distribution d : Distributions.installed(root, python)) {
+      packages.add(new Package(Package.Type.PYPI, d.name(), d.version(), null, d.name(), licences.python(d.metadata()), null, d.files()));
+    }
+    return new Inventory(this, new Inventory(root, packages));
   }
 
   private static List<Licence> debLicences(RootFs root, String name, Licences licences) throws IOException {
