@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Debian packages dropped; and the attack surface removed (see {@link Surface}).
  *
  * @param fatSurface the surface of the fat image by kind, or null when there is no fat image
- *     (shrink build reads this machine)
+ *     (shrink build reads this machine); without setuid/setgid files, which an unpacked image
+ *     does not tell (shrink unpacks without those bits, so no minified image has any)
  */
 public record Contents(List<Kept> packages, List<Package> droppedDebs, Map<String, TreeSet<String>> fatSurface,
     Map<String, TreeSet<String>> outputSurface) {
@@ -53,8 +54,8 @@ public record Contents(List<Kept> packages, List<Package> droppedDebs, Map<Strin
     packages.sort(Comparator.comparing((Kept k) -> k.pkg().type()).thenComparing(k -> k.pkg().key()));
     dropped.sort(Comparator.comparing(Package::key));
     Surface surface = Surface.load();
-    return new Contents(List.copyOf(packages), List.copyOf(dropped), fat == null ? null : surface.find(Surface.modes(fat)),
-        surface.find(modes));
+    return new Contents(List.copyOf(packages), List.copyOf(dropped), fat == null ? null : surface.find(Surface.modes(fat), false),
+        surface.find(modes, true));
   }
 
   /** The report's {@code packages}: one object per package kept. */
@@ -71,14 +72,14 @@ public record Contents(List<Kept> packages, List<Package> droppedDebs, Map<Strin
   }
 
   /**
-   * The report's {@code removed}: per kind of surface, how many paths the fat image had and the
-   * output has (and which); the Debian packages dropped.
+   * The report's {@code removed}: per kind of surface, how many paths the fat image had (where
+   * known) and the output has (and which); the Debian packages dropped.
    */
   public ObjectNode removedJson() {
     ObjectNode out = Json.object();
     outputSurface.forEach((kind, paths) -> {
       ObjectNode o = out.putObject(kind);
-      if (fatSurface != null) {
+      if (fatSurface != null && fatSurface.containsKey(kind)) {
         o.put("fat", fatSurface.get(kind).size());
       }
       o.put("output", paths.size());

@@ -52,17 +52,23 @@ final class Surface {
     return kinds;
   }
 
-  /** Paths of each kind among {@code paths}, given each path's mode (for setuid/setgid). */
-  Map<String, TreeSet<String>> find(Map<String, Integer> modes) {
+  /**
+   * Paths of each kind among {@code paths}, given each path's mode; setuid/setgid files only when
+   * {@code modesTell} (an unpacked image's modes do not: shrink unpacks without those bits).
+   */
+  Map<String, TreeSet<String>> find(Map<String, Integer> modes, boolean modesTell) {
     Map<String, TreeSet<String>> out = new LinkedHashMap<>();
     kinds().forEach(k -> out.put(k, new TreeSet<>()));
+    if (!modesTell) {
+      out.remove(SETUID);
+    }
     modes.forEach((path, mode) -> {
       for (int i = 0; i < rules.size(); i++) {
         if (matchers.get(i).matches(Path.of(path))) {
           out.get(rules.get(i).kind()).add(path);
         }
       }
-      if ((mode & 06000) != 0) {
+      if (modesTell && (mode & 06000) != 0) {
         out.get(SETUID).add(path);
       }
     });
