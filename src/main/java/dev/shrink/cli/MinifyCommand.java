@@ -111,7 +111,7 @@ final class MinifyCommand implements Callable<Integer> {
         .compiler(Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probing.engineFor(source))))
         .output(output.output(spec, transport.destination().format())).build();
     MinifyRun.Result done = MinifyRun.run(new MinifyRun.Request(source, srcOptions, destination, transport.destination(), options, probing,
-        noProbe, verify, repairRounds, report.files(), results.wantsDigest()), new MinifyRun.Listener() {
+        noProbe, verify, repairRounds, report.files(spec), results.wantsDigest()), new MinifyRun.Listener() {
           @Override
           public void progress(String line) {
             results.progress().println(line);

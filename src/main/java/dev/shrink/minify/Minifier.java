@@ -14,6 +14,8 @@ import dev.shrink.layer.ScratchImage;
 import dev.shrink.python.PythonAnalysis;
 import dev.shrink.python.PythonLayout;
 import dev.shrink.report.Report;
+import dev.shrink.sbom.Contents;
+import dev.shrink.sbom.OutputFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,7 +177,7 @@ public final class Minifier {
    * The shrunk image (its layer lives in the work directory), the report of how it was made, and
    * the Python layout the analysis computed (null when the command runs no Python).
    */
-  public record Result(Image image, Report report, PythonLayout python) {}
+  public record Result(Image image, Report report, PythonLayout python, Contents packages) {}
 
   /** An image unpacked for {@link #minify(Source, Path, Options)}: its root, config, name and sizes. */
   public record Source(RootFs root, ImageConfig config, String name, Report.Sizes before) {}
@@ -236,9 +238,24 @@ public final class Minifier {
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
     Map<String, String> distributions = python == null ? Map.of() : PythonAnalysis.distributions(root, python.layout(), s.files.paths());
+    Contents packages = Contents.of(python == null ? s.debs : s.debs.withPython(root, python.layout()), outputFiles(entries, s.archives),
+        host == null ? root : null);
     Report report = Reports.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), distributions, s.user, Reports.options(options), layerOf);
-    return new Result(image, report, python == null ? null : python.layout());
+        s.problems, python == null ? List.of() : python.notes(), distributions, s.user, Reports.options(options), layerOf, packages);
+    return new Result(image, report, python == null ? null : python.layout(), packages);
+  }
+
+  /** The files and links of the output, from its layer entries and the members of the zips shrink wrote. */
+  private static List<OutputFile> outputFiles(List<LayerEntry> entries, Map<String, Map<String, StdlibZip.Member>> archives)
+      throws IOException {
+    List<OutputFile> out = new ArrayList<>();
+    for (LayerEntry e : entries) {
+      if (e.type() != LayerEntry.Type.DIRECTORY) {
+        out.add(new OutputFile(e.path(), e.type() == LayerEntry.Type.FILE ? Files.size(e.source()) : 0, e.mode()));
+      }
+    }
+    archives.values().forEach(members -> members.forEach((path, m) -> out.add(new OutputFile(path, m.size(), 0644))));
+    return out;
   }
 
   /**

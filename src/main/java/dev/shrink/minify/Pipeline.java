@@ -55,6 +55,7 @@ final class Pipeline {
     if (options.output().strip()) {
       steps.add(Step.phase("strip", new StripElf(workDir)));
     }
+    steps.add(new WriteDpkgStatus(workDir.resolve("dpkg-status")));
     return steps;
   }
 

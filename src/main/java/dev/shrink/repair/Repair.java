@@ -18,6 +18,7 @@ import dev.shrink.python.PyModule;
 import dev.shrink.python.PythonClosure;
 import dev.shrink.python.PythonLayout;
 import dev.shrink.report.Report;
+import dev.shrink.sbom.Contents;
 import dev.shrink.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -56,11 +57,12 @@ public final class Repair {
    * The report of the last build and every round, in order.
    *
    * @param built the report of the last build
+   * @param packages the packages the last build holds (for its SBOMs)
    * @param stopped why the repair stopped short of an image that verifies, or null
    * @param missing when it stopped: what the last build lacks that the original has (its output named it, or its trace looked for it)
    * @param excludedBy the user's --exclude patterns that removed some of {@code missing}
    */
-  public record Result(Report built, List<Round> rounds, String stopped, List<Requirement> missing, List<String> excludedBy) {
+  public record Result(Report built, Contents packages, List<Round> rounds, String stopped, List<Requirement> missing, List<String> excludedBy) {
     public boolean ok() {
       return last().ok();
     }
@@ -127,10 +129,10 @@ public final class Repair {
         done.add(round);
         listener.accept(round);
         if (report.ok()) {
-          return new Result(built.report(), List.copyOf(done), null, List.of(), List.of());
+          return new Result(built.report(), built.packages(), List.copyOf(done), null, List.of(), List.of());
         }
         if (!report.originalFailures().isEmpty()) {
-          return new Result(built.report(), List.copyOf(done), "the original did not pass its probes, so there is nothing to repair towards",
+          return new Result(built.report(), built.packages(), List.copyOf(done), "the original did not pass its probes, so there is nothing to repair towards",
               List.of(), List.of());
         }
         named(source, built, report, options.paths().excludes(), excludes).forEach(r -> missing.putIfAbsent(r.path(), r));
@@ -157,7 +159,7 @@ public final class Repair {
             by.add(options.paths().excludes().get(i));
           }
         }
-        return new Result(built.report(), List.copyOf(done), stopped, added, List.copyOf(by));
+        return new Result(built.report(), built.packages(), List.copyOf(done), stopped, added, List.copyOf(by));
       }
       List<Requirement> extra = new ArrayList<>(current.traced().paths());
       extra.addAll(added);

@@ -89,7 +89,7 @@ public final class BuildRun {
         }
       }
       List<String> labels = traced == null ? List.of() : probes.stream().map(Probe::label).toList();
-      Report report = Written.report(result.report(), q.destination(), q.options(), q.withDigest(), q.reports(), labels);
+      Report report = Written.report(result.report(), result.packages(), q.destination(), q.options(), q.withDigest(), q.reports(), labels);
       return new Result(null, plan, report, verified, millis, notVerified, probes, traced != null);
     } finally {
       TempFiles.deleteTree(work);

@@ -14,6 +14,7 @@ import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
 import dev.shrink.repair.Repair;
 import dev.shrink.report.Report;
+import dev.shrink.sbom.Contents;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import dev.shrink.transport.engine.ImageMount;
@@ -81,19 +82,22 @@ public final class MinifyRun {
         Minifier.Source unpacked = mount == null ? Minifier.unpack(image, work) : Minifier.of(image, new RootFs(mount.dir()));
         Repair.Result repaired = null;
         Report built;
+        Contents packages;
         if (notVerified == null && original != null) {
           repaired = verifyAndRepair(original, probes, reference, unpacked, work);
           built = repaired.report();
+          packages = repaired.packages();
         } else {
           Minifier.Result result = Minifier.minify(unpacked, work, options);
           try (Image shrunk = result.image()) {
             q.destination().write(shrunk, q.destinationOptions());
           }
           built = result.report();
+          packages = result.packages();
           notVerified = notVerified != null ? notVerified : "no container engine to run SRC";
         }
         List<String> labels = strace == null ? List.of() : probes.stream().map(Probe::label).toList();
-        Report report = Written.report(built, q.destination(), q.destinationOptions(), q.withDigest(), q.reports(), labels);
+        Report report = Written.report(built, packages, q.destination(), q.destinationOptions(), q.withDigest(), q.reports(), labels);
         return new Result(report, repaired, notVerified, probes, strace != null);
       }
     } finally {

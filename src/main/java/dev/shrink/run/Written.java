@@ -3,6 +3,7 @@ package dev.shrink.run;
 import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.report.Report;
+import dev.shrink.sbom.Contents;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
@@ -22,13 +23,13 @@ public final class Written {
   /**
    * The report of an output written to {@code destination}: with its manifest digest when {@code
    * withDigest} or a report file is asked for, and the labels of the probes a traced run used;
-   * written to the {@code files} asked for.
+   * written to the {@code files} asked for (SBOMs of {@code packages}).
    */
-  static Report report(Report built, ImageReference destination, TransportOptions options, boolean withDigest, ReportFiles files,
-      List<String> probeLabels) throws IOException {
+  static Report report(Report built, Contents packages, ImageReference destination, TransportOptions options, boolean withDigest,
+      ReportFiles files, List<String> probeLabels) throws IOException {
     String digest = withDigest || files.any() ? digest(destination, options) : null;
     Report r = built.written(digest, probeLabels);
-    files.write(r);
+    files.write(r, packages, destination.toString());
     return r;
   }
 }
