@@ -145,8 +145,7 @@ final class BuildCommand implements Callable<Integer> {
     long start = System.nanoTime();
     TransportOptions options = transport.destination();
     Minifier.Output layers = output.output(spec, options.format());
-    Files.createDirectories(options.tempDir());
-    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(options.tempDir(), "shrink-build-"));
+    Path work = TempFiles.createDirectory(options.tempDir(), "build");
     int exit = 0;
     String verdict = "verify: not checked: " + notVerified;
     try {

@@ -118,8 +118,7 @@ final class MinifyCommand implements Callable<Integer> {
         bytecode.keepSources, output.output(spec, transport.destination().format()))
         .withBytecode(target, Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))))
         .withPurePython(bytecode.purePython);
-    Files.createDirectories(srcOptions.tempDir());
-    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-"));
+    Path work = TempFiles.createDirectory(srcOptions.tempDir(), "minify");
     Repair.Result repaired = null;
     List<Probe> probes = given;
     String notVerified = noProbe ? "--no-probe leaves no run of SRC to compare DEST with" : Boolean.FALSE.equals(verify) ? "--no-verify" : null;
