@@ -72,8 +72,7 @@ final class WhyCommand implements Callable<Integer> {
 
   /** The report of minify's static analysis of an image, made in a temporary directory. */
   private static Report analyse(ImageReference reference, TransportOptions options) throws IOException {
-    Files.createDirectories(options.tempDir());
-    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(options.tempDir(), "shrink-why-"));
+    Path work = TempFiles.createDirectory(options.tempDir(), "why");
     Minifier.Options fast = Minifier.Options.builder().output(new Minifier.Output(Compression.GZIP, 1, false, false)).build();
     try (Image image = reference.read(options)) {
       Minifier.Result result = Minifier.minify(image, work, fast);

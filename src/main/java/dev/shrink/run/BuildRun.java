@@ -64,8 +64,7 @@ public final class BuildRun {
     if (engine != null && probes.isEmpty()) {
       probes = List.of(new Probe.Cmd(List.of()));
     }
-    Files.createDirectories(q.options().tempDir());
-    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(q.options().tempDir(), "shrink-build-"));
+    Path work = TempFiles.createDirectory(q.options().tempDir(), "build");
     try {
       Builder.Plan plan = Builder.plan(q.spec(), Builder.Host.current(), work);
       if (plan.python() != null) {

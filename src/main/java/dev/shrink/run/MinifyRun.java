@@ -72,8 +72,7 @@ public final class MinifyRun {
 
   private Result run() throws IOException {
     notVerified = q.noProbe() ? "--no-probe leaves no run of SRC to compare DEST with" : Boolean.FALSE.equals(q.verify()) ? "--no-verify" : null;
-    Files.createDirectories(q.sourceOptions().tempDir());
-    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(q.sourceOptions().tempDir(), "shrink-minify-"));
+    Path work = TempFiles.createDirectory(q.sourceOptions().tempDir(), "minify");
     try (Image image = q.source().read(q.sourceOptions()); ImageMount mount = ImageMount.of(q.source(), image).orElse(null)) {
       chooseEngine();
       try (EngineImage original = engine == null ? null : EngineImage.of(q.source(), q.sourceOptions(), engine)) {
