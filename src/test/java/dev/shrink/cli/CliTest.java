@@ -109,7 +109,7 @@ class CliTest {
       assertThat(r.exit()).as(String.join(" ", argv)).isEqualTo(2);
       assertThat(r.out()).as("no help printed as if all was well").isEmpty();
     }
-    assertThat(run("explain", "--help").err()).contains("unknown command 'explain'; the commands are copy, inspect, unpack, minify, build, verify, why");
+    assertThat(run("explain", "--help").err()).contains("unknown command 'explain'; the commands are copy, inspect, diff, unpack, minify, build, verify, why");
   }
 
   @Test
@@ -258,5 +258,20 @@ class CliTest {
     Run last = run("verify", src, src, "--probe-cmd");
     assertThat(last.exit()).isEqualTo(2);
     assertThat(last.err()).contains("Missing required parameter for option '--probe-cmd' (ARGS)");
+  }
+
+  @Test
+  void aBadSbomIsAUsageErrorBeforeAnyWork() {
+    Path out = tmp.resolve("sbom.json");
+    for (String value : List.of("xml=" + out, "cyclonedx-json", "spdx-json=", "=" + out)) {
+      for (List<String> argv : List.of(List.of("minify", "oci:" + tmp.resolve("missing"), "oci:" + tmp.resolve("dest"), "--sbom", value),
+          List.of("build", "docker-archive:" + tmp.resolve("d.tar"), "--sbom", value, "--", "app.py"))) {
+        Run r = run(argv.toArray(String[]::new));
+        assertThat(r.exit()).as("%s\n%s", argv, r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("--sbom " + value);
+      }
+    }
+    assertThat(out).doesNotExist();
+    assertThat(run("minify", "--help").out()).contains("--sbom=FORMAT=FILE");
   }
 }

@@ -14,7 +14,7 @@ class WhyTest {
   private final List<Report.KeptFile> files = new ArrayList<>();
 
   private void keep(String path, String distribution, Analyser analyser, String reason, String from) {
-    files.add(new Report.KeptFile(path, Report.Type.FILE, 10L, null, null, distribution, List.of(new Report.Reason(analyser, reason, from))));
+    files.add(new Report.KeptFile(path, Report.Type.FILE, 10L, null, null, distribution, List.of(new Report.Reason(analyser, reason, from)), null));
   }
 
   private Why why() {
@@ -28,18 +28,18 @@ class WhyTest {
     keep("/etc/services", null, Analyser.KNOWLEDGE, "service names (system.json: imports socket)", LIB + "/socket.pyc");
     keep(LIB + "/extra.pyc", null, Analyser.PROBE, "probe start-up GET /: openat", null);
     files.add(new Report.KeptFile(LIB + "/a.pyc", Report.Type.FILE, 10L, null, null, null, List.of(
-        new Report.Reason(Analyser.PYTHON, "import a (b.py:1)", LIB + "/b.pyc"))));
+        new Report.Reason(Analyser.PYTHON, "import a (b.py:1)", LIB + "/b.pyc")), null));
     files.add(new Report.KeptFile(LIB + "/b.pyc", Report.Type.FILE, 10L, null, null, null, List.of(
         new Report.Reason(Analyser.PYTHON, "import b (a.py:1)", LIB + "/a.pyc"),
-        new Report.Reason(Analyser.PYTHON, "import b (/app/app.py:3)", "/app/app.py"))));
+        new Report.Reason(Analyser.PYTHON, "import b (/app/app.py:3)", "/app/app.py")), null));
     keep(LIB + "/gone.pyc", null, Analyser.PYTHON, "import gone (" + LIB + "/dropped.py:1)", LIB + "/dropped.pyc");
     keep(DIST + "/falcon/__init__.pyc", "falcon", Analyser.PYTHON, "import falcon (/app/app.py:4)", "/app/app.py");
     keep(DIST + "/falcon/app.pyc", "falcon", Analyser.PYTHON, "from falcon.app import App (" + DIST + "/falcon/__init__.py:1)",
         DIST + "/falcon/__init__.pyc");
     keep(DIST + "/falcon/media.pyc", "falcon", Analyser.PROBE, "probe start-up GET /: openat", null);
     return new Why(new Report("0", "test", "65532", null, null, List.of(), List.copyOf(files), null,
-        new Report.After(0, 0, 0, 0, List.of()), List.of(new Report.PathReason("/app/x.pyi", "no runtime reads it")), List.of(), List.of(),
-        null));
+        new Report.After(0, 0, 0, 0, List.of()), List.of(new Report.PathReason("/app/x.pyi", "no runtime reads it")), null, null, List.of(),
+        List.of(), null));
   }
 
   private static List<String> hops(List<Why.Hop> chain) {
