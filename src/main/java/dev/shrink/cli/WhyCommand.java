@@ -76,9 +76,8 @@ final class WhyCommand implements Callable<Integer> {
     Minifier.Options fast = Minifier.Options.builder().output(new Minifier.Output(Compression.GZIP, 1, false, false)).build();
     try (Image image = reference.read(options)) {
       Minifier.Result result = Minifier.minify(image, work, fast);
-      try (Image shrunk = result.image()) {
-        return result.report();
-      }
+      result.image().close();
+      return result.report();
     } finally {
       TempFiles.deleteTree(work);
     }
