@@ -34,13 +34,13 @@ final class CopyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (Image image = source.read(transport.source())) {
-      destination.write(image, transport.destination().withOverwrite(overwrite));
+      destination.write(image, transport.destination().toBuilder().overwrite(overwrite).build());
     }
     results.table().println("Copied " + source + " to " + destination);
     ObjectNode summary = Json.object();
     summary.put("source", source.toString());
     summary.put("destination", destination.toString());
-    results.finish(results.digest(destination, transport.destination(), false), summary);
+    results.finish(results.digest(destination, transport.destination()), summary);
     return 0;
   }
 }

@@ -45,7 +45,17 @@ public final class Main implements Runnable {
           throw new CommandLine.UnmatchedArgumentException(r.commandSpec().commandLine(), r.unmatched());
         }
       }
-      return new CommandLine.RunLast().execute(parseResult);
+      Results results = results(parseResult);
+      if (results == null) {
+        return new CommandLine.RunLast().execute(parseResult);
+      }
+      try (AutoCloseable phases = results.phases()) {
+        return new CommandLine.RunLast().execute(parseResult);
+      } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(), e.getMessage(), e);
+      }
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("shrink: error: " + message(e));
@@ -61,6 +71,20 @@ public final class Main implements Runnable {
       return 2;
     });
     return cli.execute(args);
+  }
+
+  /** The {@link Results} options of the command that runs (copy, minify, build), or null. */
+  private static Results results(CommandLine.ParseResult parseResult) {
+    CommandLine.ParseResult last = parseResult;
+    while (last.hasSubcommand()) {
+      last = last.subcommand();
+    }
+    for (CommandLine.Model.CommandSpec mixin : last.commandSpec().mixins().values()) {
+      if (mixin.userObject() instanceof Results r) {
+        return r;
+      }
+    }
+    return null;
   }
 
   static String message(Throwable e) {

@@ -1,10 +1,10 @@
 package dev.shrink.cli;
 
-import dev.shrink.image.Digest;
-import dev.shrink.image.Image;
 import dev.shrink.json.Json;
+import dev.shrink.progress.PhaseLog;
 import dev.shrink.python.PythonAnalysis;
 import dev.shrink.report.Report;
+import dev.shrink.run.Written;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
@@ -37,11 +37,29 @@ final class Results {
       + "copy --digestfile).")
   Path digestFile;
 
+  @Option(names = "--timings", description = "At the end, print on stderr the table of phases (engine save, unpack, analysis, "
+      + "bytecode compile, layer write, engine load or push, verify): wall seconds and MB of each.")
+  boolean timings;
+
   private static final PrintStream NOWHERE = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
 
   /** Where progress goes: stderr, or nowhere with --quiet or --json. */
   PrintStream progress() {
     return quiet || json ? NOWHERE : System.err;
+  }
+
+  /**
+   * Shows the phases of the command from now until it is closed, on stderr (a live line on a
+   * terminal, else a line per phase; nothing with --quiet or --json), then their table with --timings.
+   */
+  AutoCloseable phases() {
+    PhaseLog log = new PhaseLog(System.err, !quiet && !json, PhaseLog.stderrIsTerminal());
+    return () -> {
+      log.close();
+      if (timings) {
+        log.table(System.err);
+      }
+    };
   }
 
   /** Where verification and repair lines go: stdout, or stderr with --json (stdout holds only the JSON object; its exitCode is the verdict). */
@@ -78,14 +96,14 @@ final class Results {
     }
   }
 
-  /** The digest of DEST's manifest as written there, read back (only when --json, --digestfile or {@code wanted}, the report, asks for it). */
-  String digest(ImageReference destination, TransportOptions options, boolean wanted) throws IOException {
-    if (!json && digestFile == null && !wanted) {
-      return null;
-    }
-    try (Image written = destination.read(options)) {
-      return Digest.of(written.manifestBytes(written.manifest().format()));
-    }
+  /** True when --json or --digestfile needs the digest of DEST's manifest. */
+  boolean wantsDigest() {
+    return json || digestFile != null;
+  }
+
+  /** The digest of DEST's manifest as written there, read back (only when {@link #wantsDigest()}). */
+  String digest(ImageReference destination, TransportOptions options) throws IOException {
+    return wantsDigest() ? Written.digest(destination, options) : null;
   }
 
   /** Writes --digestfile (whole or not at all) and, with --json, prints the summary on stdout. */

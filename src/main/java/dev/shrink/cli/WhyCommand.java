@@ -74,8 +74,7 @@ final class WhyCommand implements Callable<Integer> {
   private static Report analyse(ImageReference reference, TransportOptions options) throws IOException {
     Files.createDirectories(options.tempDir());
     Path work = TempFiles.deleteOnExit(Files.createTempDirectory(options.tempDir(), "shrink-why-"));
-    Minifier.Options fast = new Minifier.Options(null, null, null, List.of(), List.of(), false,
-        new Minifier.Output(Compression.GZIP, 1, false, false));
+    Minifier.Options fast = Minifier.Options.builder().output(new Minifier.Output(Compression.GZIP, 1, false, false)).build();
     try (Image image = reference.read(options)) {
       Minifier.Result result = Minifier.minify(image, work, fast);
       try (Image shrunk = result.image()) {

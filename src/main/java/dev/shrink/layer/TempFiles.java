@@ -1,5 +1,6 @@
 package dev.shrink.layer;
 
+import dev.shrink.progress.Phases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,7 +45,10 @@ public final class TempFiles {
 
   /** Deletes a file or tree without following links out of it; quiet when it is gone already. */
   public static void deleteTree(Path dir) {
-    delete(dir);
+    Phases.time("clean up", () -> {
+      delete(dir);
+      return null;
+    });
     keep(dir);
   }
 

@@ -7,6 +7,9 @@ import dev.shrink.layer.LayerEntry;
 import dev.shrink.layer.LayerWriter;
 import dev.shrink.report.Report;
 import dev.shrink.report.ShrinkVersion;
+import dev.shrink.sbom.Contents;
+import dev.shrink.sbom.Licence;
+import dev.shrink.sbom.Package;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,8 +37,9 @@ final class Reports {
   /** The options that shaped the output, as the report tells them. */
   static Report.Options options(Minifier.Options o) {
     Minifier.Output out = o.output();
-    return new Report.Options(o.host() == null ? "minify" : "build", o.entrypoint(), o.cmd(), o.user(), o.includes(), o.excludes(),
-        o.keepSources(), o.bytecode().optimize(), o.bytecode().columns(), o.purePython(), out.compression().name().toLowerCase(Locale.ROOT),
+    return new Report.Options(o.host() == null ? "minify" : "build", o.command().entrypoint(), o.command().cmd(), o.command().user(),
+        o.paths().includes(), o.paths().excludes(), o.bytecode().keepSources(), o.bytecode().target().optimize(),
+        o.bytecode().target().columns(), o.bytecode().purePython(), out.compression().name().toLowerCase(Locale.ROOT),
         out.level(), out.strip(), out.zipStdlib());
   }
 
@@ -51,10 +55,12 @@ final class Reports {
    *     and why, modules whose imports it could not scan
    * @param distributions the Python distribution of each kept path that belongs to one
    * @param layerOf the output layer of each path that is not a directory (directories repeat in layers)
+   * @param packages the packages the output holds and the surface it removed
    */
   static Report of(String source, Report.Sizes before, Image shrunk, List<Report.Layer> layers, FileSet kept, Map<String, Path> contents,
       Map<String, Map<String, StdlibZip.Member>> archives, Map<String, String> dropped, Set<String> stripped, List<String> problems,
-      List<String> notes, Map<String, String> distributions, Essentials user, Report.Options options, Map<String, String> layerOf) {
+      List<String> notes, Map<String, String> distributions, Essentials user, Report.Options options, Map<String, String> layerOf,
+      Contents packages) {
     Map<String, Report.KeptFile> byPath = new TreeMap<>();
     Set<String> paths = new HashSet<>(kept.paths());
     archives.values().forEach(members -> paths.addAll(members.keySet()));
@@ -85,8 +91,23 @@ final class Reports {
     List<Report.PathReason> left = new ArrayList<>();
     dropped.forEach((path, why) -> left.add(new Report.PathReason(path, why)));
     return new Report(ShrinkVersion.get(), source, user.configUser() + " (" + user.userName() + ")", null, options, List.of(),
-        List.copyOf(byPath.values()), before, after, List.copyOf(left), List.copyOf(problems),
+        List.copyOf(byPath.values()), before, after, List.copyOf(left), packages(packages), removed(packages), List.copyOf(problems),
         notes.stream().map(x -> "python: " + x).toList(), null);
+  }
+
+  private static List<Report.PackageEntry> packages(Contents c) {
+    return c.packages().stream().map(k -> {
+      Package p = k.pkg();
+      return new Report.PackageEntry(p.type().label(), p.name(), p.version(), p.licences().stream().map(Licence::value).toList(), p.purl(),
+          k.files(), k.bytes(), k.fatFiles(), k.fatBytes());
+    }).toList();
+  }
+
+  private static Report.Removed removed(Contents c) {
+    Map<String, Report.Surface> surface = new TreeMap<>();
+    c.outputSurface().forEach((kind, paths) -> surface.put(kind, new Report.Surface(
+        c.fatSurface() != null && c.fatSurface().containsKey(kind) ? c.fatSurface().get(kind).size() : null, paths.size(), List.copyOf(paths))));
+    return new Report.Removed(surface, c.droppedDebs().stream().map(Package::name).distinct().sorted().toList());
   }
 
   /** The path a {@code from} names as the report lists it: a source kept as sourceless bytecode is its {@code .pyc}. */

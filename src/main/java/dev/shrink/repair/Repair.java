@@ -10,6 +10,7 @@ import dev.shrink.probe.HostStrace;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.Tracer;
+import dev.shrink.progress.Phases;
 import dev.shrink.python.Knowledge;
 import dev.shrink.python.ModuleFinder;
 import dev.shrink.python.ModuleNames;
@@ -17,6 +18,7 @@ import dev.shrink.python.PyModule;
 import dev.shrink.python.PythonClosure;
 import dev.shrink.python.PythonLayout;
 import dev.shrink.report.Report;
+import dev.shrink.sbom.Contents;
 import dev.shrink.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -55,11 +57,12 @@ public final class Repair {
    * The report of the last build and every round, in order.
    *
    * @param built the report of the last build
+   * @param packages the packages the last build holds (for its SBOMs)
    * @param stopped why the repair stopped short of an image that verifies, or null
    * @param missing when it stopped: what the last build lacks that the original has (its output named it, or its trace looked for it)
    * @param excludedBy the user's --exclude patterns that removed some of {@code missing}
    */
-  public record Result(Report built, List<Round> rounds, String stopped, List<Requirement> missing, List<String> excludedBy) {
+  public record Result(Report built, Contents packages, List<Round> rounds, String stopped, List<Requirement> missing, List<String> excludedBy) {
     public boolean ok() {
       return last().ok();
     }
@@ -111,7 +114,7 @@ public final class Repair {
     List<Round> done = new ArrayList<>();
     List<Requirement> added = List.of();
     Minifier.Options current = options;
-    List<PathMatcher> excludes = options.excludes().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+    List<PathMatcher> excludes = options.paths().excludes().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
     while (true) {
       Path dir = Files.createDirectories(workDir.resolve("round-" + done.size()));
       Minifier.Result built = Minifier.minify(source, dir, current);
@@ -120,27 +123,28 @@ public final class Repair {
       String stopped;
       try (Image shrunk = built.image(); EngineImage b = publisher.publish(shrunk)) {
         long started = System.nanoTime();
-        List<Outcome> answered = plain(new ContainerRunner(b.engine(), settings).run(b.name(), probes, Verifier.AS_USERS_RUN_IT));
-        Verifier.Report report = Verifier.compare(reference, answered, ignore);
+        Verifier.Report report = Phases.time("verify", () -> Verifier.compare(reference,
+            plain(new ContainerRunner(b.engine(), settings).run(b.name(), probes, Verifier.AS_USERS_RUN_IT)), ignore));
         Round round = new Round(done.size(), added, report, (System.nanoTime() - started) / 1_000_000);
         done.add(round);
         listener.accept(round);
         if (report.ok()) {
-          return new Result(built.report(), List.copyOf(done), null, List.of(), List.of());
+          return new Result(built.report(), built.packages(), List.copyOf(done), null, List.of(), List.of());
         }
         if (!report.originalFailures().isEmpty()) {
-          return new Result(built.report(), List.copyOf(done), "the original did not pass its probes, so there is nothing to repair towards",
+          return new Result(built.report(), built.packages(), List.copyOf(done), "the original did not pass its probes, so there is nothing to repair towards",
               List.of(), List.of());
         }
-        named(source, built, report, options.excludes(), excludes).forEach(r -> missing.putIfAbsent(r.path(), r));
+        named(source, built, report, options.paths().excludes(), excludes).forEach(r -> missing.putIfAbsent(r.path(), r));
         stopped = done.size() > rounds ? rounds == 0 ? "repair is off (--repair-rounds 0)" : "no repair round left (" + rounds + " done)" : null;
         // traced also when no round is left: what it finds names the missing files for the user
-        traced(source, b, dir).forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.excludes(), excludes)));
+        traced(source, b, dir).forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.paths().excludes(), excludes)));
       }
       if (built.python() != null && !excludes.isEmpty()) {
         List<Requirement> back = new ArrayList<>(missing.values());
-        back.addAll(current.extra().stream().filter(r -> r.analyser() == Analyser.REPAIR).toList());
-        imports(source, built.python(), back, kept, excludes).forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.excludes(), excludes)));
+        back.addAll(current.traced().paths().stream().filter(r -> r.analyser() == Analyser.REPAIR).toList());
+        imports(source, built.python(), back, kept, excludes)
+            .forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.paths().excludes(), excludes)));
       }
       // a source looked for beside its kept bytecode (os.py, the prefix landmark) is not missing
       added = missing.values().stream().filter(r -> !kept.contains(r.path()) && !kept.contains(r.path() + "c")).toList();
@@ -152,16 +156,16 @@ public final class Repair {
         for (int i = 0; i < excludes.size(); i++) {
           PathMatcher x = excludes.get(i);
           if (added.stream().anyMatch(r -> x.matches(Path.of(r.path())))) {
-            by.add(options.excludes().get(i));
+            by.add(options.paths().excludes().get(i));
           }
         }
-        return new Result(built.report(), List.copyOf(done), stopped, added, List.copyOf(by));
+        return new Result(built.report(), built.packages(), List.copyOf(done), stopped, added, List.copyOf(by));
       }
-      List<Requirement> extra = new ArrayList<>(current.extra());
+      List<Requirement> extra = new ArrayList<>(current.traced().paths());
       extra.addAll(added);
-      List<String> pythonFiles = new ArrayList<>(current.extraPythonFiles());
+      List<String> pythonFiles = new ArrayList<>(current.traced().pythonFiles());
       pythonFiles.addAll(Tracer.Result.pythonFiles(added));
-      current = current.withExtra(extra, pythonFiles);
+      current = current.toBuilder().traced(new Minifier.Traced(extra, pythonFiles)).build();
     }
   }
 

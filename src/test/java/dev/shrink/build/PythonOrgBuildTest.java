@@ -6,6 +6,7 @@ import dev.shrink.image.Image;
 import dev.shrink.minify.Minifier;
 import dev.shrink.report.ReportJson;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * filesystem, unpacked, is the machine (CPython under /usr/local, a shared libpython found through
  * RUNPATH, no Debian python), and a developer's project in a home directory on it is built.
  */
+@NeedsEngine
 class PythonOrgBuildTest {
   Path work;
 

@@ -259,4 +259,19 @@ class CliTest {
     assertThat(last.exit()).isEqualTo(2);
     assertThat(last.err()).contains("Missing required parameter for option '--probe-cmd' (ARGS)");
   }
+
+  @Test
+  void aBadSbomIsAUsageErrorBeforeAnyWork() {
+    Path out = tmp.resolve("sbom.json");
+    for (String value : List.of("xml=" + out, "cyclonedx-json", "spdx-json=", "=" + out)) {
+      for (List<String> argv : List.of(List.of("minify", "oci:" + tmp.resolve("missing"), "oci:" + tmp.resolve("dest"), "--sbom", value),
+          List.of("build", "docker-archive:" + tmp.resolve("d.tar"), "--sbom", value, "--", "app.py"))) {
+        Run r = run(argv.toArray(String[]::new));
+        assertThat(r.exit()).as("%s\n%s", argv, r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("--sbom " + value);
+      }
+    }
+    assertThat(out).doesNotExist();
+    assertThat(run("minify", "--help").out()).contains("--sbom=FORMAT=FILE");
+  }
 }

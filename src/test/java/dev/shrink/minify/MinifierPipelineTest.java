@@ -3,7 +3,6 @@ package dev.shrink.minify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.closure.Analyser;
-import dev.shrink.elf.ElfFile;
 import dev.shrink.fs.RootFs;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.ManifestFormat;
@@ -13,16 +12,13 @@ import dev.shrink.report.ReportJson;
 import dev.shrink.testing.Cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,13 +26,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The whole minify pipeline without an engine: {@link Minifier} on a root the test makes from the
- * host's Debian python3.11 (the interpreter, its libraries, part of its standard library) and a
- * small app, checking which files are kept, why, and which are left out.
+ * host's Debian python3.11 ({@link SyntheticRoot#python}) and a small app, checking which files
+ * are kept, why, and which are left out.
  */
 class MinifierPipelineTest {
-  private static final String STDLIB = "/usr/lib/python3.11";
-  private static final List<String> PACKAGES = List.of("encodings", "json", "collections", "importlib", "re");
-  private static final String LIBDIR = "/lib/x86_64-linux-gnu";
+  private static final String STDLIB = SyntheticRoot.STDLIB;
+  private static final String LIBDIR = SyntheticRoot.LIBDIR;
   private static final String DIST = "/usr/lib/python3/dist-packages";
 
   @TempDir static Path dir;
@@ -44,21 +39,7 @@ class MinifierPipelineTest {
 
   @BeforeAll
   static void makeRoot() throws IOException {
-    root = new RootFs(Files.createDirectories(dir.resolve("root")));
-    Files.createDirectories(root.host("/tmp")); // every image has it (the report reads the synthetic /tmp's type from the root)
-    copy("/usr/bin/python3.11");
-    Files.createSymbolicLink(root.host("/usr/bin/python3"), Path.of("python3.11"));
-    ElfFile python = ElfFile.parse(Path.of("/usr/bin/python3.11")).orElseThrow();
-    copy(python.interpreter().orElseThrow());
-    for (String lib : python.needed()) {
-      copy(LIBDIR + "/" + lib);
-    }
-    copy("/etc/ld.so.conf");
-    copyTree("/etc/ld.so.conf.d", false);
-    copyTree(STDLIB, false);
-    for (String p : PACKAGES) {
-      copyTree(STDLIB + "/" + p, true);
-    }
+    root = SyntheticRoot.python(dir.resolve("root"));
     write("/app/app.py", """
         import json
         import subprocess
@@ -76,33 +57,16 @@ class MinifierPipelineTest {
     write("/usr/share/doc/python3/README", "documentation");
   }
 
-  static void copy(String path) throws IOException {
-    Path to = root.host(path);
-    Files.createDirectories(to.getParent());
-    Files.copy(Path.of(path), to, StandardCopyOption.COPY_ATTRIBUTES);
-  }
-
-  /** The .py files of {@code path} (with its sub-directories when {@code deep}). */
-  static void copyTree(String path, boolean deep) throws IOException {
-    try (Stream<Path> s = deep ? Files.walk(Path.of(path)) : Files.list(Path.of(path))) {
-      for (Path p : s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".py") || p.toString().endsWith(".conf")).toList()) {
-        copy(p.toString());
-      }
-    }
-  }
-
   static void write(String path, String text) throws IOException {
-    Path to = root.host(path);
-    Files.createDirectories(to.getParent());
-    Files.writeString(to, text, StandardCharsets.UTF_8);
+    SyntheticRoot.write(root, path, text);
   }
 
   static Minifier.Result minify(Path work) throws IOException {
     ImageConfig config = ImageConfig.parse("""
         {"config": {"Entrypoint": ["/usr/bin/python3", "app.py"], "WorkingDir": "/app",
                     "Env": ["PATH=/usr/bin:/bin", "LANG=C.UTF-8"]}}""".getBytes(StandardCharsets.UTF_8), "config");
-    Minifier.Options options = new Minifier.Options(null, null, null, List.of(), List.of("/app/notes*"), false,
-        new Minifier.Output(Compression.GZIP, 1, false, true));
+    Minifier.Options options = Minifier.Options.builder().paths(new Minifier.PathRules(List.of(), List.of("/app/notes*")))
+        .output(new Minifier.Output(Compression.GZIP, 1, false, true)).build();
     return Minifier.minify(root, config, "synthetic", null, work, options);
   }
 

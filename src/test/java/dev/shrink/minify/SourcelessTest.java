@@ -9,6 +9,7 @@ import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +138,7 @@ class SourcelessTest {
    * interpreter compiled in a container. main.py, a top-level file of the app, keeps its source.
    */
   @Test
+  @NeedsEngine
   void staleBytecodeInAnImageIsCompiledInTheEngine() throws Exception {
     String base = Fixtures.image("stdlib-apps");
     String fat = "localhost/bytecode-test/stale:latest";

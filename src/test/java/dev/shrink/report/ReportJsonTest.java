@@ -25,7 +25,7 @@ class ReportJsonTest {
         new Report.KeptFile("/usr/lib/python3.11/json/__init__.pyc", Report.Type.FILE, 1200L, null, "/usr/lib/python311.zip", null,
             List.of(new Report.Reason(Analyser.PYTHON, "import json (/app/app.py:1)", null)), "runtime")),
         new Report.Sizes(1000, 10, 2000), new Report.After(100, 2, 300, 400, List.of(new Report.Layer("runtime", "interpreter", "sha256:ab", 100, 400, 2))),
-        List.of(new Report.PathReason("/app/x.pyi", "no runtime reads it")), List.of("elf: a needs b"), List.of("python: note"), null);
+        List.of(new Report.PathReason("/app/x.pyi", "no runtime reads it")), null, null, List.of("elf: a needs b"), List.of("python: note"), null);
   }
 
   @Test

@@ -38,8 +38,8 @@ class WhyTest {
         DIST + "/falcon/__init__.pyc");
     keep(DIST + "/falcon/media.pyc", "falcon", Analyser.PROBE, "probe start-up GET /: openat", null);
     return new Why(new Report("0", "test", "65532", null, null, List.of(), List.copyOf(files), null,
-        new Report.After(0, 0, 0, 0, List.of()), List.of(new Report.PathReason("/app/x.pyi", "no runtime reads it")), List.of(), List.of(),
-        null));
+        new Report.After(0, 0, 0, 0, List.of()), List.of(new Report.PathReason("/app/x.pyi", "no runtime reads it")), null, null, List.of(),
+        List.of(), null));
   }
 
   private static List<String> hops(List<Why.Hop> chain) {

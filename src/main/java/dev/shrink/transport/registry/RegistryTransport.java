@@ -10,6 +10,8 @@ import dev.shrink.image.ManifestFormat;
 import dev.shrink.image.MediaTypes;
 import dev.shrink.image.Platform;
 import dev.shrink.layer.LayerCompression;
+import dev.shrink.progress.Phase;
+import dev.shrink.progress.Phases;
 import dev.shrink.transport.Transport;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
@@ -45,11 +47,11 @@ public final class RegistryTransport implements Transport {
   }
 
   RegistryClient client(String spec, RegistryRef ref, TransportOptions options, boolean push) {
-    CredentialStore store = new CredentialStore(env, options.authFile());
-    Supplier<Credentials> credentials = () -> options.creds() != null
-        ? Credentials.parseUserPass(options.creds(), "--creds")
+    CredentialStore store = new CredentialStore(env, options.registry().authFile());
+    Supplier<Credentials> credentials = () -> options.registry().creds() != null
+        ? Credentials.parseUserPass(options.registry().creds(), "--creds")
         : store.find(ref.host(), ref.repository());
-    return new RegistryClient("docker://" + spec, ref, !options.tlsVerify(), push, credentials, retry);
+    return new RegistryClient("docker://" + spec, ref, !options.registry().tlsVerify(), push, credentials, retry);
   }
 
   @Override
@@ -110,7 +112,11 @@ public final class RegistryTransport implements Transport {
     RegistryRef ref = RegistryRef.parse(spec);
     ManifestFormat format = options.format() == null ? ManifestFormat.OCI : options.format();
     try {
-      LayerCompression.withGzipLayers(source, options.tempDir(), image -> push(image, source, spec, ref, format, options));
+      LayerCompression.withGzipLayers(source, options.tempDir(), image -> {
+        try (Phase phase = Phases.open("push", image.layers().stream().mapToLong(Descriptor::size).sum())) {
+          push(image.viewed(phase::counting), source, spec, ref, format, options);
+        }
+      });
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
