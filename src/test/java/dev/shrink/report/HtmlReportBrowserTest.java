@@ -78,8 +78,8 @@ class HtmlReportBrowserTest {
                      {"name": "app", "description": "app: the application directory", "digest": "sha256:bd3a183d94cc", "compressed": 319, "uncompressed": 2600, "files": 2}]},
          "dropped": [{"path": "/usr/share/doc/python3/README", "reason": "never read"}, {"path": "/etc/unused.conf", "reason": "never read"},
                      {"path": "/usr/lib/python3.11/ssl.py", "reason": "sourceless: its bytecode is kept"}],
-         "packages": [{"type": "deb", "name": "libssl3", "version": "3.0.15-1~deb12u1", "licences": ["Apache-2.0"], "files": 3, "bytes": 5000000},
-                      {"type": "pypi", "name": "falcon", "version": "3.1.1", "licences": "Apache-2.0", "files": 2, "bytes": 2003000}],
+         "packages": [{"type": "deb", "name": "libssl3", "version": "3.0.15-1~deb12u1", "licences": ["Apache-2.0"], "files": 3, "bytes": 5000000, "fatBytes": 6000000},
+                      {"type": "pypi", "name": "falcon", "version": "3.1.1", "licences": ["Apache-2.0"], "files": 2, "bytes": 2003000}],
          "problems": ["python: no module __pypy__ for import __pypy__ (/usr/lib/python3/dist-packages/msgpack/fallback.py:45)"],
          "notes": ["python: not followed: import readline (/usr/lib/python3.11/site.py:464)"]}
         """.replace("EVIL", EVIL.replace("\"", "\\\""));
@@ -149,7 +149,7 @@ class HtmlReportBrowserTest {
       assertThat(chromium.evaluate("document.querySelectorAll('#dropped tr').length - 1").asInt()).isEqualTo(2);
 
       assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#packages tr')].slice(1).map(tr => tr.innerText.replace(/\\s+/g, ' ').trim())")))
-          .containsExactly("deb libssl3 3.0.15-1~deb12u1 Apache-2.0 3 5.0 MB", "pypi falcon 3.1.1 Apache-2.0 2 2.0 MB");
+          .containsExactly("deb libssl3 3.0.15-1~deb12u1 Apache-2.0 3 5.0 MB 6.0 MB", "pypi falcon 3.1.1 Apache-2.0 2 2.0 MB");
       assertThat(text(chromium, "#sizes")).contains("74.4 MB", "6.0 MB", "8.1 %");
       assertThat(chromium.errors()).isEmpty();
       assertThat(requests(chromium)).containsOnly(page.toUri().toString());
@@ -222,6 +222,11 @@ class HtmlReportBrowserTest {
       assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#map rect.layer')].map(r => r.getAttribute('data-layer'))")))
           .containsExactlyInAnyOrderElementsOf(layers);
 
+      List<String> packages = new ArrayList<>();
+      tree.path("packages").forEach(p -> packages.add(p.path("name").asString()));
+      assertThat(packages).as("the report's packages").contains("libc6", "gunicorn");
+      assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#packages tr')].slice(1).map(tr => tr.cells[1].textContent)")))
+          .containsExactlyInAnyOrderElementsOf(packages);
       // the file of 50 kB or more with the longest chain (the largest of those): a rect to click, a chain to show
       String path = null;
       int longest = 0;
