@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shrink.testing.Chromium;
 import dev.shrink.testing.Cli;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -199,6 +200,7 @@ class HtmlReportBrowserTest {
    * the chain {@code shrink why} gives. Leaves a screenshot in target/ (docs/report-falcon.png is one).
    */
   @Test
+  @NeedsEngine
   void theFalconFixturesReportRendersInTheBrowser() throws Exception {
     String image = Fixtures.image("falcon");
     Path json = dir.resolve("falcon.json");
