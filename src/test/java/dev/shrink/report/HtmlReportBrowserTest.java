@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shrink.testing.Chromium;
 import dev.shrink.testing.Cli;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +62,7 @@ class HtmlReportBrowserTest {
           {"path": "/usr/lib/x86_64-linux-gnu/libssl.so.3", "type": "file", "size": 5000000, "layer": "runtime",
            "reasons": [{"analyser": "elf", "reason": "NEEDED libssl.so.3 of _ssl.cpython-311-x86_64-linux-gnu.so",
                         "from": "/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so"},
-                       {"analyser": "probe", "reason": "probe start-up GET /: openat"}]},
+                       {"analyser": "knowledge", "reason": "libssl for the ssl module (system.json: imports ssl)", "from": "/usr/lib/python3.11/ssl.pyc"}]},
           {"path": "/usr/lib/python3/dist-packages/falcon/__init__.py", "type": "file", "size": 3000, "layer": "dependencies",
            "reasons": [{"analyser": "python", "reason": "import falcon (/app/app.py:1)", "from": "/app/app.py"}]},
           {"path": "/usr/lib/python3/dist-packages/falcon/app.cpython-311-x86_64-linux-gnu.so", "type": "file", "size": 2000000, "layer": "dependencies",
@@ -79,8 +79,8 @@ class HtmlReportBrowserTest {
                      {"name": "app", "description": "app: the application directory", "digest": "sha256:bd3a183d94cc", "compressed": 319, "uncompressed": 2600, "files": 2}]},
          "dropped": [{"path": "/usr/share/doc/python3/README", "reason": "never read"}, {"path": "/etc/unused.conf", "reason": "never read"},
                      {"path": "/usr/lib/python3.11/ssl.py", "reason": "sourceless: its bytecode is kept"}],
-         "packages": [{"type": "deb", "name": "libssl3", "version": "3.0.15-1~deb12u1", "licences": ["Apache-2.0"], "files": 3, "bytes": 5000000},
-                      {"type": "pypi", "name": "falcon", "version": "3.1.1", "licences": "Apache-2.0", "files": 2, "bytes": 2003000}],
+         "packages": [{"type": "deb", "name": "libssl3", "version": "3.0.15-1~deb12u1", "licences": ["Apache-2.0"], "files": 3, "bytes": 5000000, "fatBytes": 6000000},
+                      {"type": "pypi", "name": "falcon", "version": "3.1.1", "licences": ["Apache-2.0"], "files": 2, "bytes": 2003000}],
          "problems": ["python: no module __pypy__ for import __pypy__ (/usr/lib/python3/dist-packages/msgpack/fallback.py:45)"],
          "notes": ["python: not followed: import readline (/usr/lib/python3.11/site.py:464)"]}
         """.replace("EVIL", EVIL.replace("\"", "\\\""));
@@ -98,24 +98,39 @@ class HtmlReportBrowserTest {
       assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#map rect.layer')].map(r => r.getAttribute('data-layer'))")))
           .containsExactly("runtime", "dependencies", "app");
 
+      // the shortest chain: the knowledge rule's hop from ssl.pyc, not the NEEDED entry of _ssl, one hop further
       clickRect(chromium, "/usr/lib/x86_64-linux-gnu/libssl.so.3");
       assertThat(text(chromium, "#why-path")).isEqualTo("/usr/lib/x86_64-linux-gnu/libssl.so.3");
       assertThat(chain(chromium)).containsExactly(
           "/app/app.py | app application directory (WORKDIR /app)",
           "/usr/lib/python3.11/ssl.pyc | python import ssl (/app/app.py:2)",
-          "/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so | python import _ssl (/usr/lib/python3.11/ssl.py:100)",
-          "/usr/lib/x86_64-linux-gnu/libssl.so.3 | elf NEEDED libssl.so.3 of _ssl.cpython-311-x86_64-linux-gnu.so");
+          "/usr/lib/x86_64-linux-gnu/libssl.so.3 | knowledge libssl for the ssl module (system.json: imports ssl)");
       assertThat(chromium.evaluate("document.querySelectorAll('#why ul.plain li').length").asInt()).as("every reason listed").isEqualTo(2);
       assertThat(chromium.evaluate("document.querySelector('#map rect.leaf.selected').getAttribute('data-path')").asString())
           .isEqualTo("/usr/lib/x86_64-linux-gnu/libssl.so.3");
 
-      clickRect(chromium, "/usr/lib/a.so");
+      clickRect(chromium, "/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so");
       assertThat(chain(chromium)).containsExactly(
-          "/usr/lib/a.so | the chain loops: this file is also further down",
-          "/usr/lib/b.so | elf NEEDED b.so of a.so",
-          "/usr/lib/a.so | elf NEEDED a.so of b.so");
+          "/app/app.py | app application directory (WORKDIR /app)",
+          "/usr/lib/python3.11/ssl.pyc | python import ssl (/app/app.py:2)",
+          "/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so | python import _ssl (/usr/lib/python3.11/ssl.py:100)");
+      assertThat(chromium.evaluate("document.getElementById('chain-note') === null").asBoolean()).isTrue();
+      clickRect(chromium, "/usr/lib/a.so");
+      assertThat(chain(chromium)).containsExactly("/usr/lib/a.so | elf NEEDED a.so of b.so");
+      assertThat(text(chromium, "#chain-note")).contains("No chain reaches a root");
       clickRect(chromium, "/usr/lib/c.so");
       assertThat(chain(chromium)).containsExactly("/usr/lib/d.so | not among the kept files", "/usr/lib/c.so | elf NEEDED c.so of d.so");
+      // every kept path's chain is the one shrink why gives
+      Path json = Files.writeString(dir.resolve("report.json"), report);
+      for (JsonNode f : tree.path("files")) {
+        String path = f.path("path").asString();
+        chromium.evaluate("[...document.querySelectorAll('#kept tr[data-path]')].find(tr => tr.getAttribute('data-path') === "
+            + JSON.writeValueAsString(path) + ").click()");
+        List<String> expected = whyChain(json, path);
+        assertThat(chain(chromium)).as("chain of %s", path).filteredOn(h -> !h.endsWith("| not among the kept files"))
+            .isEqualTo(expected.isEmpty() ? List.of(path + " | " + f.path("reasons").path(0).path("analyser").asString() + " "
+                + f.path("reasons").path(0).path("reason").asString()) : expected);
+      }
 
       // a path that holds </script> and markup is text: it did not end the data, nor make an element
       assertThat(chromium.evaluate("document.querySelectorAll('img').length").asInt()).isZero();
@@ -135,7 +150,7 @@ class HtmlReportBrowserTest {
       assertThat(chromium.evaluate("document.querySelectorAll('#dropped tr').length - 1").asInt()).isEqualTo(2);
 
       assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#packages tr')].slice(1).map(tr => tr.innerText.replace(/\\s+/g, ' ').trim())")))
-          .containsExactly("deb libssl3 3.0.15-1~deb12u1 Apache-2.0 3 5.0 MB", "pypi falcon 3.1.1 Apache-2.0 2 2.0 MB");
+          .containsExactly("deb libssl3 3.0.15-1~deb12u1 Apache-2.0 3 5.0 MB 6.0 MB", "pypi falcon 3.1.1 Apache-2.0 2 2.0 MB");
       assertThat(text(chromium, "#sizes")).contains("74.4 MB", "6.0 MB", "8.1 %");
       assertThat(chromium.errors()).isEmpty();
       assertThat(requests(chromium)).containsOnly(page.toUri().toString());
@@ -173,7 +188,7 @@ class HtmlReportBrowserTest {
       String library = largest(tree, leaves, "elf");
       clickRect(chromium, library);
       assertThat(text(chromium, "#why-path")).isEqualTo(library);
-      assertThat(chain(chromium)).isEqualTo(expectedChain(tree, library)).last().asString().startsWith(library + " | elf ");
+      assertThat(chain(chromium)).hasSizeGreaterThan(1).isEqualTo(whyChain(json, library)).last().asString().startsWith(library + " | elf ");
       assertThat(chromium.errors()).isEmpty();
       assertThat(requests(chromium)).containsOnly(page.toUri().toString());
     }
@@ -181,10 +196,11 @@ class HtmlReportBrowserTest {
 
   /**
    * The Falcon fixture minified with {@code --report-html}: the page renders, its treemap has one rect
-   * per kept file with bytes, in the output's layers, and a click on the largest module the Python
-   * analysis kept shows its chain. Leaves a screenshot in target/ (docs/report-falcon.png is one).
+   * per kept file with bytes, in the output's layers, and a click on a file with a long chain shows
+   * the chain {@code shrink why} gives. Leaves a screenshot in target/ (docs/report-falcon.png is one).
    */
   @Test
+  @NeedsEngine
   void theFalconFixturesReportRendersInTheBrowser() throws Exception {
     String image = Fixtures.image("falcon");
     Path json = dir.resolve("falcon.json");
@@ -208,10 +224,26 @@ class HtmlReportBrowserTest {
       assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#map rect.layer')].map(r => r.getAttribute('data-layer'))")))
           .containsExactlyInAnyOrderElementsOf(layers);
 
-      String path = largest(tree, leaves, "python");
+      List<String> packages = new ArrayList<>();
+      tree.path("packages").forEach(p -> packages.add(p.path("name").asString()));
+      assertThat(packages).as("the report's packages").contains("libc6", "gunicorn");
+      assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#packages tr')].slice(1).map(tr => tr.cells[1].textContent)")))
+          .containsExactlyInAnyOrderElementsOf(packages);
+      // the file of 50 kB or more with the longest chain (the largest of those): a rect to click, a chain to show
+      String path = null;
+      int longest = 0;
+      for (JsonNode f : tree.path("files")) {
+        String p = f.path("path").asString();
+        int hops = leaves.contains(p) && !f.has("in") && f.path("size").asLong() >= 50_000 ? whyChain(json, p).size() : 0;
+        if (hops > longest || hops == longest && hops > 0 && f.path("size").asLong() > size(tree, path)) {
+          path = p;
+          longest = hops;
+        }
+      }
+      assertThat(longest).as("hops of the longest chain").isGreaterThan(2);
       clickRect(chromium, path);
       assertThat(text(chromium, "#why-path")).isEqualTo(path);
-      assertThat(chain(chromium)).isEqualTo(expectedChain(tree, path)).last().asString().startsWith(path + " | python ");
+      assertThat(chain(chromium)).isEqualTo(whyChain(json, path));
       double bottom = chromium.evaluate("window.scrollTo(0, 0); document.getElementById('map').getBoundingClientRect().bottom + 16").asDouble();
       Files.createDirectories(Path.of("target"));
       Files.write(Path.of("target/report-falcon.png"), chromium.screenshot(1400, bottom));
@@ -249,27 +281,27 @@ class HtmlReportBrowserTest {
     return out;
   }
 
-  /** The chain as the page should show it: the first reason of each file, following {@code from}, root first. */
-  private static List<String> expectedChain(JsonNode report, String path) {
-    LinkedHashSet<String> seen = new LinkedHashSet<>();
-    List<String> hops = new ArrayList<>();
-    for (String p = path; p != null && seen.add(p); ) {
-      JsonNode file = null;
-      for (JsonNode f : report.path("files")) {
-        file = f.path("path").asString().equals(p) ? f : file;
-      }
-      JsonNode reason = file.path("reasons").path(0);
-      hops.add(0, p + " | " + reason.path("analyser").asString() + " " + reason.path("reason").asString());
-      p = reason.has("from") ? reason.path("from").asString() : null;
-    }
-    return hops;
+  /** The chain {@code shrink why} gives (report.Why), one "PATH | analyser reason" per hop, root first. */
+  private static List<String> whyChain(Path report, String path) throws IOException {
+    return new Why(ReportJson.read(report)).chain(path).stream()
+        .map(h -> h.path() + " | " + h.reason().analyser() + " " + h.reason().reason()).toList();
   }
 
-  /** The largest file of the treemap (not in a zip) whose first reason is by this analyser. */
+  private static long size(JsonNode report, String path) {
+    for (JsonNode f : report.path("files")) {
+      if (f.path("path").asString().equals(path)) {
+        return f.path("size").asLong();
+      }
+    }
+    return 0;
+  }
+
+  /** The largest file of the treemap (not in a zip) whose first reason is by this analyser and whose every reason names a {@code from}: not a root. */
   private static String largest(JsonNode report, List<String> leaves, String analyser) {
     return StreamSupport.stream(report.path("files").spliterator(), false)
         .filter(f -> leaves.contains(f.path("path").asString()) && !f.has("in")
-            && f.path("reasons").path(0).path("analyser").asString().equals(analyser))
+            && f.path("reasons").path(0).path("analyser").asString().equals(analyser)
+            && StreamSupport.stream(f.path("reasons").spliterator(), false).allMatch(r -> r.has("from")))
         .max((a, b) -> Long.compare(a.path("size").asLong(), b.path("size").asLong())).orElseThrow().path("path").asString();
   }
 
