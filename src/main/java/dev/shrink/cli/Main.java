@@ -49,12 +49,11 @@ public final class Main implements Runnable {
       if (results == null) {
         return new CommandLine.RunLast().execute(parseResult);
       }
-      try (AutoCloseable phases = results.phases()) {
+      Runnable endPhases = results.phases();
+      try {
         return new CommandLine.RunLast().execute(parseResult);
-      } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(), e.getMessage(), e);
+      } finally {
+        endPhases.run();
       }
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

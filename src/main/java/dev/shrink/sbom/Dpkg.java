@@ -4,6 +4,7 @@ import dev.shrink.fs.RootFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,8 +92,17 @@ final class Dpkg {
     String path = RootFs.normalize(listed);
     return dirs.computeIfAbsent(RootFs.parent(path), d -> root.resolve(d).map(RootFs.Resolved::path))
         .map(p -> (p.equals("/") ? "" : p) + path.substring(path.lastIndexOf('/')))
-        .filter(p -> Files.exists(root.host(p), LinkOption.NOFOLLOW_LINKS))
+        .filter(p -> exists(root, p))
         .orElse(null);
+  }
+
+  /** Whether {@code path} is there; a name this JVM cannot spell (not UTF-8 under a C locale) counts as not there. */
+  private static boolean exists(RootFs root, String path) {
+    try {
+      return Files.exists(root.host(path), LinkOption.NOFOLLOW_LINKS);
+    } catch (InvalidPathException e) {
+      return false;
+    }
   }
 
   /** The stanzas of a control file, each with its trailing newline. */
