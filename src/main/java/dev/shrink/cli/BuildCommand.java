@@ -73,8 +73,8 @@ final class BuildCommand implements Callable<Integer> {
   @Mixin
   BytecodeMixin bytecode;
 
-  @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
-  Path report;
+  @Mixin
+  ReportMixin report;
 
   @Mixin
   TransportMixin transport;
@@ -102,7 +102,7 @@ final class BuildCommand implements Callable<Integer> {
     long start = System.nanoTime();
     TransportOptions options = transport.destination();
     Minifier.Output layers = output.output(spec, options.format());
-    BuildRun.Result done = BuildRun.run(new BuildRun.Request(buildSpec, layers, destination, options, probe.probing(), verify, report,
+    BuildRun.Result done = BuildRun.run(new BuildRun.Request(buildSpec, layers, destination, options, probe.probing(), verify, report.files(spec),
         results.wantsDigest()), line -> results.progress().println(line));
     if (done.missingEngine() != null) {
       System.err.println("shrink: error: --verify runs the built image under " + done.missingEngine() + ", which is not installed (not found "

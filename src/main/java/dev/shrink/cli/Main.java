@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Turns a Python application into the smallest FROM-scratch container image that still runs it.",
     subcommands = {CopyCommand.class, InspectCommand.class, DiffCommand.class, UnpackCommand.class, MinifyCommand.class, BuildCommand.class,
-        VerifyCommand.class, CommandLine.HelpCommand.class})
+        VerifyCommand.class, WhyCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -45,7 +45,16 @@ public final class Main implements Runnable {
           throw new CommandLine.UnmatchedArgumentException(r.commandSpec().commandLine(), r.unmatched());
         }
       }
-      return new CommandLine.RunLast().execute(parseResult);
+      Results results = results(parseResult);
+      if (results == null) {
+        return new CommandLine.RunLast().execute(parseResult);
+      }
+      Runnable endPhases = results.phases();
+      try {
+        return new CommandLine.RunLast().execute(parseResult);
+      } finally {
+        endPhases.run();
+      }
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("shrink: error: " + message(e));
@@ -61,6 +70,20 @@ public final class Main implements Runnable {
       return 2;
     });
     return cli.execute(args);
+  }
+
+  /** The {@link Results} options of the command that runs (copy, minify, build), or null. */
+  private static Results results(CommandLine.ParseResult parseResult) {
+    CommandLine.ParseResult last = parseResult;
+    while (last.hasSubcommand()) {
+      last = last.subcommand();
+    }
+    for (CommandLine.Model.CommandSpec mixin : last.commandSpec().mixins().values()) {
+      if (mixin.userObject() instanceof Results r) {
+        return r;
+      }
+    }
+    return null;
   }
 
   static String message(Throwable e) {

@@ -13,7 +13,6 @@ import dev.shrink.run.Probing;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import dev.shrink.verify.Verifier;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,8 +59,8 @@ final class MinifyCommand implements Callable<Integer> {
   @Mixin
   BytecodeMixin bytecode;
 
-  @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
-  Path report;
+  @Mixin
+  ReportMixin report;
 
   @Mixin
   TransportMixin transport;
@@ -112,7 +111,7 @@ final class MinifyCommand implements Callable<Integer> {
         .compiler(Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probing.engineFor(source))))
         .output(output.output(spec, transport.destination().format())).build();
     MinifyRun.Result done = MinifyRun.run(new MinifyRun.Request(source, srcOptions, destination, transport.destination(), options, probing,
-        noProbe, verify, repairRounds, report, results.wantsDigest()), new MinifyRun.Listener() {
+        noProbe, verify, repairRounds, report.files(spec), results.wantsDigest()), new MinifyRun.Listener() {
           @Override
           public void progress(String line) {
             results.progress().println(line);

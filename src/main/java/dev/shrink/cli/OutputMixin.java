@@ -21,8 +21,9 @@ final class OutputMixin {
           + "zstd 1-22 (default 19, on every core; 3 is several times faster and about 15%% larger).")
   Integer level;
 
-  @Option(names = "--strip", description = "Remove symbol tables and debug sections from ELF files that still carry them "
-      + "(never anything the loader maps).")
+  @Option(names = "--strip", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Remove symbol tables and debug sections from ELF files that still carry them (never anything the loader maps); "
+      + "on by default, --no-strip keeps them.")
   boolean strip;
 
   @Option(names = "--stdlib-zip", negatable = true, description = "Put the standard library's bytecode into the interpreter's "

@@ -1,6 +1,7 @@
 package dev.shrink.cli;
 
 import dev.shrink.json.Json;
+import dev.shrink.progress.PhaseLog;
 import dev.shrink.python.PythonAnalysis;
 import dev.shrink.report.Report;
 import dev.shrink.run.Written;
@@ -36,11 +37,29 @@ final class Results {
       + "copy --digestfile).")
   Path digestFile;
 
+  @Option(names = "--timings", description = "At the end, print on stderr the table of phases (engine save, unpack, analysis, "
+      + "bytecode compile, layer write, engine load or push, verify): wall seconds and MB of each.")
+  boolean timings;
+
   private static final PrintStream NOWHERE = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
 
   /** Where progress goes: stderr, or nowhere with --quiet or --json. */
   PrintStream progress() {
     return quiet || json ? NOWHERE : System.err;
+  }
+
+  /**
+   * Shows the phases of the command from now until the returned Runnable runs, on stderr (a live line on a
+   * terminal, else a line per phase; nothing with --quiet or --json); the Runnable ends them and prints their table with --timings.
+   */
+  Runnable phases() {
+    PhaseLog log = new PhaseLog(System.err, !quiet && !json, PhaseLog.stderrIsTerminal());
+    return () -> {
+      log.close();
+      if (timings) {
+        log.table(System.err);
+      }
+    };
   }
 
   /** Where verification and repair lines go: stdout, or stderr with --json (stdout holds only the JSON object; its exitCode is the verdict). */

@@ -24,7 +24,9 @@ public enum Analyser {
   /** What a traced run used. */
   PROBE,
   /** What a self-repair added after the shrunk image failed without it. */
-  REPAIR;
+  REPAIR,
+  /** The dpkg status entries of the kept Debian packages (status.d), for scanners. */
+  SBOM;
 
   @JsonValue
   public String word() {

@@ -3,6 +3,7 @@ package dev.shrink.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * An image read from a transport, or built by shrink: a manifest, its config and a way to open
@@ -21,14 +22,17 @@ public final class Image implements AutoCloseable {
   private final byte[] config;
   private final Blobs blobs;
   private final List<AutoCloseable> resources;
+  private final UnaryOperator<InputStream> view;
 
-  private Image(String name, Manifest manifest, byte[] rawManifest, byte[] config, Blobs blobs, List<AutoCloseable> resources) {
+  private Image(String name, Manifest manifest, byte[] rawManifest, byte[] config, Blobs blobs, List<AutoCloseable> resources,
+      UnaryOperator<InputStream> view) {
     this.name = name;
     this.manifest = manifest;
     this.rawManifest = rawManifest;
     this.config = config;
     this.blobs = blobs;
     this.resources = List.copyOf(resources);
+    this.view = view;
   }
 
   /**
@@ -45,7 +49,7 @@ public final class Image implements AutoCloseable {
       throw new ImageException(name + ": config " + configDigest + " has " + config.length + " bytes, not the "
           + manifest.config().size() + " the manifest names");
     }
-    return new Image(name, manifest, rawManifest, config, blobs, resource == null ? List.of() : List.of(resource));
+    return new Image(name, manifest, rawManifest, config, blobs, resource == null ? List.of() : List.of(resource), UnaryOperator.identity());
   }
 
   /**
@@ -54,7 +58,15 @@ public final class Image implements AutoCloseable {
    */
   public Image withLayers(List<Descriptor> layers, Blobs layerBlobs, AutoCloseable resource) {
     Manifest m = new Manifest(manifest.mediaType(), manifest.config(), layers, manifest.annotations());
-    return new Image(name, m, null, config, layerBlobs, List.of(resource));
+    return new Image(name, m, null, config, layerBlobs, List.of(resource), UnaryOperator.identity());
+  }
+
+  /**
+   * The same image with the checked bytes of every blob passed through {@code through} as they are
+   * read (to count them). The new image owns nothing: this one must stay open while it is used.
+   */
+  public Image viewed(UnaryOperator<InputStream> through) {
+    return new Image(name, manifest, rawManifest, config, blobs, List.of(), in -> through.apply(view.apply(in)));
   }
 
   public String name() {
@@ -88,7 +100,7 @@ public final class Image implements AutoCloseable {
    */
   public InputStream open(Descriptor blob) throws IOException {
     InputStream in = blobs.open(blob);
-    return in instanceof VerifyingInputStream v && v.checks(blob) ? in : new VerifyingInputStream(in, name, blob);
+    return view.apply(in instanceof VerifyingInputStream v && v.checks(blob) ? in : new VerifyingInputStream(in, name, blob));
   }
 
   public List<Descriptor> layers() {

@@ -1,8 +1,11 @@
 package dev.shrink.layer;
 
 import dev.shrink.fs.RootFs;
+import dev.shrink.image.Descriptor;
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageException;
+import dev.shrink.progress.Phase;
+import dev.shrink.progress.Phases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,9 +45,12 @@ public final class LayerApplier {
   /** Unpacks every layer of an image into the directory, each checked to its last byte ({@link LayerReader}). */
   public static RootFs unpack(Image image, Path dir) throws IOException {
     LayerApplier applier = new LayerApplier(dir);
-    for (int i = 0; i < image.layers().size(); i++) {
-      String digest = image.layers().get(i).digest();
-      LayerReader.read(image, i, tar -> applier.apply(() -> tar, image.name(), digest));
+    try (Phase phase = Phases.open("unpack", image.layers().stream().mapToLong(Descriptor::size).sum())) {
+      Image counted = image.viewed(phase::counting);
+      for (int i = 0; i < image.layers().size(); i++) {
+        String digest = image.layers().get(i).digest();
+        LayerReader.read(counted, i, tar -> applier.apply(() -> tar, image.name(), digest));
+      }
     }
     return applier.root;
   }

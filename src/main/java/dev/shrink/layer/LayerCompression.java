@@ -4,6 +4,8 @@ import dev.shrink.image.CountingDigestStream;
 import dev.shrink.image.Descriptor;
 import dev.shrink.image.Image;
 import dev.shrink.image.MediaTypes;
+import dev.shrink.progress.Phase;
+import dev.shrink.progress.Phases;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,25 +43,22 @@ public final class LayerCompression {
 
   /** The image itself when every layer is compressed already, else a copy with gzip layers in temp files. */
   static Image gzipUncompressed(Image image, Path tempDir) throws IOException {
-    boolean any = image.layers().stream()
-        .anyMatch(l -> l.mediaType().equals(MediaTypes.OCI_LAYER) || l.mediaType().equals(MediaTypes.DOCKER_LAYER));
-    if (!any) {
+    if (image.layers().stream().noneMatch(LayerCompression::plain)) {
       return image;
     }
-    Files.createDirectories(tempDir);
-    Path dir = TempFiles.deleteOnExit(Files.createTempDirectory(tempDir, "shrink-gzip-"));
+    Path dir = TempFiles.createDirectory(tempDir, "gzip");
     Map<String, Path> files = new HashMap<>();
     List<Descriptor> layers = new ArrayList<>();
-    try {
+    long plainBytes = image.layers().stream().filter(LayerCompression::plain).mapToLong(Descriptor::size).sum();
+    try (Phase phase = Phases.open("layer compression", plainBytes)) {
       for (Descriptor l : image.layers()) {
-        boolean plain = l.mediaType().equals(MediaTypes.OCI_LAYER) || l.mediaType().equals(MediaTypes.DOCKER_LAYER);
-        if (!plain) {
+        if (!plain(l)) {
           layers.add(l);
           continue;
         }
         Path file = dir.resolve(layers.size() + ".tar.gz");
         CountingDigestStream counted;
-        try (InputStream in = image.open(l);
+        try (InputStream in = phase.counting(image.open(l));
             OutputStream raw = NamedOutput.open(file)) {
           counted = new CountingDigestStream(raw);
           try (OutputStream gz = Compression.GZIP.compress(counted, Compression.FAST_GZIP)) {
@@ -79,5 +78,9 @@ public final class LayerCompression {
       Path file = files.get(blob.digest());
       return file != null ? Files.newInputStream(file) : image.open(blob);
     }, () -> TempFiles.deleteTree(dir));
+  }
+
+  private static boolean plain(Descriptor layer) {
+    return layer.mediaType().equals(MediaTypes.OCI_LAYER) || layer.mediaType().equals(MediaTypes.DOCKER_LAYER);
   }
 }

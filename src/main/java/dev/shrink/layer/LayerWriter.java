@@ -3,6 +3,8 @@ package dev.shrink.layer;
 import dev.shrink.image.CountingDigestStream;
 import dev.shrink.image.Descriptor;
 import dev.shrink.image.ImageException;
+import dev.shrink.progress.Phase;
+import dev.shrink.progress.Phases;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,9 +55,13 @@ public final class LayerWriter {
 
   public Blob write(List<LayerEntry> entries, Path file) throws IOException {
     Map<String, LayerEntry> byPath = withParents(entries);
+    long fileBytes = 0;
+    for (LayerEntry e : byPath.values()) {
+      fileBytes += e.type() == LayerEntry.Type.FILE ? Files.size(e.source()) : 0;
+    }
     CountingDigestStream compressed;
     CountingDigestStream plain;
-    try (OutputStream raw = new BufferedOutputStream(NamedOutput.open(file), 1 << 16)) {
+    try (Phase phase = Phases.open("layer write", fileBytes); OutputStream raw = new BufferedOutputStream(NamedOutput.open(file), 1 << 16)) {
       compressed = new CountingDigestStream(raw);
       OutputStream z = compression.compress(compressed, level);
       plain = new CountingDigestStream(z);
@@ -64,7 +70,7 @@ public final class LayerWriter {
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
       tar.setAddPaxHeadersForNonAsciiNames(true);
       for (LayerEntry e : byPath.values()) {
-        writeEntry(tar, e);
+        phase.add(writeEntry(tar, e));
       }
       tar.finish();
       plain.flush();
@@ -102,7 +108,8 @@ public final class LayerWriter {
     return byPath;
   }
 
-  private void writeEntry(TarArchiveOutputStream tar, LayerEntry e) throws IOException {
+  /** Writes one entry; returns the bytes of the file's content it wrote (0 for other entries). */
+  private long writeEntry(TarArchiveOutputStream tar, LayerEntry e) throws IOException {
     String name = e.path().substring(1) + (e.type() == LayerEntry.Type.DIRECTORY ? "/" : "");
     byte type = switch (e.type()) {
       case DIRECTORY -> TarConstants.LF_DIR;
@@ -125,8 +132,9 @@ public final class LayerWriter {
     } else if (e.type() == LayerEntry.Type.HARDLINK) {
       t.setLinkName(e.linkTarget().substring(1));
     }
+    long size = 0;
     if (e.type() == LayerEntry.Type.FILE) {
-      long size = Files.size(e.source());
+      size = Files.size(e.source());
       t.setSize(size);
       tar.putArchiveEntry(t);
       try (InputStream in = Files.newInputStream(e.source())) {
@@ -139,5 +147,6 @@ public final class LayerWriter {
       tar.putArchiveEntry(t);
     }
     tar.closeArchiveEntry();
+    return size;
   }
 }

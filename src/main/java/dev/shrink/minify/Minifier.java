@@ -14,6 +14,8 @@ import dev.shrink.layer.ScratchImage;
 import dev.shrink.python.PythonAnalysis;
 import dev.shrink.python.PythonLayout;
 import dev.shrink.report.Report;
+import dev.shrink.sbom.Contents;
+import dev.shrink.sbom.OutputFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +42,7 @@ public final class Minifier {
    */
   public record Output(Compression compression, int level, boolean strip, boolean zipStdlib) {
     public static Output defaults() {
-      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), false, true);
+      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), true, true);
     }
   }
 
@@ -175,7 +177,7 @@ public final class Minifier {
    * The shrunk image (its layer lives in the work directory), the report of how it was made, and
    * the Python layout the analysis computed (null when the command runs no Python).
    */
-  public record Result(Image image, Report report, PythonLayout python) {}
+  public record Result(Image image, Report report, PythonLayout python, Contents packages) {}
 
   /** An image unpacked for {@link #minify(Source, Path, Options)}: its root, config, name and sizes. */
   public record Source(RootFs root, ImageConfig config, String name, Report.Sizes before) {}
@@ -189,7 +191,11 @@ public final class Minifier {
 
   /** Unpacks an image into {@code workDir/rootfs}, to be minified once or more (a repair rebuilds). */
   public static Source unpack(Image source, Path workDir) throws IOException {
-    RootFs root = LayerApplier.unpack(source, workDir.resolve("rootfs"));
+    return of(source, LayerApplier.unpack(source, workDir.resolve("rootfs")));
+  }
+
+  /** An image whose root filesystem {@code root} is a directory already (an engine's mount of it), which is only read. */
+  public static Source of(Image source, RootFs root) {
     return new Source(root, source.config(), source.name(), Reports.before(source, root.dir()));
   }
 
@@ -215,7 +221,9 @@ public final class Minifier {
     LayerWriter writer = new LayerWriter(options.output().compression(), options.output().level(), epoch);
     List<LayerWriter.Blob> blobs = new ArrayList<>();
     List<Report.Layer> layers = new ArrayList<>();
+    Map<String, String> layerOf = new HashMap<>();
     for (Map.Entry<LayerSplit.Part, List<LayerEntry>> part : parts.entrySet()) {
+      part.getValue().stream().filter(e -> e.type() != LayerEntry.Type.DIRECTORY).forEach(e -> layerOf.put(e.path(), part.getKey().label()));
       LayerWriter.Blob blob = writer.write(part.getValue(), layerDir.resolve(part.getKey().label() + ".tar"));
       blobs.add(blob);
       layers.add(Reports.layer(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
@@ -229,9 +237,25 @@ public final class Minifier {
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
+    Map<String, String> distributions = python == null ? Map.of() : PythonAnalysis.distributions(root, python.layout(), s.files.paths());
+    Contents packages = Contents.of(python == null ? s.debs : s.debs.withPython(root, python.layout()), outputFiles(entries, s.archives),
+        host == null ? root : null);
     Report report = Reports.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), s.user, Reports.options(options));
-    return new Result(image, report, python == null ? null : python.layout());
+        s.problems, python == null ? List.of() : python.notes(), distributions, s.user, Reports.options(options), layerOf, packages);
+    return new Result(image, report, python == null ? null : python.layout(), packages);
+  }
+
+  /** The files and links of the output, from its layer entries and the members of the zips shrink wrote. */
+  private static List<OutputFile> outputFiles(List<LayerEntry> entries, Map<String, Map<String, StdlibZip.Member>> archives)
+      throws IOException {
+    List<OutputFile> out = new ArrayList<>();
+    for (LayerEntry e : entries) {
+      if (e.type() != LayerEntry.Type.DIRECTORY) {
+        out.add(new OutputFile(e.path(), e.type() == LayerEntry.Type.FILE ? Files.size(e.source()) : 0, e.mode()));
+      }
+    }
+    archives.values().forEach(members -> members.forEach((path, m) -> out.add(new OutputFile(path, m.size(), 0644))));
+    return out;
   }
 
   /**

@@ -25,15 +25,15 @@ final class Pipeline {
     List<Step> steps = new ArrayList<>();
     steps.add(new KeepCommand(run));
     steps.add(host == null ? new KeepAppDirs(appDirs(run, host)) : new KeepNamed(host));
-    steps.add(new AnalysePython(run, host, options.traced().pythonFiles(), options.traced().paths()));
+    steps.add(Step.phase("python analysis", new AnalysePython(run, host, options.traced().pythonFiles(), options.traced().paths())));
     steps.add(new KeepTraced(options.traced().paths()));
     if (options.bytecode().purePython()) {
       steps.add(new SwapPurePython());
     }
-    steps.add(new ResolveLibraries(run.env()));
+    steps.add(Step.phase("elf analysis", new ResolveLibraries(run.env())));
     steps.add(new KeepSystemFiles(run.env()));
     steps.add(new KeepIncludes(options.paths().includes(), name));
-    steps.add(new ResolveLibraries(run.env()));
+    steps.add(Step.phase("elf analysis", new ResolveLibraries(run.env())));
     steps.add(new KeepWorkdir(run.workdir()));
     if (host != null) {
       steps.add(new GuardHost(host));
@@ -47,14 +47,15 @@ final class Pipeline {
     steps.add(new AddRunUser(imageUser, options.command().user(), host == null, workDir));
     steps.add(new DropUnread());
     if (!options.bytecode().keepSources()) {
-      steps.add(new MakeSourceless(options.bytecode().target(), options.compiler(), appDirs(run, host), workDir));
+      steps.add(Step.phase("bytecode compile", new MakeSourceless(options.bytecode().target(), options.compiler(), appDirs(run, host), workDir)));
     }
     if (options.output().zipStdlib()) {
-      steps.add(new ZipStdlib(workDir, epoch));
+      steps.add(Step.phase("stdlib zip", new ZipStdlib(workDir, epoch)));
     }
     if (options.output().strip()) {
-      steps.add(new StripElf(workDir));
+      steps.add(Step.phase("strip", new StripElf(workDir)));
     }
+    steps.add(new WriteDpkgStatus(workDir.resolve("dpkg-status")));
     return steps;
   }
 

@@ -29,7 +29,8 @@ record ResolveLibraries(Map<String, String> env) implements Step {
           continue;
         }
         LibraryResolver.Closure closure = resolver.resolve(path);
-        s.files.addAll(closure.requirements());
+        // the file's own requirement says only that it was analysed: its reasons are those it was kept for
+        s.files.addAll(closure.requirements().stream().filter(r -> !r.path().equals(path)).toList());
         closure.missing().forEach(m -> s.problems.add("elf: " + m.neededBy() + " needs " + m.name() + ", not found (searched " + m.searched() + ")"));
         changed = true;
       }

@@ -1,6 +1,7 @@
 package dev.shrink.minify;
 
 import dev.shrink.python.PythonAnalysis;
+import dev.shrink.sbom.Inventory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,6 +38,8 @@ final class Selection {
   final Set<String> interpreterDirs = new TreeSet<>();
   /** Kept paths whose ELF closure is resolved. */
   final Set<String> elfDone = new HashSet<>();
+  /** The root's Debian packages (read by the last step, {@link WriteDpkgStatus}). */
+  Inventory debs;
   /** The Python analysis of the command, or null when it runs no Python. */
   PythonAnalysis.Result python;
   /** The run user's account, once {@link AddRunUser} has run. */

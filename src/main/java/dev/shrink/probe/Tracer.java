@@ -5,6 +5,8 @@ import dev.shrink.closure.Requirement;
 import dev.shrink.engine.Engine;
 import dev.shrink.fs.RootFs;
 import dev.shrink.layer.TempFiles;
+import dev.shrink.progress.Phase;
+import dev.shrink.progress.Phases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,6 +139,7 @@ public final class Tracer {
     List<Outcome> outcomes = new ArrayList<>();
     for (Probe probe : probes) {
       Path dir = Files.createTempDirectory(workDir, "trace-");
+      Phase phase = Phases.open("probe");
       try {
         Outcome outcome = run.run(probe, dir);
         outcomes.add(outcome);
@@ -153,6 +156,7 @@ public final class Tracer {
           selector.select(probe, e).forEach(r -> found.putIfAbsent(r.path(), r));
         }
       } finally {
+        phase.close();
         TempFiles.deleteTree(dir);
       }
     }

@@ -7,6 +7,7 @@ import dev.shrink.fs.SystemPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -93,6 +94,23 @@ public final class PythonAnalysis {
       }
       return unused;
     }
+  }
+
+  /**
+   * The installed distribution each of {@code paths} belongs to (its metadata directory's name,
+   * {@code falcon}, {@code PyYAML}), for those that belong to one on the interpreter's sys.path.
+   */
+  public static Map<String, String> distributions(RootFs root, PythonLayout layout, Collection<String> paths) {
+    Distributions d = new Distributions(root, layout, new ModuleFinder(root, layout), p -> {
+      try {
+        return root.isRegularFile(p) ? new String(root.read(p), StandardCharsets.UTF_8) : null;
+      } catch (IOException e) {
+        return null;
+      }
+    });
+    Map<String, String> out = new TreeMap<>();
+    paths.forEach(p -> d.owner(p).ifPresent(name -> out.put(p, name)));
+    return out;
   }
 
   /** How a problem starts when library code imports a module that cannot be found (mostly code the app never reaches). */
@@ -193,11 +211,11 @@ public final class PythonAnalysis {
       }
       for (String name : ProgramScanner.programs(source)) {
         SystemPaths.which(root, name, in.env(), in.workdir()).ifPresent(found ->
-            out.add(new Requirement(found, Analyser.PYTHON, "program started by name '" + name + "' in " + p)));
+            out.add(new Requirement(found, Analyser.PYTHON, "program started by name '" + name + "' in " + p, p)));
       }
       for (String path : ProgramScanner.paths(source)) {
         if (root.isRegularFile(path)) {
-          out.add(new Requirement(path, Analyser.PYTHON, "path literal '" + path + "' in " + p));
+          out.add(new Requirement(path, Analyser.PYTHON, "path literal '" + path + "' in " + p, p));
         }
       }
     }

@@ -115,8 +115,13 @@ public final class PythonClosure {
     return new Result(List.copyOf(c.requirements.values()), List.copyOf(c.missing), modules, List.copyOf(c.notes));
   }
 
-  /** Why something is needed: the statement (or other cause) and where it is. */
-  private record Origin(Analyser analyser, String what, String file, int line) {
+  /** Why something is needed: the statement (or other cause), where it is, and the file that asked ({@link Requirement#from()}). */
+  private record Origin(Analyser analyser, String what, String file, int line, String from) {
+    /** A cause in {@code file} (null: none), which is the file that asked. */
+    Origin(Analyser analyser, String what, String file, int line) {
+      this(analyser, what, file, line, file);
+    }
+
     String reason() {
       return file == null ? what : what + " (" + file + (line > 0 ? ":" + line : "") + ")";
     }
@@ -141,7 +146,7 @@ public final class PythonClosure {
       require(m, new Origin(Analyser.PYTHON, "import " + m + " (named on the command line)", null, 0), false);
     }
     drain();
-    seen.forEach((m, by) -> require(m, new Origin(by.analyser(), by.reason(), null, 0), true));
+    seen.forEach((m, by) -> require(m, new Origin(by.analyser(), by.reason(), null, 0, by.from()), true));
     drain();
     pthFiles();
     drain();
@@ -318,7 +323,7 @@ public final class PythonClosure {
     if (file != null && isOwnCode(file)) {
       namedByStrings(file, tokens);
     }
-    namedCodecs(file, tokens);
+    namedCodecs(file, m.file(), tokens);
   }
 
   /**
@@ -327,14 +332,14 @@ public final class PythonClosure {
    * module in encodings is found at run time (encodings.search_function), e.g. Django's
    * {@code .encode("unicode_escape")} on its 404 page.
    */
-  private void namedCodecs(String file, List<Token> t) {
+  private void namedCodecs(String file, String from, List<Token> t) {
     for (int i = 0; i + 2 < t.size(); i++) {
       boolean call = CODEC_CALLS.contains(t.get(i).text()) && t.get(i).isName() && t.get(i + 1).is("(");
       boolean keyword = t.get(i).is("encoding") && t.get(i + 1).is("=");
       String name = call || keyword ? t.get(i + 2).stringValue() : null;
       String module = name == null || name.isBlank() ? null : codecs.module(name);
       if (module != null) {
-        require("encodings." + module, new Origin(Analyser.PYTHON, "codec '" + name + "' named in code", file, t.get(i).line()), true);
+        require("encodings." + module, new Origin(Analyser.PYTHON, "codec '" + name + "' named in code", file, t.get(i).line(), from), true);
       }
     }
   }
@@ -368,7 +373,8 @@ public final class PythonClosure {
   }
 
   private void importRef(PyModule importer, String file, ImportRef ref) {
-    Origin origin = new Origin(Analyser.PYTHON, ref.describe(), file, ref.line());
+    // an extension module's imports are read in its source; the module's own file is what asked
+    Origin origin = new Origin(Analyser.PYTHON, ref.describe(), file, ref.line(), importer.file());
     String target = ref.module();
     if (ref.level() > 0) {
       String base = relativeBase(importer.packageName(), ref.level());
@@ -515,14 +521,14 @@ public final class PythonClosure {
         case FROZEN -> "frozen module " + m.name() + " (its file is read with frozen modules off): " + origin.what();
         default -> origin.what();
       };
-      Origin o = new Origin(origin.analyser(), what, origin.file(), origin.line());
+      Origin o = new Origin(origin.analyser(), what, origin.file(), origin.line(), origin.from());
       addFile(m.file(), o);
       if (m.file().endsWith(".py")) {
         String dir = RootFs.parent(m.file());
         String stem = m.file().substring(dir.length() + 1, m.file().length() - 3);
         String pyc = dir + "/__pycache__/" + stem + ".cpython-" + layout.versionNoDot() + ".pyc";
         if (fs.isRegularFile(pyc)) {
-          addFile(pyc, new Origin(origin.analyser(), "bytecode cache of " + m.name(), null, 0));
+          addFile(pyc, new Origin(origin.analyser(), "bytecode cache of " + m.name(), null, 0, m.file()));
         }
         toScan.add(m);
       } else if (m.kind() == Kind.BYTECODE) {
@@ -542,12 +548,14 @@ public final class PythonClosure {
     if (!knowledgeApplied.add(name)) {
       return;
     }
+    PyModule used = included.get(name);
+    String trigger = used == null ? null : used.file();
     for (Knowledge.Rule rule : knowledge.rulesFor(name)) {
       for (Knowledge.Import i : rule.imports()) {
         if (i.ifAvailable() != null && findModule(i.ifAvailable()).isEmpty()) {
           continue;
         }
-        Origin o = new Origin(Analyser.KNOWLEDGE, rule.library() + ": " + i.reason() + " (when " + name + " is used)", null, 0);
+        Origin o = new Origin(Analyser.KNOWLEDGE, rule.library() + ": " + i.reason() + " (when " + name + " is used)", null, 0, trigger);
         int dot = i.module().lastIndexOf('.');
         if (i.module().substring(dot + 1).contains("*")) {
           for (String sub : submodules(i.module().substring(0, dot), i.module().substring(dot + 1))) {
@@ -558,7 +566,7 @@ public final class PythonClosure {
         require(i.module(), o, i.optional() || i.ifAvailable() != null);
       }
       for (Knowledge.File f : rule.files()) {
-        Origin o = new Origin(Analyser.KNOWLEDGE, rule.library() + ": " + f.reason() + " (when " + name + " is used)", null, 0);
+        Origin o = new Origin(Analyser.KNOWLEDGE, rule.library() + ": " + f.reason() + " (when " + name + " is used)", null, 0, trigger);
         String path = f.path();
         boolean tree = path.endsWith("/**");
         if (tree) {
@@ -630,7 +638,7 @@ public final class PythonClosure {
   /** Non-module files of a regular package: templates, data, certificates; not test suites. */
   private void packageData(PyModule m) {
     for (String file : packageData.files(m)) {
-      addFile(file, new Origin(Analyser.PYTHON, "data file of package " + m.name(), null, 0));
+      addFile(file, new Origin(Analyser.PYTHON, "data file of package " + m.name(), null, 0, m.file()));
     }
   }
 
@@ -654,7 +662,7 @@ public final class PythonClosure {
         for (Map.Entry<String, Set<String>> d : dists.entrySet()) {
           if (d.getValue().contains(m.name())) {
             addTree(d.getKey(), new Origin(Analyser.PYTHON, "metadata of " + Distributions.name(d.getKey()) + " (provides " + m.name() + ")",
-                null, 0));
+                null, 0, m.file()));
           }
         }
       }
@@ -676,13 +684,13 @@ public final class PythonClosure {
     if (requirements.containsKey(p)) {
       return;
     }
-    requirements.put(p, new Requirement(p, origin.analyser(), origin.reason()));
+    requirements.put(p, new Requirement(p, origin.analyser(), origin.reason(), origin.from()));
     fs.resolve(p).ifPresent(r -> {
-      for (String link : r.links()) {
-        requirements.putIfAbsent(link, new Requirement(link, origin.analyser(), "symlink on the way to " + p));
+      for (String link : r.links()) { // p itself, when a link, is put above
+        requirements.putIfAbsent(link, new Requirement(link, origin.analyser(), "symlink on the way to " + p, p));
       }
       if (!r.path().equals(p)) {
-        requirements.putIfAbsent(r.path(), new Requirement(r.path(), origin.analyser(), "target of " + p));
+        requirements.putIfAbsent(r.path(), new Requirement(r.path(), origin.analyser(), "target of " + p, p));
       }
     });
   }

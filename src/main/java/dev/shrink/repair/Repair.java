@@ -10,6 +10,7 @@ import dev.shrink.probe.HostStrace;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.Tracer;
+import dev.shrink.progress.Phases;
 import dev.shrink.python.Knowledge;
 import dev.shrink.python.ModuleFinder;
 import dev.shrink.python.ModuleNames;
@@ -17,6 +18,7 @@ import dev.shrink.python.PyModule;
 import dev.shrink.python.PythonClosure;
 import dev.shrink.python.PythonLayout;
 import dev.shrink.report.Report;
+import dev.shrink.sbom.Contents;
 import dev.shrink.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -55,11 +57,12 @@ public final class Repair {
    * The report of the last build and every round, in order.
    *
    * @param built the report of the last build
+   * @param packages the packages the last build holds (for its SBOMs)
    * @param stopped why the repair stopped short of an image that verifies, or null
    * @param missing when it stopped: what the last build lacks that the original has (its output named it, or its trace looked for it)
    * @param excludedBy the user's --exclude patterns that removed some of {@code missing}
    */
-  public record Result(Report built, List<Round> rounds, String stopped, List<Requirement> missing, List<String> excludedBy) {
+  public record Result(Report built, Contents packages, List<Round> rounds, String stopped, List<Requirement> missing, List<String> excludedBy) {
     public boolean ok() {
       return last().ok();
     }
@@ -120,16 +123,16 @@ public final class Repair {
       String stopped;
       try (Image shrunk = built.image(); EngineImage b = publisher.publish(shrunk)) {
         long started = System.nanoTime();
-        List<Outcome> answered = plain(new ContainerRunner(b.engine(), settings).run(b.name(), probes, Verifier.AS_USERS_RUN_IT));
-        Verifier.Report report = Verifier.compare(reference, answered, ignore);
+        Verifier.Report report = Phases.time("verify", () -> Verifier.compare(reference,
+            plain(new ContainerRunner(b.engine(), settings).run(b.name(), probes, Verifier.AS_USERS_RUN_IT)), ignore));
         Round round = new Round(done.size(), added, report, (System.nanoTime() - started) / 1_000_000);
         done.add(round);
         listener.accept(round);
         if (report.ok()) {
-          return new Result(built.report(), List.copyOf(done), null, List.of(), List.of());
+          return new Result(built.report(), built.packages(), List.copyOf(done), null, List.of(), List.of());
         }
         if (!report.originalFailures().isEmpty()) {
-          return new Result(built.report(), List.copyOf(done), "the original did not pass its probes, so there is nothing to repair towards",
+          return new Result(built.report(), built.packages(), List.copyOf(done), "the original did not pass its probes, so there is nothing to repair towards",
               List.of(), List.of());
         }
         named(source, built, report, options.paths().excludes(), excludes).forEach(r -> missing.putIfAbsent(r.path(), r));
@@ -156,7 +159,7 @@ public final class Repair {
             by.add(options.paths().excludes().get(i));
           }
         }
-        return new Result(built.report(), List.copyOf(done), stopped, added, List.copyOf(by));
+        return new Result(built.report(), built.packages(), List.copyOf(done), stopped, added, List.copyOf(by));
       }
       List<Requirement> extra = new ArrayList<>(current.traced().paths());
       extra.addAll(added);
@@ -231,7 +234,7 @@ public final class Repair {
   private static Requirement excluded(Requirement r, List<String> globs, List<PathMatcher> excludes) {
     for (int i = 0; i < excludes.size(); i++) {
       if (excludes.get(i).matches(Path.of(r.path()))) {
-        return new Requirement(r.path(), r.analyser(), r.reason() + "; removed by --exclude '" + globs.get(i) + "'");
+        return new Requirement(r.path(), r.analyser(), r.reason() + "; removed by --exclude '" + globs.get(i) + "'", r.from());
       }
     }
     return r;

@@ -8,6 +8,7 @@ import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The report of a minify or build: what shrink made, from what, with which options, and why each
@@ -23,26 +24,29 @@ import java.util.Locale;
  * @param files every kept path with its reasons, sorted by path
  * @param before the source's sizes (minify), or null (build)
  * @param dropped paths an analyser asked for that a later step left out, with why
+ * @param packages the packages the output holds (a package counts when any of its files is kept), or null when not known
+ * @param removed the attack surface the output has against the fat image's, and the Debian packages left out; or null
  * @param problems imports not found, files refused: also printed as warnings
  * @param notes what a person should know that is no problem (imports not followed on purpose)
  * @param repair the verification rounds of minify, or null when it did not verify
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"shrinkVersion", "source", "user", "digest", "options", "probes", "files", "before", "after", "dropped", "problems",
-    "notes", "repair"})
+@JsonPropertyOrder({"shrinkVersion", "source", "user", "digest", "options", "probes", "files", "before", "after", "dropped", "packages",
+    "removed", "problems", "notes", "repair"})
 public record Report(String shrinkVersion, String source, String user, String digest, Options options, List<String> probes,
-    List<KeptFile> files, Sizes before, After after, List<PathReason> dropped, List<String> problems, List<String> notes,
-    List<RepairRound> repair) {
+    List<KeptFile> files, Sizes before, After after, List<PathReason> dropped, List<PackageEntry> packages, Removed removed,
+    List<String> problems, List<String> notes, List<RepairRound> repair) {
 
   /** This report with the verification rounds of a self-repair. */
   public Report withRepair(List<RepairRound> rounds) {
-    return new Report(shrinkVersion, source, user, digest, options, probes, files, before, after, dropped, problems, notes, List.copyOf(rounds));
+    return new Report(shrinkVersion, source, user, digest, options, probes, files, before, after, dropped, packages, removed, problems, notes,
+        List.copyOf(rounds));
   }
 
   /** This report of an output written with manifest {@code digest} (null: not read back), from a source traced with {@code probeLabels}. */
   public Report written(String manifestDigest, List<String> probeLabels) {
-    return new Report(shrinkVersion, source, user, manifestDigest, options, List.copyOf(probeLabels), files, before, after, dropped, problems,
-        notes, repair);
+    return new Report(shrinkVersion, source, user, manifestDigest, options, List.copyOf(probeLabels), files, before, after, dropped, packages,
+        removed, problems, notes, repair);
   }
 
   /** How many kept files are there only because a traced run used them. */
@@ -77,19 +81,23 @@ public record Report(String shrinkVersion, String source, String user, String di
    * @param size bytes, for a file
    * @param strippedFrom the size before {@code --strip}, for a stripped ELF file
    * @param in the zip shrink wrote that holds it (the standard library's), for a zip member
+   * @param distribution the installed Python distribution it belongs to, as its metadata directory names it
    * @param reasons every reason given for it
+   * @param layer the output layer that holds it (a zip member: its zip's); null for a directory, which every layer repeats
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"path", "type", "size", "strippedFrom", "in", "reasons"})
-  public record KeptFile(String path, Type type, Long size, Long strippedFrom, String in, List<Reason> reasons) {}
+  @JsonPropertyOrder({"path", "type", "layer", "size", "strippedFrom", "in", "distribution", "reasons"})
+  public record KeptFile(String path, Type type, Long size, Long strippedFrom, String in, String distribution, List<Reason> reasons,
+      String layer) {}
 
-  /** Why a path is kept: the analyser that asked and a line a person can check. */
-  @JsonPropertyOrder({"analyser", "reason"})
-  public record Reason(Analyser analyser, String reason) {
-    public static Reason of(Requirement r) {
-      return new Reason(r.analyser(), r.reason());
-    }
-  }
+  /**
+   * Why a path is kept: the analyser that asked, a line a person can check, and the kept path whose
+   * analysis asked ({@link Requirement#from()}; null for a root). Following {@code from} from reason to
+   * reason leads to a root; the graph may have cycles (modules that import each other).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"analyser", "reason", "from"})
+  public record Reason(Analyser analyser, String reason, String from) {}
 
   /** Sizes of an image: its layer blobs as stored, and the regular files in its filesystem. */
   @JsonPropertyOrder({"compressedLayers", "files", "fileBytes"})
@@ -115,6 +123,26 @@ public record Report(String shrinkVersion, String source, String user, String di
       return new PathReason(r.path(), r.reason());
     }
   }
+
+  /**
+   * A package the output holds: a Debian package or a Python distribution, with its files and bytes
+   * in the output and in the fat image.
+   */
+  @JsonPropertyOrder({"type", "name", "version", "licences", "purl", "files", "bytes", "fatFiles", "fatBytes"})
+  public record PackageEntry(String type, String name, String version, List<String> licences, String purl, long files, long bytes,
+      long fatFiles, long fatBytes) {}
+
+  /**
+   * What went: per kind of surface ({@code shells}, {@code packageManagers}, {@code setuidSetgid}),
+   * and the Debian packages of the fat image none of whose files is kept.
+   */
+  @JsonPropertyOrder({"surface", "debianPackages"})
+  public record Removed(Map<String, Surface> surface, List<String> debianPackages) {}
+
+  /** One kind of surface: how many paths the fat image had (null when not known) and the output has, and which the output has. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder({"fat", "output", "kept"})
+  public record Surface(Integer fat, int output, List<String> kept) {}
 
   /**
    * One verification of minify: round 0 is the first build, round N the build after the N-th repair.

@@ -11,6 +11,7 @@ import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
+import dev.shrink.progress.Phases;
 import dev.shrink.report.Report;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
@@ -31,11 +32,11 @@ public final class BuildRun {
    * What to do.
    *
    * @param verify true: verification is a must; false: skipped ({@code --no-verify}); null: when a probe is given and the engine is installed
-   * @param reportFile where the report goes, or null
+   * @param reports where the report goes (JSON, HTML)
    * @param withDigest true to read DEST's manifest digest back into the report
    */
   public record Request(Builder.Spec spec, Minifier.Output output, ImageReference destination, TransportOptions options, Probing probing,
-      Boolean verify, Path reportFile, boolean withDigest) {}
+      Boolean verify, ReportFiles reports, boolean withDigest) {}
 
   /**
    * What the run did. {@code missingEngine} names the engine --verify needs and does not find
@@ -63,8 +64,7 @@ public final class BuildRun {
     if (engine != null && probes.isEmpty()) {
       probes = List.of(new Probe.Cmd(List.of()));
     }
-    Files.createDirectories(q.options().tempDir());
-    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(q.options().tempDir(), "shrink-build-"));
+    Path work = TempFiles.createDirectory(q.options().tempDir(), "build");
     try {
       Builder.Plan plan = Builder.plan(q.spec(), Builder.Host.current(), work);
       if (plan.python() != null) {
@@ -79,14 +79,16 @@ public final class BuildRun {
         if (engine != null) {
           long started = System.nanoTime();
           try (EngineImage built = Probing.runnable(q.destination(), image, q.options(), engine)) {
-            List<Outcome> shrunk = new ContainerRunner(built.engine(), probing.settings()).run(built.name(), probes, ContainerRunner.Wrapper.NONE);
+            List<Probe> checked = probes;
+            List<Outcome> shrunk = Phases.time("verify",
+                () -> new ContainerRunner(built.engine(), probing.settings()).run(built.name(), checked, ContainerRunner.Wrapper.NONE));
             verified = Verifier.compare(traced.outcomes(), shrunk, probing.ignore());
           }
           millis = (System.nanoTime() - started) / 1_000_000;
         }
       }
       List<String> labels = traced == null ? List.of() : probes.stream().map(Probe::label).toList();
-      Report report = Written.report(result.report(), q.destination(), q.options(), q.withDigest(), q.reportFile(), labels);
+      Report report = Written.report(result.report(), result.packages(), q.destination(), q.options(), q.withDigest(), q.reports(), labels);
       return new Result(null, plan, report, verified, millis, notVerified, probes, traced != null);
     } finally {
       TempFiles.deleteTree(work);

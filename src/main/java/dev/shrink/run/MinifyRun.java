@@ -1,6 +1,7 @@
 package dev.shrink.run;
 
 import dev.shrink.engine.Engine;
+import dev.shrink.fs.RootFs;
 import dev.shrink.image.Image;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.minify.Minifier;
@@ -13,8 +14,10 @@ import dev.shrink.probe.ProbeFailedException;
 import dev.shrink.probe.Tracer;
 import dev.shrink.repair.Repair;
 import dev.shrink.report.Report;
+import dev.shrink.sbom.Contents;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
+import dev.shrink.transport.engine.ImageMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +33,11 @@ public final class MinifyRun {
    * What to do.
    *
    * @param verify true: verification is a must; false: skipped ({@code --no-verify}); null: when an engine is installed
-   * @param reportFile where the report goes, or null
+   * @param reports where the report goes (JSON, HTML)
    * @param withDigest true to read DEST's manifest digest back into the report
    */
   public record Request(ImageReference source, TransportOptions sourceOptions, ImageReference destination, TransportOptions destinationOptions,
-      Minifier.Options options, Probing probing, boolean noProbe, Boolean verify, int repairRounds, Path reportFile, boolean withDigest) {}
+      Minifier.Options options, Probing probing, boolean noProbe, Boolean verify, int repairRounds, ReportFiles reports, boolean withDigest) {}
 
   /** Told of progress lines and of each verification round as it ends. */
   public interface Listener {
@@ -68,29 +71,31 @@ public final class MinifyRun {
 
   private Result run() throws IOException {
     notVerified = q.noProbe() ? "--no-probe leaves no run of SRC to compare DEST with" : Boolean.FALSE.equals(q.verify()) ? "--no-verify" : null;
-    Files.createDirectories(q.sourceOptions().tempDir());
-    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(q.sourceOptions().tempDir(), "shrink-minify-"));
-    try (Image image = q.source().read(q.sourceOptions())) {
+    Path work = TempFiles.createDirectory(q.sourceOptions().tempDir(), "minify");
+    try (Image image = q.source().read(q.sourceOptions()); ImageMount mount = ImageMount.of(q.source(), image).orElse(null)) {
       chooseEngine();
       try (EngineImage original = engine == null ? null : EngineImage.of(q.source(), q.sourceOptions(), engine)) {
         List<Probe> probes = q.probing().given().isEmpty() && original != null ? List.of(original.startup()) : q.probing().given();
         List<Outcome> reference = strace == null ? null : trace(original, probes, work);
-        Minifier.Source unpacked = Minifier.unpack(image, work);
+        Minifier.Source unpacked = mount == null ? Minifier.unpack(image, work) : Minifier.of(image, new RootFs(mount.dir()));
         Repair.Result repaired = null;
         Report built;
+        Contents packages;
         if (notVerified == null && original != null) {
           repaired = verifyAndRepair(original, probes, reference, unpacked, work);
           built = repaired.report();
+          packages = repaired.packages();
         } else {
           Minifier.Result result = Minifier.minify(unpacked, work, options);
           try (Image shrunk = result.image()) {
             q.destination().write(shrunk, q.destinationOptions());
           }
           built = result.report();
+          packages = result.packages();
           notVerified = notVerified != null ? notVerified : "no container engine to run SRC";
         }
         List<String> labels = strace == null ? List.of() : probes.stream().map(Probe::label).toList();
-        Report report = Written.report(built, q.destination(), q.destinationOptions(), q.withDigest(), q.reportFile(), labels);
+        Report report = Written.report(built, packages, q.destination(), q.destinationOptions(), q.withDigest(), q.reports(), labels);
         return new Result(report, repaired, notVerified, probes, strace != null);
       }
     } finally {

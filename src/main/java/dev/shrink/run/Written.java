@@ -3,11 +3,10 @@ package dev.shrink.run;
 import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.report.Report;
-import dev.shrink.report.ReportJson;
+import dev.shrink.sbom.Contents;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /** What minify and build do once DEST is written: the report gets DEST's digest and the probes, and goes to its file. */
@@ -23,16 +22,14 @@ public final class Written {
 
   /**
    * The report of an output written to {@code destination}: with its manifest digest when {@code
-   * withDigest} or a {@code reportFile} is given (null: no report file), and the labels of the
-   * probes a traced run used; written to {@code reportFile}.
+   * withDigest} or a report file is asked for, and the labels of the probes a traced run used;
+   * written to the {@code files} asked for (SBOMs of {@code packages}).
    */
-  static Report report(Report built, ImageReference destination, TransportOptions options, boolean withDigest, Path reportFile,
-      List<String> probeLabels) throws IOException {
-    String digest = withDigest || reportFile != null ? digest(destination, options) : null;
+  static Report report(Report built, Contents packages, ImageReference destination, TransportOptions options, boolean withDigest,
+      ReportFiles files, List<String> probeLabels) throws IOException {
+    String digest = withDigest || files.any() ? digest(destination, options) : null;
     Report r = built.written(digest, probeLabels);
-    if (reportFile != null) {
-      ReportJson.write(r, reportFile);
-    }
+    files.write(r, packages, destination.toString());
     return r;
   }
 }

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** --strip on an app that loads an unstripped library (built here with gcc -g) through ctypes: smaller, and it still runs. */
+/**
+ * An app that loads an unstripped library (built here with gcc -g) through ctypes: stripped by default, smaller, and it still
+ * runs; --no-strip keeps the library as it is.
+ */
 @NeedsEngine
 class StripBuildTest {
   Path work;
@@ -40,12 +43,19 @@ class StripBuildTest {
     Path report = work.resolve("report.json");
     String image = "localhost/layers-test/strip:latest";
     String err = BuildTesting.build(List.of("docker-archive:" + archive + ":layers-test/strip:latest", "--app", proj.toString(),
-        "--strip", "--report", report.toString(), "--", "app.py"));
+        "--report", report.toString(), "--", "app.py"));
     assertThat(err).contains("runtime").contains("app");
     JsonNode lib = BuildTesting.report(report).path("files").valueStream()
         .filter(f -> f.path("path").asString().equals("/app/libcalc.so")).findFirst().orElseThrow();
     assertThat(lib.path("size").asLong()).isLessThan(lib.path("strippedFrom").asLong());
     assertThat(lib.path("strippedFrom").asLong()).isEqualTo(Files.size(proj.resolve("libcalc.so")));
+    Path kept = work.resolve("kept.json");
+    BuildTesting.build(List.of("docker-archive:" + work.resolve("kept.tar") + ":layers-test/kept:latest", "--app", proj.toString(),
+        "--no-strip", "--report", kept.toString(), "--", "app.py"));
+    JsonNode unstripped = BuildTesting.report(kept).path("files").valueStream()
+        .filter(f -> f.path("path").asString().equals("/app/libcalc.so")).findFirst().orElseThrow();
+    assertThat(unstripped.path("size").asLong()).isEqualTo(Files.size(proj.resolve("libcalc.so")));
+    assertThat(unstripped.has("strippedFrom")).isFalse();
     BuildTesting.load(archive, image);
     try {
       assertThat(BuildTesting.run(List.of(), image)).isEqualTo("calc 42\n");

@@ -121,7 +121,7 @@ class LibraryResolverFakeRootTest {
     LibraryResolver.Closure rpath = resolve("/opt/rp/bin/app-rpath-mid", Map.of());
     assertThat(found(rpath, "libleaf.so")).contains("/opt/a/lib/libleaf.so");
     assertThat(rpath.requirements()).contains(
-        new Requirement("/opt/a/lib/libleaf.so", Analyser.ELF, "NEEDED libleaf.so by /opt/a/lib/libmid.so"));
+        new Requirement("/opt/a/lib/libleaf.so", Analyser.ELF, "NEEDED libleaf.so by /opt/a/lib/libmid.so", "/opt/a/lib/libmid.so"));
 
     LibraryResolver.Closure runpath = resolve("/opt/rp/bin/app-runpath-mid", Map.of());
     assertThat(found(runpath, "libmid.so")).contains("/opt/a/lib/libmid.so");

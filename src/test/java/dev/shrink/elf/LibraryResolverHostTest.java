@@ -61,11 +61,13 @@ class LibraryResolverHostTest {
     String ssl = DYNLOAD + "_ssl.cpython-311-x86_64-linux-gnu.so";
     LibraryResolver.Closure closure = new LibraryResolver(HOST).resolve(ssl);
     assertThat(closure.requirements())
-        .contains(new Requirement("/usr/lib/x86_64-linux-gnu/libssl.so.3", Analyser.ELF, "NEEDED libssl.so.3 by " + ssl));
+        .contains(new Requirement("/usr/lib/x86_64-linux-gnu/libssl.so.3", Analyser.ELF, "NEEDED libssl.so.3 by " + ssl, ssl));
 
     LibraryResolver.Closure python = new LibraryResolver(HOST).resolve("/usr/bin/python3.11");
     assertThat(python.requirements()).contains(new Requirement(
-        "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", Analyser.ELF, "PT_INTERP of /usr/bin/python3.11"));
+        "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", Analyser.ELF, "PT_INTERP of /usr/bin/python3.11", "/usr/bin/python3.11"));
+    assertThat(python.requirements()).filteredOn(r -> r.path().equals("/usr/bin/python3.11"))
+        .as("the analysed file is the root of its closure").allSatisfy(r -> assertThat(r.from()).isNull());
   }
 
   @Test

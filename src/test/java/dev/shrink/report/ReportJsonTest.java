@@ -18,12 +18,14 @@ class ReportJsonTest {
     Report.Options options = new Report.Options("minify", null, null, null, List.of(), List.of("/app/notes*"), false, 0, false, false,
         "gzip", 12, false, true);
     return new Report("0.1.0", "synthetic", "65532 (nonroot)", null, options, List.of(), List.of(
-        new Report.KeptFile("/tmp", Report.Type.DIRECTORY, null, null, null, List.of(new Report.Reason(Analyser.ESSENTIALS, "writable temp directory"))),
-        new Report.KeptFile("/usr/bin/python3", Report.Type.SYMLINK, null, null, null, List.of(new Report.Reason(Analyser.ENTRYPOINT, "program"))),
-        new Report.KeptFile("/usr/lib/python3.11/json/__init__.pyc", Report.Type.FILE, 1200L, null, "/usr/lib/python311.zip",
-            List.of(new Report.Reason(Analyser.PYTHON, "import json (/app/app.py:1)")))),
+        new Report.KeptFile("/tmp", Report.Type.DIRECTORY, null, null, null, null, List.of(new Report.Reason(Analyser.ESSENTIALS, "writable temp directory", null)),
+            null),
+        new Report.KeptFile("/usr/bin/python3", Report.Type.SYMLINK, null, null, null, null, List.of(new Report.Reason(Analyser.ENTRYPOINT, "program", null)),
+            "runtime"),
+        new Report.KeptFile("/usr/lib/python3.11/json/__init__.pyc", Report.Type.FILE, 1200L, null, "/usr/lib/python311.zip", null,
+            List.of(new Report.Reason(Analyser.PYTHON, "import json (/app/app.py:1)", null)), "runtime")),
         new Report.Sizes(1000, 10, 2000), new Report.After(100, 2, 300, 400, List.of(new Report.Layer("runtime", "interpreter", "sha256:ab", 100, 400, 2))),
-        List.of(new Report.PathReason("/app/x.pyi", "no runtime reads it")), List.of("elf: a needs b"), List.of("python: note"), null);
+        List.of(new Report.PathReason("/app/x.pyi", "no runtime reads it")), null, null, List.of("elf: a needs b"), List.of("python: note"), null);
   }
 
   @Test
@@ -37,6 +39,9 @@ class ReportJsonTest {
     assertThat(python.path("in").asString()).isEqualTo("/usr/lib/python311.zip");
     assertThat(python.path("reasons").get(0).path("analyser").asString()).isEqualTo("python");
     assertThat(json.path("files").get(0).has("size")).isFalse();
+    assertThat(json.path("files").get(0).has("layer")).as("a directory, which every layer repeats").isFalse();
+    assertThat(python.propertyNames()).containsExactly("path", "type", "layer", "size", "in", "reasons");
+    assertThat(python.path("layer").asString()).isEqualTo("runtime");
     assertThat(json.path("files").get(1).path("type").asString()).isEqualTo("symlink");
     assertThat(json.path("before").propertyNames()).containsExactly("compressedLayers", "files", "fileBytes");
     assertThat(json.path("after").propertyNames()).containsExactly("compressedLayers", "files", "fileBytes", "uncompressedLayers", "layers");

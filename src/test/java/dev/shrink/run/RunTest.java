@@ -35,7 +35,7 @@ class RunTest {
         false);
     List<String> progress = new ArrayList<>();
     BuildRun.Result b = BuildRun.run(new BuildRun.Request(spec, Minifier.Output.defaults(), built, options, probing, null,
-        tmp.resolve("build.json"), true), progress::add);
+        new ReportFiles(tmp.resolve("build.json"), null, Map.of()), true), progress::add);
 
     assertThat(b.missingEngine()).isNull();
     assertThat(b.verified()).isNull();
@@ -48,7 +48,7 @@ class RunTest {
     ImageReference small = ImageReference.parse("oci:" + tmp.resolve("small") + ":x");
     List<String> told = new ArrayList<>();
     MinifyRun.Result m = MinifyRun.run(new MinifyRun.Request(built, options, small, options, Minifier.Options.builder().build(), probing,
-        true, null, 3, null, false), new MinifyRun.Listener() {
+        true, null, 3, ReportFiles.NONE, false), new MinifyRun.Listener() {
           @Override
           public void progress(String line) {
             told.add(line);
@@ -70,7 +70,7 @@ class RunTest {
     assertThat(Files.isDirectory(tmp.resolve("small/blobs"))).isTrue();
     try (var stream = Files.list(tmp)) {
       assertThat(stream.map(p -> p.getFileName().toString())).as("the work directories are removed")
-          .containsExactlyInAnyOrder("built", "small", "build.json");
+          .contains("built", "small", "build.json").noneMatch(n -> n.startsWith("shrink-build-") || n.startsWith("shrink-minify-"));
     }
   }
 }

@@ -6,6 +6,8 @@ import dev.shrink.image.ImageConfig;
 import dev.shrink.image.ImageException;
 import dev.shrink.image.Index;
 import dev.shrink.layer.LayerCompression;
+import dev.shrink.progress.Phase;
+import dev.shrink.progress.Phases;
 import dev.shrink.transport.Transport;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
@@ -28,6 +30,11 @@ public final class ArchiveTransports {
       String ref = colon < 0 || colon == spec.length() - 1 ? null : spec.substring(colon + 1);
       return new Spec(Path.of(path), ref);
     }
+  }
+
+  /** The phase of writing an image's blobs into a file transport; its total is the layers' bytes. */
+  private static Phase writing(Image image) {
+    return Phases.open("archive write", image.layers().stream().mapToLong(Descriptor::size).sum());
   }
 
   private static Path existingFile(Path path, String name) {
@@ -53,8 +60,8 @@ public final class ArchiveTransports {
     @Override
     public void write(Image image, String spec, TransportOptions options) throws IOException {
       Spec s = Spec.parse(spec);
-      try (TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
-        DockerArchive.write(out, image, options.format(), s.ref());
+      try (Phase phase = writing(image); TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
+        DockerArchive.write(out, image.viewed(phase::counting), options.format(), s.ref());
         out.commit();
       }
     }
@@ -77,8 +84,8 @@ public final class ArchiveTransports {
     public void write(Image image, String spec, TransportOptions options) throws IOException {
       Spec s = Spec.parse(spec);
       LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
-        try (TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
-          OciLayout.write(out, compressed, options.format(), s.ref(), List.of());
+        try (Phase phase = writing(compressed); TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
+          OciLayout.write(out, compressed.viewed(phase::counting), options.format(), s.ref(), List.of());
           out.commit();
         }
       });
@@ -116,7 +123,7 @@ public final class ArchiveTransports {
         throw notALayout(name);
       }
       LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
-        try (DirTreeWriter out = new DirTreeWriter(s.path());
+        try (Phase phase = writing(compressed); DirTreeWriter out = new DirTreeWriter(s.path());
             FileChannel lockFile = FileChannel.open(s.path().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
           lockFile.lock(); // held until the channel closes
           if (!isLayout(s.path())) {
@@ -130,7 +137,7 @@ public final class ArchiveTransports {
               others = Index.parse(tree.read("index.json", ImageConfig.MAX_BYTES, name + " index.json"), name + " index.json").manifests();
             }
           }
-          OciLayout.write(out, compressed, options.format(), s.ref(), others);
+          OciLayout.write(out, compressed.viewed(phase::counting), options.format(), s.ref(), others);
           out.commit();
         }
       });

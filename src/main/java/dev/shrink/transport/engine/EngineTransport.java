@@ -4,6 +4,8 @@ import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageException;
 import dev.shrink.layer.TempFiles;
+import dev.shrink.progress.Phase;
+import dev.shrink.progress.Phases;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.Transport;
 import dev.shrink.transport.TransportOptions;
@@ -39,7 +41,10 @@ public abstract class EngineTransport implements Transport {
     Path tar = tempFile(options);
     try {
       Files.delete(tar);
-      engine.check(TIMEOUT_SECONDS, saveArgs(spec, tar.toString()));
+      try (Phase phase = Phases.open("engine save")) {
+        engine.check(TIMEOUT_SECONDS, saveArgs(spec, tar.toString()));
+        phase.add(Files.size(tar));
+      }
       Image saved = ImageReference.parse("docker-archive:" + tar).read(options);
       return Image.of(name + ":" + spec, saved.manifest(), null, saved.configBytes(), saved::open, () -> {
         try {
@@ -60,12 +65,15 @@ public abstract class EngineTransport implements Transport {
     try {
       Files.delete(tar);
       ImageReference.parse("docker-archive:" + tar).write(image, options);
-      Engine.Result loaded = engine.check(TIMEOUT_SECONDS, "load", "-i", tar.toString());
-      Matcher m = IMAGE_ID.matcher(loaded.stdout() + loaded.stderr());
-      if (!m.find()) {
-        throw new ImageException(name + ":" + spec + ": " + engine.command() + " load did not say which image it loaded: " + loaded.stdout().strip());
+      try (Phase phase = Phases.open("engine load")) {
+        Engine.Result loaded = engine.check(TIMEOUT_SECONDS, "load", "-i", tar.toString());
+        Matcher m = IMAGE_ID.matcher(loaded.stdout() + loaded.stderr());
+        if (!m.find()) {
+          throw new ImageException(name + ":" + spec + ": " + engine.command() + " load did not say which image it loaded: " + loaded.stdout().strip());
+        }
+        engine.check(60, "tag", m.group(1), spec);
+        phase.add(Files.size(tar));
       }
-      engine.check(60, "tag", m.group(1), spec);
     } finally {
       TempFiles.deleteTree(tar);
     }
@@ -74,8 +82,7 @@ public abstract class EngineTransport implements Transport {
   abstract String[] saveArgs(String spec, String file);
 
   private static Path tempFile(TransportOptions options) throws IOException {
-    Files.createDirectories(options.tempDir());
-    return TempFiles.deleteOnExit(Files.createTempFile(options.tempDir(), "shrink-engine-", ".tar"));
+    return TempFiles.createFile(options.tempDir(), "engine", ".tar");
   }
 
   /** {@code containers-storage:NAME}: podman's local images. */

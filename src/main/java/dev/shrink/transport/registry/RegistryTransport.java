@@ -10,6 +10,8 @@ import dev.shrink.image.ManifestFormat;
 import dev.shrink.image.MediaTypes;
 import dev.shrink.image.Platform;
 import dev.shrink.layer.LayerCompression;
+import dev.shrink.progress.Phase;
+import dev.shrink.progress.Phases;
 import dev.shrink.transport.Transport;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
@@ -110,7 +112,11 @@ public final class RegistryTransport implements Transport {
     RegistryRef ref = RegistryRef.parse(spec);
     ManifestFormat format = options.format() == null ? ManifestFormat.OCI : options.format();
     try {
-      LayerCompression.withGzipLayers(source, options.tempDir(), image -> push(image, source, spec, ref, format, options));
+      LayerCompression.withGzipLayers(source, options.tempDir(), image -> {
+        try (Phase phase = Phases.open("push", image.layers().stream().mapToLong(Descriptor::size).sum())) {
+          push(image.viewed(phase::counting), source, spec, ref, format, options);
+        }
+      });
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
