@@ -46,10 +46,12 @@ public final class ImageMount implements AutoCloseable {
       Engine.Result r = podman.run(TIMEOUT_SECONDS, "image", "mount", id);
       Path dir = r.ok() && !r.stdout().isBlank() ? Path.of(r.stdout().strip()) : null;
       if (dir == null || !Files.isDirectory(dir)) {
+        phase.done();
         return Optional.empty();
       }
       ImageMount mount = new ImageMount(podman, id, dir);
       Runtime.getRuntime().addShutdownHook(mount.onExit);
+      phase.done();
       return Optional.of(mount);
     }
   }
