@@ -51,12 +51,11 @@ public final class Main implements Runnable {
       if (results == null) {
         return new CommandLine.RunLast().execute(parseResult);
       }
-      try (AutoCloseable phases = results.phases()) {
+      Runnable phasesEnd = results.phases();
+      try {
         return new CommandLine.RunLast().execute(parseResult);
-      } catch (CommandLine.ExecutionException | CommandLine.ParameterException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(), e.getMessage(), e);
+      } finally {
+        phasesEnd.run();
       }
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

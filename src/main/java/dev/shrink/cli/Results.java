@@ -50,10 +50,10 @@ final class Results {
   }
 
   /**
-   * Shows the phases of the command from now until it is closed, on stderr (a live line on a
-   * terminal, else a line per phase; nothing with --quiet or --json), then their table with --timings.
+   * Shows the phases of the command from now until the returned end is run, on stderr (a live line
+   * on a terminal, else a line per phase; nothing with --quiet or --json), then their table with --timings.
    */
-  AutoCloseable phases() {
+  Runnable phases() {
     PhaseLog log = new PhaseLog(System.err, !quiet && !json, PhaseLog.stderrIsTerminal());
     return () -> {
       log.close();
