@@ -4,6 +4,7 @@ import dev.shrink.bytecode.Compiler;
 import dev.shrink.bytecode.Target;
 import dev.shrink.engine.Engine;
 import dev.shrink.fs.RootFs;
+import dev.shrink.fs.SystemPaths;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.json.Json;
 import dev.shrink.minify.HostRoot;
@@ -40,15 +41,6 @@ import tools.jackson.databind.node.ObjectNode;
  * config is made up from the command and {@code --env} alone.
  */
 public final class Builder {
-  /** Directories of a machine that are never an application directory (nor a mount point in the image). */
-  private static final Set<String> SYSTEM = Set.of("/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32",
-      "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/usr/local", "/snap");
-  /** Whole trees that are the kernel's or the running system's, not files. */
-  private static final List<String> VIRTUAL = List.of("/proc", "/sys", "/dev", "/run");
-  /** Where engines mount a tmpfs: a mount point there would be hidden at run time. */
-  private static final List<String> TMPFS = List.of("/tmp", "/var/tmp", "/run", "/dev/shm");
-  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
   private Builder() {}
 
   /**
@@ -90,14 +82,13 @@ public final class Builder {
    *     name looked up on the image's PATH; null for "python3"
    * @param command the COMMAND, paths as they are inside the image (relative ones from the WORKDIR)
    * @param excludes globs of image paths never to keep
-   * @param keepSources keep .py sources rather than sourceless bytecode
-   * @param bytecode the sourceless bytecode to make (level, column positions), compiled by the interpreter of this machine
+   * @param bytecode the form of the modules (sources or sourceless bytecode, compiled by the interpreter of this machine)
    */
   public record Spec(Path appDir, String appPath, List<Copy> copies, Map<String, String> env, String user, String python,
-      List<String> command, List<String> excludes, boolean keepSources, Target bytecode, boolean purePython) {
+      List<String> command, List<String> excludes, Minifier.Bytecode bytecode) {
     public Spec(Path appDir, String appPath, List<Copy> copies, Map<String, String> env, String user, String python,
         List<String> command, List<String> excludes, boolean keepSources) {
-      this(appDir, appPath, copies, env, user, python, command, excludes, keepSources, Target.defaults(), false);
+      this(appDir, appPath, copies, env, user, python, command, excludes, new Minifier.Bytecode(keepSources, Target.defaults(), false));
     }
 
     public Spec {
@@ -129,11 +120,10 @@ public final class Builder {
    * closure as minify's probe does, and the host guard ({@link HostRoot}) still refuses private files.
    */
   public static Built build(Plan plan, Spec spec, Minifier.Output output, Path workDir, Tracer.Result traced) throws IOException {
-    Minifier.Options o = new Minifier.Options(null, null, spec.user(), List.of(), spec.excludes(), spec.keepSources(), output)
-        .withHost(plan.hostRoot()).withBytecode(spec.bytecode(), Compiler.onHost(plan.root())).withPurePython(spec.purePython());
-    if (traced != null) {
-      o = o.withExtra(traced.requirements(), traced.pythonFiles());
-    }
+    Minifier.Options o = Minifier.Options.builder().command(new Minifier.Command(null, null, spec.user()))
+        .paths(new Minifier.PathRules(List.of(), spec.excludes())).bytecode(spec.bytecode()).compiler(Compiler.onHost(plan.root()))
+        .output(output).host(plan.hostRoot())
+        .traced(traced == null ? Minifier.Traced.NONE : new Minifier.Traced(traced.requirements(), traced.pythonFiles())).build();
     String name = "build of " + plan.root().host(plan.hostRoot().appDir());
     Minifier.Result result = Minifier.minify(plan.root(), plan.config(), name, null, workDir, o);
     List<String> missing = result.report().problems().stream().filter(p -> p.startsWith(PythonAnalysis.APP_IMPORT_MISSING))
@@ -195,7 +185,7 @@ public final class Builder {
 
     List<String> argv = command(spec, host, root, appPath, notes);
     Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", venvBin(root, argv.get(0), appPath).map(bin -> bin + ":" + DEFAULT_PATH).orElse(DEFAULT_PATH));
+    env.put("PATH", venvBin(root, argv.get(0), appPath).map(bin -> bin + ":" + SystemPaths.DEFAULT_PATH).orElse(SystemPaths.DEFAULT_PATH));
     spec.env().forEach((k, v) -> {
       if (k.isEmpty() || k.contains("=")) {
         throw new IllegalArgumentException("--env " + k + "=" + v + ": not a variable name");
@@ -399,7 +389,7 @@ public final class Builder {
   /** An image path as it is; a name where the image's default PATH finds it. */
   private static Optional<String> onPath(RootFs root, String program) {
     return program.startsWith("/") ? Optional.of(program)
-        : Stream.of(DEFAULT_PATH.split(":")).map(d -> d + "/" + program).filter(root::isRegularFile).findFirst();
+        : Stream.of(SystemPaths.DEFAULT_PATH.split(":")).map(d -> d + "/" + program).filter(root::isRegularFile).findFirst();
   }
 
   private static String realPath(RootFs root, String imagePath) {
@@ -432,7 +422,7 @@ public final class Builder {
    */
   private static String venvHome(RootFs root, String program, String appPath, List<String> notes) {
     String venv = venvOf(root, program);
-    if (venv == null || !HostRoot.under(venv, appPath)) {
+    if (venv == null || !RootFs.under(venv, appPath)) {
       return program;
     }
     String made = madeAt(root, venv + "/pyvenv.cfg");
@@ -441,12 +431,12 @@ public final class Builder {
     }
     Path hostVenv = root.host(venv);
     String there = hostVenv.toString();
-    if (TMPFS.stream().anyMatch(t -> HostRoot.under(there, t))) {
+    if (SystemPaths.TMPFS.stream().anyMatch(t -> RootFs.under(there, t))) {
       notes.add("the virtual environment " + hostVenv + " is under a tmpfs directory of container engines; it is used at " + venv
           + ", where its console scripts' #! lines do not point");
       return program;
     }
-    if (root.mounts().stream().anyMatch(m -> HostRoot.under(there, m.imagePath()))) {
+    if (root.mounts().stream().anyMatch(m -> RootFs.under(there, m.imagePath()))) {
       return program;
     }
     notes.add("the virtual environment " + venv + " is used at " + there + ", where it was made (its pyvenv.cfg and #! lines name that path)");
@@ -523,8 +513,7 @@ public final class Builder {
         throw new IllegalArgumentException(what + " holds the home directory " + h + "; give the application's own directory");
       }
     }
-    if (SYSTEM.contains(rel) || VIRTUAL.stream().anyMatch(v -> HostRoot.under(rel, v))
-        || (rel.startsWith("/usr/") || rel.startsWith("/var/")) && rel.chars().filter(ch -> ch == '/').count() == 2) {
+    if (SystemPaths.isSystemDir(rel)) {
       throw new IllegalArgumentException(what + " is a system directory of this machine; give the application's own directory");
     }
   }
@@ -535,12 +524,11 @@ public final class Builder {
       throw new IllegalArgumentException(option + " " + input + ": the image path must be absolute");
     }
     String p = RootFs.normalize(imagePath);
-    if (p.equals("/") || SYSTEM.contains(p) || VIRTUAL.stream().anyMatch(v -> HostRoot.under(p, v))
-        || (p.startsWith("/usr/") || p.startsWith("/var/")) && p.chars().filter(ch -> ch == '/').count() == 2) {
+    if (p.equals("/") || SystemPaths.isSystemDir(p)) {
       throw new IllegalArgumentException(option + " " + input + ": " + p + " is a system directory; it would hide the machine's files "
           + "the program needs. Give a path of its own, e.g. /app");
     }
-    if (TMPFS.stream().anyMatch(t -> HostRoot.under(p, t))) {
+    if (SystemPaths.TMPFS.stream().anyMatch(t -> RootFs.under(p, t))) {
       throw new IllegalArgumentException(option + " " + input + ": container engines mount a tmpfs over " + p + "; give another path");
     }
     return p;

@@ -1,35 +1,24 @@
 package dev.shrink.cli;
 
 import dev.shrink.build.Builder;
-import dev.shrink.engine.Engine;
-import dev.shrink.image.Image;
 import dev.shrink.json.Json;
-import dev.shrink.layer.TempFiles;
 import dev.shrink.minify.Minifier;
-import dev.shrink.minify.MinifyReport;
-import dev.shrink.probe.ContainerRunner;
-import dev.shrink.probe.EngineImage;
-import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
-import dev.shrink.probe.ProbeFailedException;
-import dev.shrink.probe.Tracer;
-import dev.shrink.progress.Phases;
+import dev.shrink.report.Report;
+import dev.shrink.run.BuildRun;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
-import dev.shrink.verify.Verifier;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code shrink build DEST -- COMMAND}: a FROM-scratch image of an app directory and this machine's interpreter. */
@@ -84,8 +73,8 @@ final class BuildCommand implements Callable<Integer> {
   @Mixin
   BytecodeMixin bytecode;
 
-  @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
-  Path report;
+  @Mixin
+  ReportMixin report;
 
   @Mixin
   TransportMixin transport;
@@ -109,6 +98,51 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Builder.Spec buildSpec = buildSpec();
+    long start = System.nanoTime();
+    TransportOptions options = transport.destination();
+    Minifier.Output layers = output.output(spec, options.format());
+    BuildRun.Result done = BuildRun.run(new BuildRun.Request(buildSpec, layers, destination, options, probe.probing(), verify, report.files(spec),
+        results.wantsDigest()), line -> results.progress().println(line));
+    if (done.missingEngine() != null) {
+      System.err.println("shrink: error: --verify runs the built image under " + done.missingEngine() + ", which is not installed (not found "
+          + "on PATH); nothing was written. Install it, or build without --verify");
+      return NO_ENGINE;
+    }
+    int exit = 0;
+    String verdict = "verify: not checked: " + done.notVerified();
+    if (done.verified() != null) {
+      exit = ProbeMixin.print(done.verified(), results.verdicts());
+      String checked = String.join(", ", done.probes().stream().map(Probe::label).toList());
+      verdict = exit == 0
+          ? String.format("verify: passed: %s answers %s like COMMAND run on this machine (%d ms)", destination, checked, done.verifyMillis())
+          : "verify: FAILED: " + destination + " does not behave like COMMAND run on this machine under " + checked + "; it was written so "
+              + "that you can look at it. Try --copy or --python for what it lacks, or a probe of the path that failed";
+    }
+    Builder.Plan plan = done.plan();
+    Report r = done.report();
+    plan.notes().forEach(n -> results.progress().println("note: " + n));
+    Results.problems(r.problems(), System.err);
+    java.io.PrintStream out = results.table();
+    out.println("Entrypoint " + Json.MAPPER.writeValueAsString(plan.entrypoint()) + ", WORKDIR " + plan.hostRoot().appDir()
+        + ", user " + r.user());
+    out.printf("%-8s %12s %14s %8s %12s%n", "", "layers", "uncompressed", "files", "file bytes");
+    out.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressedLayers()),
+        Sizes.human(r.after().uncompressedLayers()), r.after().files(), Sizes.human(r.after().fileBytes()));
+    OutputMixin.printLayers(r, out);
+    if (done.traced()) {
+      results.progress().printf("probe: %d files kept only because a traced run used them%n", r.probeOnly());
+    }
+    out.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
+    results.verdicts().println(verdict);
+    ObjectNode summary = Results.summary(destination, r, false, exit);
+    summary.put("python", plan.python());
+    results.finish(r.digest(), summary);
+    return exit;
+  }
+
+  /** What to build, from the options; a malformed --app, --copy or --env is a usage error. */
+  private Builder.Spec buildSpec() {
     String[] appParts = split(app, "--app", false);
     List<Builder.Copy> copyList = new ArrayList<>();
     for (String c : copies) {
@@ -123,97 +157,8 @@ final class BuildCommand implements Callable<Integer> {
       }
       envMap.put(e.substring(0, eq), e.substring(eq + 1));
     }
-    Builder.Spec buildSpec = new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes, bytecode.keepSources,
-        bytecode.target(spec), bytecode.purePython);
-    List<Probe> probes = probe.probes();
-
-    Engine engine = Boolean.FALSE.equals(verify) || verify == null && probes.isEmpty() ? null : probe.engineFor(destination);
-    String notVerified = Boolean.FALSE.equals(verify) ? "--no-verify" : engine == null ? "no probe given, so COMMAND did not run here "
-        + "(--probe-http PORT:PATH, --probe-cmd ARGS, or --verify to run its default command)" : null;
-    if (engine != null && !engine.present()) {
-      if (Boolean.TRUE.equals(verify)) {
-        System.err.println("shrink: error: --verify runs the built image under " + engine.command() + ", which is not installed (not found on "
-            + "PATH); nothing was written. Install it, or build without --verify");
-        return NO_ENGINE;
-      }
-      notVerified = engine.command() + ", which runs the built image, is not installed";
-      engine = null;
-    }
-    if (engine != null && probes.isEmpty()) {
-      probes = List.of(new Probe.Cmd(List.of()));
-    }
-
-    long start = System.nanoTime();
-    TransportOptions options = transport.destination();
-    Minifier.Output layers = output.output(spec, options.format());
-    Files.createDirectories(options.tempDir());
-    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(options.tempDir(), "shrink-build-"));
-    int exit = 0;
-    String verdict = "verify: not checked: " + notVerified;
-    try {
-      Builder.Plan plan = Builder.plan(buildSpec, Builder.Host.current(), work);
-      if (plan.python() != null) {
-        results.progress().println("python: " + plan.python());
-      }
-      Tracer.Result traced = null;
-      if (!probes.isEmpty()) {
-        long traceStart = System.nanoTime();
-        try {
-          traced = Builder.trace(plan, probes, probe.settings(), work);
-        } catch (ProbeFailedException e) {
-          throw new java.io.IOException(e.getMessage() + "\nNothing was written. " + (probe.probes().isEmpty()
-              ? "With --verify and no probe given, COMMAND must run to its end: give a server --probe-http PORT:PATH."
-              : "Check the probe (port, path, arguments) and --probe-timeout."), e);
-        }
-        results.progress().printf("probe: ran COMMAND on this machine under strace: %d file calls, %d paths (%d ms)%n", traced.events(),
-            traced.requirements().size(), (System.nanoTime() - traceStart) / 1_000_000);
-      }
-      Minifier.Result result = Builder.build(plan, buildSpec, layers, work, traced).result();
-      try (Image image = result.image()) {
-        destination.write(image, options);
-        if (engine != null) {
-          long verifyStart = System.nanoTime();
-          try (EngineImage built = ProbeMixin.runnable(destination, image, options, engine)) {
-            List<Probe> checked = probes;
-            List<Outcome> shrunk = Phases.time("verify",
-                () -> new ContainerRunner(built.engine(), probe.settings()).run(built.name(), checked, ContainerRunner.Wrapper.NONE));
-            exit = ProbeMixin.print(Verifier.compare(traced.outcomes(), shrunk, probe.ignorePatterns()), results.verdicts());
-          }
-          String checked = String.join(", ", probes.stream().map(Probe::label).toList());
-          verdict = exit == 0
-              ? String.format("verify: passed: %s answers %s like COMMAND run on this machine (%d ms)", destination, checked,
-                  (System.nanoTime() - verifyStart) / 1_000_000)
-              : "verify: FAILED: " + destination + " does not behave like COMMAND run on this machine under " + checked + "; it was written so "
-                  + "that you can look at it. Try --copy or --python for what it lacks, or a probe of the path that failed";
-        }
-      }
-      MinifyReport r = result.report();
-      if (report != null) {
-        Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report-", ".json");
-        Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
-        Files.move(tmp, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      }
-      plan.notes().forEach(n -> results.progress().println("note: " + n));
-      Results.problems(r.problems(), System.err);
-      java.io.PrintStream out = results.table();
-      out.println("Entrypoint " + Json.MAPPER.writeValueAsString(plan.entrypoint()) + ", WORKDIR " + plan.hostRoot().appDir()
-          + ", user " + r.json().path("user").asString());
-      out.printf("%-8s %12s %14s %8s %12s%n", "", "layers", "uncompressed", "files", "file bytes");
-      out.printf("%-8s %12s %14s %8d %12s%n", "image", Sizes.human(r.after().compressed()),
-          Sizes.human(r.json().path("after").path("uncompressedLayers").asLong()), r.after().files(), Sizes.human(r.after().fileBytes()));
-      OutputMixin.printLayers(r, out);
-      if (traced != null) {
-        results.progress().printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
-      }
-      out.printf("Wrote %s in %.1f s%n", destination, (System.nanoTime() - start) / 1e9);
-      results.verdicts().println(verdict);
-      ObjectNode summary = Results.summary(destination, r, false, exit);
-      summary.put("python", plan.python());
-      results.finish(results.digest(destination, options), summary);
-    } finally {
-      TempFiles.deleteTree(work);
-    }
-    return exit;
+    return new Builder.Spec(Path.of(appParts[0]), appParts[1], copyList, envMap, user, python, command, excludes,
+        bytecode.bytecode(spec));
   }
 
   /** {@code SRC[:/IMAGE/PATH]}: split at the last ':' followed by '/'. */

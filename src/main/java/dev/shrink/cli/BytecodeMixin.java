@@ -25,12 +25,10 @@ final class BytecodeMixin {
       + "interpreter compiles without them (-X no_debug_ranges, Python 3.11+; about 30%% less compressed bytecode).")
   boolean keepColumns;
 
-  /** The bytecode to make, checked against the other options. */
-  Target target(CommandLine.Model.CommandSpec spec) {
+  /** The form of the modules these options ask for, checked (a usage error when they disagree). */
+  Minifier.Bytecode bytecode(CommandLine.Model.CommandSpec spec) {
     try {
-      Target target = new Target(optimize, keepColumns);
-      Minifier.Options.checkBytecode(optimize, keepSources);
-      return target;
+      return new Minifier.Bytecode(keepSources, new Target(optimize, keepColumns), purePython);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -34,7 +34,7 @@ final class CopyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (Image image = source.read(transport.source())) {
-      destination.write(image, transport.destination().withOverwrite(overwrite));
+      destination.write(image, transport.destination().toBuilder().overwrite(overwrite).build());
     }
     results.table().println("Copied " + source + " to " + destination);
     ObjectNode summary = Json.object();

@@ -2,6 +2,7 @@ package dev.shrink.cli;
 
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageConfig;
+import dev.shrink.inspect.FileTree;
 import dev.shrink.inspect.ImageSummary;
 import dev.shrink.json.Json;
 import dev.shrink.transport.ImageReference;
@@ -54,7 +55,7 @@ final class InspectCommand implements Callable<Integer> {
     out.println("Env:");
     c.env().forEach(e -> out.println("  " + e));
     out.printf("Layers:      %d, %s compressed, %s uncompressed%n", s.layers().size(), Sizes.human(s.compressedSize()), Sizes.human(s.uncompressedSize()));
-    for (ImageSummary.LayerSize l : s.layers()) {
+    for (FileTree.LayerSize l : s.layers()) {
       out.printf("  %s  %10s  %10s  %s%n", l.descriptor().digest().substring(0, 19), Sizes.human(l.descriptor().size()),
           Sizes.human(l.uncompressedSize()), l.descriptor().mediaType());
     }
@@ -80,7 +81,7 @@ final class InspectCommand implements Callable<Integer> {
     ObjectNode labels = config.putObject("labels");
     c.labels().forEach(labels::put);
     ArrayNode layers = root.putArray("layers");
-    for (ImageSummary.LayerSize l : s.layers()) {
+    for (FileTree.LayerSize l : s.layers()) {
       ObjectNode n = layers.addObject();
       n.put("digest", l.descriptor().digest());
       n.put("mediaType", l.descriptor().mediaType());

@@ -1,14 +1,12 @@
 package dev.shrink.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.shrink.report.ShrinkVersion;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,8 +15,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Turns a Python application into the smallest FROM-scratch container image that still runs it.",
-    subcommands = {CopyCommand.class, InspectCommand.class, UnpackCommand.class, MinifyCommand.class, BuildCommand.class,
-        VerifyCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CopyCommand.class, InspectCommand.class, DiffCommand.class, UnpackCommand.class, MinifyCommand.class, BuildCommand.class,
+        VerifyCommand.class, WhyCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -51,11 +49,11 @@ public final class Main implements Runnable {
       if (results == null) {
         return new CommandLine.RunLast().execute(parseResult);
       }
-      Runnable phasesEnd = results.phases();
+      Runnable endPhases = results.phases();
       try {
         return new CommandLine.RunLast().execute(parseResult);
       } finally {
-        phasesEnd.run();
+        endPhases.run();
       }
     });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -112,14 +110,8 @@ public final class Main implements Runnable {
 
   static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() throws IOException {
-      Properties p = new Properties();
-      try (InputStream in = Main.class.getResourceAsStream("/shrink-version.properties")) {
-        if (in != null) {
-          p.load(in);
-        }
-      }
-      return new String[] {"shrink " + p.getProperty("version", "unknown")};
+    public String[] getVersion() {
+      return new String[] {"shrink " + ShrinkVersion.get()};
     }
   }
 }

@@ -1,29 +1,18 @@
 package dev.shrink.cli;
 
 import dev.shrink.bytecode.Compiler;
-import dev.shrink.bytecode.Target;
 import dev.shrink.closure.Requirement;
-import dev.shrink.engine.Engine;
-import dev.shrink.fs.RootFs;
-import dev.shrink.image.Image;
 import dev.shrink.json.Json;
-import dev.shrink.layer.TempFiles;
 import dev.shrink.minify.Minifier;
-import dev.shrink.minify.MinifyReport;
-import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
-import dev.shrink.probe.HostStrace;
-import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
-import dev.shrink.probe.ProbeFailedException;
-import dev.shrink.probe.Tracer;
 import dev.shrink.repair.Repair;
+import dev.shrink.report.Report;
+import dev.shrink.run.MinifyRun;
+import dev.shrink.run.Probing;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
-import dev.shrink.transport.engine.ImageMount;
 import dev.shrink.verify.Verifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -70,8 +59,8 @@ final class MinifyCommand implements Callable<Integer> {
   @Mixin
   BytecodeMixin bytecode;
 
-  @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report: every file kept, its size and why.")
-  Path report;
+  @Mixin
+  ReportMixin report;
 
   @Mixin
   TransportMixin transport;
@@ -104,118 +93,54 @@ final class MinifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Target target = bytecode.target(spec);
+    Minifier.Bytecode form = bytecode.bytecode(spec);
     if (repairRounds < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--repair-rounds must be 0 or more; got " + repairRounds);
     }
-    List<Probe> given = probe.probes();
-    if (noProbe && !given.isEmpty()) {
+    Probing probing = probe.probing();
+    if (noProbe && !probing.given().isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--no-probe turns the start-up probe off; it does not go with the probes given");
     }
     if (noProbe && Boolean.TRUE.equals(verify)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--no-probe leaves no run of SRC to compare DEST with; it does not go with --verify");
     }
     TransportOptions srcOptions = transport.source();
-    Minifier.Options options = new Minifier.Options(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user, includes, excludes,
-        bytecode.keepSources, output.output(spec, transport.destination().format()))
-        .withBytecode(target, Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probe.engineFor(source))))
-        .withPurePython(bytecode.purePython);
-    Files.createDirectories(srcOptions.tempDir());
-    Path work = TempFiles.deleteOnExit(Files.createTempDirectory(srcOptions.tempDir(), "shrink-minify-"));
-    Repair.Result repaired = null;
-    List<Probe> probes = given;
-    String notVerified = noProbe ? "--no-probe leaves no run of SRC to compare DEST with" : Boolean.FALSE.equals(verify) ? "--no-verify" : null;
-    try (Image image = source.read(srcOptions); ImageMount mount = ImageMount.of(source, image).orElse(null)) {
-      // an engine is a must for the probes given and --verify; else the start-up probe and the verification run when there is one
-      Engine engine = !given.isEmpty() || Boolean.TRUE.equals(verify) ? probe.engine() : null;
-      HostStrace strace = null;
-      if (!noProbe) {
-        try {
-          engine = engine == null ? probe.engine() : engine;
-          strace = HostStrace.find();
-        } catch (java.io.IOException e) {
-          if (!given.isEmpty()) {
-            throw e;
+    Minifier.Options options = Minifier.Options.builder()
+        .command(new Minifier.Command(json(entrypoint, "--entrypoint"), json(cmd, "--cmd"), user))
+        .paths(new Minifier.PathRules(includes, excludes)).bytecode(form)
+        .compiler(Compiler.inEngine(() -> EngineImage.of(source, srcOptions, probing.engineFor(source))))
+        .output(output.output(spec, transport.destination().format())).build();
+    MinifyRun.Result done = MinifyRun.run(new MinifyRun.Request(source, srcOptions, destination, transport.destination(), options, probing,
+        noProbe, verify, repairRounds, report.files(spec), results.wantsDigest()), new MinifyRun.Listener() {
+          @Override
+          public void progress(String line) {
+            results.progress().println(line);
           }
-          results.progress().println("probe: start-up probe skipped (static analysis only): " + e.getMessage());
-          if (verify == null) {
-            engine = null;
-            notVerified = "nothing ran SRC (" + e.getMessage() + ")";
-          }
-        }
-      }
-      MinifyReport r;
-      try (EngineImage original = engine == null ? null : EngineImage.of(source, srcOptions, engine)) {
-        probes = given.isEmpty() && original != null ? List.of(original.startup()) : given;
-        List<Outcome> reference = null;
-        if (strace != null) {
-          long started = System.nanoTime();
-          ContainerRunner.Settings settings = probe.settings(original.engine(), original.name(), options.entrypoint(), options.cmd());
-          Tracer.Result traced;
-          try {
-            traced = new Tracer(original.engine(), strace, settings).trace(original.name(), null, probes, work);
-          } catch (ProbeFailedException e) {
-            throw new java.io.IOException(source + ": " + e.getMessage() + "\nNothing was written. " + (given.isEmpty()
-                ? "With no probe given, minify runs the image's own command once (the start-up probe): give a probe the image passes "
-                + "(--probe-http PORT:PATH, --probe-cmd ARGS), or --no-probe." : "Check the probe (port, path, arguments) and --probe-timeout."), e);
-          }
-          options = options.withExtra(traced.requirements(), traced.pythonFiles());
-          reference = traced.outcomes();
-          results.progress().printf("probe: traced %s: %d file calls, %d paths of the image (%d ms)%n",
-              String.join(", ", probes.stream().map(Probe::label).toList()), traced.events(), traced.requirements().size(),
-              (System.nanoTime() - started) / 1_000_000);
-        }
-        Minifier.Source unpacked = mount == null ? Minifier.unpack(image, work) : Minifier.of(image, new RootFs(mount.dir()));
-        if (notVerified == null && original != null) {
-          if (reference == null) {
-            reference = new ContainerRunner(original.engine(), probe.settings()).run(original.name(), probes, ContainerRunner.Wrapper.NONE);
-          }
-          Engine runs = engine;
-          repaired = new Repair(reference, probes, probe.ignorePatterns(), probe.settings(), this::print)
-              .run(unpacked, work, options, repairRounds, shrunk -> publish(shrunk, runs));
-          r = repaired.report();
-          r.json().set("repair", repaired.json());
-        } else {
-          Minifier.Result result = Minifier.minify(unpacked, work, options);
-          try (Image shrunk = result.image()) {
-            destination.write(shrunk, transport.destination());
-          }
-          r = result.report();
-          notVerified = notVerified != null ? notVerified : "no container engine to run SRC";
-        }
-      }
-      if (report != null) {
-        Path tmp = Files.createTempFile(report.toAbsolutePath().getParent(), ".report-", ".json");
-        Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(r.json()));
-        Files.move(tmp, report, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      }
-      Results.problems(r.problems(), System.err);
-      java.io.PrintStream out = results.table();
-      out.printf("%-8s %10s %8s %12s%n", "", "layers", "files", "file bytes");
-      out.printf("%-8s %10s %8d %12s%n", "before", Sizes.human(r.before().compressed()), r.before().files(), Sizes.human(r.before().fileBytes()));
-      out.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressed()), r.after().files(), Sizes.human(r.after().fileBytes()));
-      OutputMixin.printLayers(r, out);
-      out.println("Wrote " + destination);
-      if (strace != null) {
-        results.progress().printf("probe: %d files kept only because a traced run used them%n", ProbeMixin.probeOnly(r));
-      }
-      int exit = 0;
-      if (repaired == null) {
-        results.verdicts().println("verify: not checked: " + notVerified);
-      } else {
-        exit = verdict(repaired, probes);
-      }
-      results.finish(results.digest(destination, transport.destination()), Results.summary(destination, r, true, exit));
-      return exit;
-    } finally {
-      TempFiles.deleteTree(work);
-    }
-  }
 
-  /** Writes a build to DEST and returns it as an engine can run it: where it is, or loaded under a temporary name. */
-  private EngineImage publish(Image shrunk, Engine engine) throws java.io.IOException {
-    destination.write(shrunk, transport.destination());
-    return ProbeMixin.runnable(destination, shrunk, transport.destination(), engine);
+          @Override
+          public void round(Repair.Round round) {
+            print(round);
+          }
+        });
+    Report r = done.report();
+    Results.problems(r.problems(), System.err);
+    java.io.PrintStream out = results.table();
+    out.printf("%-8s %10s %8s %12s%n", "", "layers", "files", "file bytes");
+    out.printf("%-8s %10s %8d %12s%n", "before", Sizes.human(r.before().compressedLayers()), r.before().files(), Sizes.human(r.before().fileBytes()));
+    out.printf("%-8s %10s %8d %12s%n", "after", Sizes.human(r.after().compressedLayers()), r.after().files(), Sizes.human(r.after().fileBytes()));
+    OutputMixin.printLayers(r, out);
+    out.println("Wrote " + destination);
+    if (done.traced()) {
+      results.progress().printf("probe: %d files kept only because a traced run used them%n", r.probeOnly());
+    }
+    int exit = 0;
+    if (done.repaired() == null) {
+      results.verdicts().println("verify: not checked: " + done.notVerified());
+    } else {
+      exit = verdict(done.repaired(), done.probes());
+    }
+    results.finish(r.digest(), Results.summary(destination, r, true, exit));
+    return exit;
   }
 
   /** Tells one verification round: what a repair added before it, and how the image answered. */

@@ -3,7 +3,7 @@ package dev.shrink.cli;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.layer.Compression;
 import dev.shrink.minify.Minifier;
-import dev.shrink.minify.MinifyReport;
+import dev.shrink.report.Report;
 import java.io.PrintStream;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -46,8 +46,8 @@ final class OutputMixin {
   }
 
   /** One line per layer of the output: its part, compressed and uncompressed size, files. */
-  static void printLayers(MinifyReport report, PrintStream out) {
-    for (MinifyReport.Layer l : report.layers()) {
+  static void printLayers(Report report, PrintStream out) {
+    for (Report.Layer l : report.after().layers()) {
       out.printf("  %-13s %10s %14s %8d  %s%n", l.name(), Sizes.human(l.compressed()), Sizes.human(l.uncompressed()), l.files(),
           l.digest().substring(0, 19));
     }

@@ -1,16 +1,9 @@
 package dev.shrink.cli;
 
-import dev.shrink.engine.Engine;
-import dev.shrink.image.Image;
-import dev.shrink.minify.MinifyReport;
-import dev.shrink.probe.ContainerRunner;
-import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
-import dev.shrink.transport.ImageReference;
-import dev.shrink.transport.TransportOptions;
+import dev.shrink.run.Probing;
 import dev.shrink.verify.Verifier;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,10 +81,6 @@ final class ProbeMixin {
     }
   }
 
-  Engine engine() throws IOException {
-    return Engine.of(engine.name());
-  }
-
   List<Pattern> ignorePatterns() {
     try {
       return ignore.stream().map(Pattern::compile).toList();
@@ -100,43 +89,9 @@ final class ProbeMixin {
     }
   }
 
-  ContainerRunner.Settings settings() {
-    return new ContainerRunner.Settings(List.of(), List.of(), Duration.ofSeconds(timeout), Duration.ofSeconds(2L * timeout), Duration.ofSeconds(10));
-  }
-
-  ContainerRunner.Settings settings(Engine engine, String image, List<String> entrypoint, List<String> cmdOverride) throws IOException {
-    return ContainerRunner.Settings.fromEngine(engine, image, entrypoint, cmdOverride, Duration.ofSeconds(timeout), Duration.ofSeconds(2L * timeout));
-  }
-
-  /**
-   * The engine an image runs in: podman for {@code containers-storage:}, docker for {@code
-   * docker-daemon:}, else {@code --engine}; podman when auto-detection finds neither (the caller
-   * reports that it is missing).
-   */
-  Engine engineFor(ImageReference image) throws IOException {
-    return switch (image.transport().name()) {
-      case "containers-storage" -> Engine.podman();
-      case "docker-daemon" -> Engine.docker();
-      default -> {
-        try {
-          yield engine();
-        } catch (Engine.EngineException e) {
-          yield Engine.podman();
-        }
-      }
-    };
-  }
-
-  /** The written image as an engine runs it: DEST itself when it is an engine's storage, else {@code written} loaded into {@code engine}. */
-  static EngineImage runnable(ImageReference destination, Image written, TransportOptions options, Engine engine) throws IOException {
-    return List.of("containers-storage", "docker-daemon").contains(destination.transport().name())
-        ? EngineImage.of(destination, options, engine) : EngineImage.load(written, options, engine);
-  }
-
-  /** How many kept files are there only because a traced run used them. */
-  static long probeOnly(MinifyReport report) {
-    return report.json().path("files").valueStream()
-        .filter(f -> f.path("reasons").valueStream().allMatch(x -> x.path("analyser").asString("").equals("probe"))).count();
+  /** The probe options as a run takes them, checked (see {@link #probes()}). */
+  Probing probing() {
+    return new Probing(probes(), engine.name(), Duration.ofSeconds(timeout), ignorePatterns());
   }
 
   /** Prints a verification report; returns the exit code (0 same, 1 differences or an original that did not pass its probes). */

@@ -1,11 +1,10 @@
 package dev.shrink.cli;
 
-import dev.shrink.image.Digest;
-import dev.shrink.image.Image;
 import dev.shrink.json.Json;
-import dev.shrink.minify.MinifyReport;
 import dev.shrink.progress.PhaseLog;
 import dev.shrink.python.PythonAnalysis;
+import dev.shrink.report.Report;
+import dev.shrink.run.Written;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
@@ -50,8 +49,8 @@ final class Results {
   }
 
   /**
-   * Shows the phases of the command from now until the returned end is run, on stderr (a live line
-   * on a terminal, else a line per phase; nothing with --quiet or --json), then their table with --timings.
+   * Shows the phases of the command from now until the returned Runnable runs, on stderr (a live line on a
+   * terminal, else a line per phase; nothing with --quiet or --json); the Runnable ends them and prints their table with --timings.
    */
   Runnable phases() {
     PhaseLog log = new PhaseLog(System.err, !quiet && !json, PhaseLog.stderrIsTerminal());
@@ -97,14 +96,14 @@ final class Results {
     }
   }
 
-  /** The digest of DEST's manifest as written there, read back (only when --json or --digestfile asks for it). */
+  /** True when --json or --digestfile needs the digest of DEST's manifest. */
+  boolean wantsDigest() {
+    return json || digestFile != null;
+  }
+
+  /** The digest of DEST's manifest as written there, read back (only when {@link #wantsDigest()}). */
   String digest(ImageReference destination, TransportOptions options) throws IOException {
-    if (!json && digestFile == null) {
-      return null;
-    }
-    try (Image written = destination.read(options)) {
-      return Digest.of(written.manifestBytes(written.manifest().format()));
-    }
+    return wantsDigest() ? Written.digest(destination, options) : null;
   }
 
   /** Writes --digestfile (whole or not at all) and, with --json, prints the summary on stdout. */
@@ -126,16 +125,16 @@ final class Results {
   }
 
   /** The summary of a minify or build: DEST, sizes (before them, SRC's for minify), layers, problems, exit code; keys as inspect --json names them. */
-  static ObjectNode summary(ImageReference destination, MinifyReport r, boolean withBefore, int exit) {
+  static ObjectNode summary(ImageReference destination, Report r, boolean withBefore, int exit) {
     ObjectNode s = Json.object();
     s.put("destination", destination.toString());
     s.put("exitCode", exit);
     if (withBefore) {
       sizes(s.putObject("before"), r.before());
     }
-    sizes(s.putObject("after"), r.after());
+    sizes(s.putObject("after"), r.after().sizes());
     ArrayNode layers = s.putArray("layers");
-    for (MinifyReport.Layer l : r.layers()) {
+    for (Report.Layer l : r.after().layers()) {
       ObjectNode o = layers.addObject();
       o.put("name", l.name());
       o.put("digest", l.digest());
@@ -148,8 +147,8 @@ final class Results {
     return s;
   }
 
-  private static void sizes(ObjectNode o, MinifyReport.Sizes sizes) {
-    o.put("compressedSize", sizes.compressed());
+  private static void sizes(ObjectNode o, Report.Sizes sizes) {
+    o.put("compressedSize", sizes.compressedLayers());
     o.put("fileCount", sizes.files());
     o.put("fileBytes", sizes.fileBytes());
   }

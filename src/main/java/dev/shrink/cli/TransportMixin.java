@@ -57,25 +57,25 @@ final class TransportMixin {
   }
 
   TransportOptions source() {
-    return base().withCreds(srcCreds != null ? srcCreds : creds);
+    return base().creds(srcCreds != null ? srcCreds : creds).build();
   }
 
   /** Where minify and build write: an existing archive file is replaced, as before copy's --overwrite. */
   TransportOptions destination() {
-    return base().withCreds(destCreds != null ? destCreds : creds).withOverwrite(true);
+    return base().creds(destCreds != null ? destCreds : creds).overwrite(true).build();
   }
 
   @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
   CommandLine.Model.CommandSpec spec;
 
   /** The options; a --tmpdir that is not a directory is a usage error (shrink makes no directory of it). */
-  private TransportOptions base() {
-    TransportOptions o = TransportOptions.defaults().withPlatform(platform).withFormat(format).withTlsVerify(tlsVerify).withAuthFile(authFile);
+  private TransportOptions.Builder base() {
+    TransportOptions.Builder o = TransportOptions.builder().platform(platform).format(format).tlsVerify(tlsVerify).authFile(authFile);
     if (tmpDir != null && !java.nio.file.Files.isDirectory(tmpDir)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--tmpdir " + tmpDir + ": "
           + (java.nio.file.Files.exists(tmpDir) ? "not a directory" : "no such directory") + " (give an existing one)");
     }
-    return tmpDir == null ? o : o.withTempDir(tmpDir);
+    return tmpDir == null ? o : o.tempDir(tmpDir);
   }
 
   static final class PlatformConverter implements CommandLine.ITypeConverter<Platform> {

@@ -2,6 +2,7 @@ package dev.shrink.cli;
 
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.Probe;
+import dev.shrink.run.Probing;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.verify.Verifier;
 import java.nio.file.Files;
@@ -36,13 +37,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Probe> given = probe.probes();
+    Probing probing = probe.probing();
     var options = transport.source();
     Files.createDirectories(options.tempDir());
-    var engine = probe.engine();
+    var engine = probing.engine();
     try (EngineImage a = EngineImage.of(original, options, engine); EngineImage b = EngineImage.of(shrunk, options, engine)) {
-      List<Probe> probes = given.isEmpty() ? List.of(a.startup()) : given;
-      Verifier.Report report = Verifier.verify(a.engine(), a.name(), b.engine(), b.name(), probes, probe.ignorePatterns(), probe.settings());
+      List<Probe> probes = probing.given().isEmpty() ? List.of(a.startup()) : probing.given();
+      Verifier.Report report = Verifier.verify(a.engine(), a.name(), b.engine(), b.name(), probes, probing.ignore(), probing.settings());
       return ProbeMixin.print(report, System.out);
     }
   }

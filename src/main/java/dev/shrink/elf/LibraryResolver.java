@@ -1,5 +1,6 @@
 package dev.shrink.elf;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.json.Json;
@@ -243,7 +244,7 @@ public final class LibraryResolver {
       String dir = RootFs.parent(path);
       if (confDirs().contains(dir) && !explicitDirs(loader).contains(dir) && !defaultDirs(main).contains(dir)) {
         root.resolve(LD_SO_CACHE).ifPresent(r -> require(LD_SO_CACHE, r, "ld.so finds " + name + " (NEEDED by " + loader.path
-            + ") in " + dir + ", a directory of /etc/ld.so.conf, only through ldconfig's cache"));
+            + ") in " + dir + ", a directory of /etc/ld.so.conf, only through ldconfig's cache", loader));
       }
     }
 
@@ -261,7 +262,7 @@ public final class LibraryResolver {
         }
         Obj same = byRealPath.get(r.get().path());
         if (same != null) { // same file under another name: ld.so reuses it, the path still matters
-          require(path, r.get(), reason);
+          require(path, r.get(), reason, loader);
           byName.put(name, same);
           return same;
         }
@@ -287,16 +288,18 @@ public final class LibraryResolver {
       byRealPath.put(r.path(), obj);
       loaded.add(obj);
       objects.add(new Loaded(name, path, r.path(), reason));
-      require(path, r, reason);
+      require(path, r, reason, loader);
       return obj;
     }
 
-    private void require(String path, RootFs.Resolved r, String reason) {
+    /** Requires {@code path}, found as {@code r}, and the links on its way; {@code loader} (null: none) is the object that asked. */
+    private void require(String path, RootFs.Resolved r, String reason, Obj loader) {
+      String from = loader == null ? null : loader.path;
       for (String link : r.links()) {
-        requirements.putIfAbsent(link, new Requirement(link, "elf",
-            "symlink on the way from " + path + " to " + r.path() + ": " + reason));
+        requirements.putIfAbsent(link, new Requirement(link, Analyser.ELF,
+            "symlink on the way from " + path + " to " + r.path() + ": " + reason, from));
       }
-      requirements.putIfAbsent(r.path(), new Requirement(r.path(), "elf", reason));
+      requirements.putIfAbsent(r.path(), new Requirement(r.path(), Analyser.ELF, reason, from));
     }
 
     private boolean compatible(ElfFile elf) {

@@ -252,6 +252,11 @@ public final class RootFs {
     return Files.readAllBytes(host(r.path()));
   }
 
+  /** True when {@code path} is {@code dir} or below it (image paths, normalized). */
+  public static boolean under(String path, String dir) {
+    return path.equals(dir) || dir.equals("/") || path.startsWith(dir + "/");
+  }
+
   /** Normalizes an image path lexically: absolute, no "." or empty parts, ".." clamped at "/". */
   public static String normalize(String imagePath) {
     Deque<String> out = new ArrayDeque<>();

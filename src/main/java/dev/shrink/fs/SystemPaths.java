@@ -28,7 +28,20 @@ public final class SystemPaths {
   public static final Set<String> SYSTEM_DIRS = Stream.concat(OS_DIRS.stream(),
       Stream.of("/boot", "/lib32", "/libx32", "/media", "/mnt", "/opt", "/srv", "/snap")).collect(Collectors.toUnmodifiableSet());
 
+  /** Whole trees that are the kernel's or the running system's, not files. */
+  public static final List<String> VIRTUAL = List.of("/proc", "/sys", "/dev", "/run");
+
   private SystemPaths() {}
+
+  /**
+   * True for a directory of {@link #SYSTEM_DIRS}, anything under a {@link #VIRTUAL} tree, and a
+   * directory right under {@code /usr} or {@code /var} ({@code /usr/include}, {@code /var/lib}):
+   * never a host project's directory, nor a mount point in a built image ({@code path} normalized).
+   */
+  public static boolean isSystemDir(String path) {
+    return SYSTEM_DIRS.contains(path) || VIRTUAL.stream().anyMatch(v -> RootFs.under(path, v))
+        || (path.startsWith("/usr/") || path.startsWith("/var/")) && path.chars().filter(ch -> ch == '/').count() == 2;
+  }
 
   /** PATH lookup as execvp does it, inside the image. */
   public static Optional<String> which(RootFs root, String name, Map<String, String> env, String workdir) {

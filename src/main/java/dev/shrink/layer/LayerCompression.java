@@ -46,8 +46,7 @@ public final class LayerCompression {
     if (image.layers().stream().noneMatch(LayerCompression::plain)) {
       return image;
     }
-    Files.createDirectories(tempDir);
-    Path dir = TempFiles.deleteOnExit(Files.createTempDirectory(tempDir, "shrink-gzip-"));
+    Path dir = TempFiles.createDirectory(tempDir, "gzip");
     Map<String, Path> files = new HashMap<>();
     List<Descriptor> layers = new ArrayList<>();
     long plainBytes = image.layers().stream().filter(LayerCompression::plain).mapToLong(Descriptor::size).sum();

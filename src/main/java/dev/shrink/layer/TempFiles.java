@@ -24,6 +24,22 @@ public final class TempFiles {
 
   private TempFiles() {}
 
+  /**
+   * A new directory {@code shrink-KIND-PID-RANDOM} in {@code tempDir} (made if missing), registered
+   * with {@link #deleteOnExit}; what runs killed before left in {@code tempDir} is removed first
+   * ({@link StaleTemp}).
+   */
+  public static Path createDirectory(Path tempDir, String kind) throws IOException {
+    Files.createDirectories(tempDir);
+    return deleteOnExit(StaleTemp.create(tempDir, dir -> Files.createTempDirectory(dir, StaleTemp.prefix(kind))));
+  }
+
+  /** A new file {@code shrink-KIND-PID-RANDOM.SUFFIX} in {@code tempDir}, as {@link #createDirectory}. */
+  public static Path createFile(Path tempDir, String kind, String suffix) throws IOException {
+    Files.createDirectories(tempDir);
+    return deleteOnExit(StaleTemp.create(tempDir, dir -> Files.createTempFile(dir, StaleTemp.prefix(kind), suffix)));
+  }
+
   /** Registers a file or tree this run created, to be deleted if the JVM exits before it is deleted or kept. */
   public static Path deleteOnExit(Path path) {
     synchronized (ON_EXIT) {
@@ -50,6 +66,7 @@ public final class TempFiles {
       return null;
     });
     keep(dir);
+    StaleTemp.deleted(dir);
   }
 
   private static void delete(Path dir) {

@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import java.io.IOException;
@@ -100,6 +101,6 @@ public record Essentials(int uid, int gid, String userName, String passwd, Strin
   }
 
   public static Requirement requirement(String path, String reason) {
-    return new Requirement(path, "essentials", reason);
+    return new Requirement(path, Analyser.ESSENTIALS, reason);
   }
 }

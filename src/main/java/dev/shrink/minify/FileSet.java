@@ -51,13 +51,14 @@ public final class FileSet {
       return false;
     }
     for (String link : parent.links()) {
-      put(new Requirement(link, r.analyser(), "link in the path of " + path));
+      put(new Requirement(link, r.analyser(), "link in the path of " + path, path));
     }
-    put(new Requirement(real, r.analyser(), r.reason()));
+    put(new Requirement(real, r.analyser(), r.reason(), r.from()));
     if (followLink && Files.isSymbolicLink(root.host(real))) {
       root.resolve(real).ifPresent(target -> {
-        target.links().forEach(l -> put(new Requirement(l, r.analyser(), "link on the way from " + real + " to " + target.path())));
-        put(new Requirement(target.path(), r.analyser(), "target of " + real));
+        target.links().stream().filter(l -> !l.equals(real))
+            .forEach(l -> put(new Requirement(l, r.analyser(), "link on the way from " + real + " to " + target.path(), real)));
+        put(new Requirement(target.path(), r.analyser(), "target of " + real, real));
       });
     }
     return true;
@@ -68,7 +69,7 @@ public final class FileSet {
    * moved beside its source), with its reason; nothing is checked against the root.
    */
   public void addSynthetic(Requirement r) {
-    put(new Requirement(RootFs.normalize(r.path()), r.analyser(), r.reason()));
+    put(new Requirement(RootFs.normalize(r.path()), r.analyser(), r.reason(), r.from()));
   }
 
   public void addAll(Collection<Requirement> requirements) {

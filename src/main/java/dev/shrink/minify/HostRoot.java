@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.fs.SystemPaths;
@@ -58,7 +59,7 @@ public record HostRoot(String appDir, List<String> copies, List<String> homes) {
 
   /** True when the user named {@code path}: it is in the app directory or a copy. */
   boolean named(String path) {
-    return namedDirs().stream().anyMatch(d -> under(path, d));
+    return namedDirs().stream().anyMatch(d -> RootFs.under(path, d));
   }
 
   /**
@@ -79,10 +80,10 @@ public record HostRoot(String appDir, List<String> copies, List<String> homes) {
 
   private void walk(RootFs root, String top, String path, boolean app, FileSet files, List<String> outward, String reason) {
     Path host = root.host(path);
-    Requirement r = new Requirement(path, "app", reason);
+    Requirement r = new Requirement(path, Analyser.APP, reason);
     if (Files.isSymbolicLink(host)) {
       String target = root.resolve(path).map(RootFs.Resolved::path).orElse(null);
-      if (target == null || under(target, top)) {
+      if (target == null || RootFs.under(target, top)) {
         files.add(r);
       } else {
         files.addLinkOnly(r);
@@ -132,7 +133,7 @@ public record HostRoot(String appDir, List<String> copies, List<String> homes) {
       String why = null;
       if (secret.stream().anyMatch(m -> m.matches(Path.of(p)))) {
         why = "a private file of this machine";
-      } else if (homes.stream().anyMatch(h -> under(p, h)) && allow.stream().noneMatch(a -> under(p, a))) {
+      } else if (homes.stream().anyMatch(h -> RootFs.under(p, h)) && allow.stream().noneMatch(a -> RootFs.under(p, a))) {
         why = "in a home directory, and neither named (--app, --copy) nor part of the interpreter";
       }
       if (why != null) {
@@ -167,10 +168,5 @@ public record HostRoot(String appDir, List<String> copies, List<String> homes) {
     } catch (java.io.IOException e) {
       return "?";
     }
-  }
-
-  /** True when {@code path} is {@code dir} or below it (image paths, normalized). */
-  public static boolean under(String path, String dir) {
-    return path.equals(dir) || dir.equals("/") || path.startsWith(dir + "/");
   }
 }

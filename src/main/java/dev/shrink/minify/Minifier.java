@@ -13,6 +13,9 @@ import dev.shrink.layer.LayerWriter;
 import dev.shrink.layer.ScratchImage;
 import dev.shrink.python.PythonAnalysis;
 import dev.shrink.python.PythonLayout;
+import dev.shrink.report.Report;
+import dev.shrink.sbom.Contents;
+import dev.shrink.sbom.OutputFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +24,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,9 +35,6 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link Pipeline}; this class writes what they chose as layers, config and report.
  */
 public final class Minifier {
-  /** The analyser of paths a self-repair added (see {@code dev.shrink.repair}); no --exclude drops them. */
-  public static final String REPAIR = "repair";
-
   /**
    * How the layers are written: their compression and level, whether ELF files lose their symbol
    * tables and debug sections ({@code --strip}), and whether the standard library's bytecode goes
@@ -45,62 +46,130 @@ public final class Minifier {
     }
   }
 
-  /**
-   * What the user can say; null entrypoint/cmd/user mean "from the image". {@code host} is null for
-   * an image's root, and says what the user named when the root is a machine's own (shrink build).
-   * {@code extra} are paths found elsewhere (a traced run: analyser "probe") that join the static
-   * closure; {@code extraPythonFiles} are Python files (sources, bytecode, extension modules) seen
-   * loaded, whose modules seed the import scanner.
-   */
-  public record Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
-      boolean keepSources, Output output, HostRoot host, List<Requirement> extra, List<String> extraPythonFiles,
-      Target bytecode, Compiler compiler, boolean purePython) {
-    /**
-     * {@code bytecode} is the sourceless bytecode to make (optimisation level, column positions);
-     * {@code compiler} runs the image's interpreter to make it, or is null (the image's valid
-     * bytecode is kept as it is, other modules as source); {@code purePython} keeps a compiled
-     * module's own source instead of it where both ship (see {@link PurePython}).
-     */
-    public Options {
-      checkBytecode(bytecode.optimize(), keepSources);
-    }
+  /** What the image runs and as whom ({@code --entrypoint}, {@code --cmd}, {@code --user}); null means "from the image". */
+  public record Command(List<String> entrypoint, List<String> cmd, String user) {
+    public static final Command FROM_IMAGE = new Command(null, null, null);
+  }
 
+  /** Globs of image paths to keep besides what the analysis finds ({@code --include}), and never to keep ({@code --exclude}). */
+  public record PathRules(List<String> includes, List<String> excludes) {
+    public static final PathRules NONE = new PathRules(List.of(), List.of());
+
+    public PathRules {
+      includes = List.copyOf(includes);
+      excludes = List.copyOf(excludes);
+    }
+  }
+
+  /**
+   * The form Python modules are kept in, the same for minify and build: sources ({@code
+   * --keep-sources}) or sourceless bytecode made as {@code target} says (optimisation level, column
+   * positions); {@code purePython} keeps a compiled module's own source instead of it where both
+   * ship (see {@link PurePython}).
+   */
+  public record Bytecode(boolean keepSources, Target target, boolean purePython) {
     /** Refuses optimised bytecode with sources kept (Python would load the sources' bytecode). */
-    public static void checkBytecode(int optimize, boolean keepSources) {
-      if (optimize > 0 && keepSources) {
-        throw new IllegalArgumentException("-O" + optimize + " makes sourceless bytecode: it cannot be combined with --keep-sources");
+    public Bytecode {
+      if (target.optimize() > 0 && keepSources) {
+        throw new IllegalArgumentException("-O" + target.optimize() + " makes sourceless bytecode: it cannot be combined with --keep-sources");
       }
     }
 
-    public Options(List<String> entrypoint, List<String> cmd, String user, List<String> includes, List<String> excludes,
-        boolean keepSources, Output output) {
-      this(entrypoint, cmd, user, includes, excludes, keepSources, output, null, List.of(), List.of(), Target.defaults(), null, false);
+    public static Bytecode defaults() {
+      return new Bytecode(false, Target.defaults(), false);
+    }
+  }
+
+  /**
+   * What a traced run saw: paths of the root (analyser {@code probe}, or {@code repair}) that join
+   * the static closure, and Python files (sources, bytecode, extension modules) seen loaded, whose
+   * modules seed the import scanner.
+   */
+  public record Traced(List<Requirement> paths, List<String> pythonFiles) {
+    public static final Traced NONE = new Traced(List.of(), List.of());
+
+    public Traced {
+      paths = List.copyOf(paths);
+      pythonFiles = List.copyOf(pythonFiles);
+    }
+  }
+
+  /**
+   * What a minify is told, by concern; made with {@link #builder()}. {@code compiler} runs the
+   * image's interpreter to make bytecode, or is null (the image's valid bytecode is kept as it is,
+   * other modules as source). {@code host} is null for an image's root, and says what the user
+   * named when the root is a machine's own (shrink build).
+   */
+  public record Options(Command command, PathRules paths, Bytecode bytecode, Compiler compiler, Output output, HostRoot host,
+      Traced traced) {
+    public Options {
+      Objects.requireNonNull(command);
+      Objects.requireNonNull(paths);
+      Objects.requireNonNull(bytecode);
+      Objects.requireNonNull(output);
+      Objects.requireNonNull(traced);
     }
 
-    public static Options defaults() {
-      return new Options(null, null, null, List.of(), List.of(), false, Output.defaults());
+    /** Options with every group at its default: the image's command, no path rules, sourceless bytecode, default layers. */
+    public static Builder builder() {
+      return new Builder();
     }
 
-    public Options withHost(HostRoot value) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, value, extra, extraPythonFiles, bytecode, compiler, purePython);
+    /** A builder holding these options, to change some. */
+    public Builder toBuilder() {
+      return builder().command(command).paths(paths).bytecode(bytecode).compiler(compiler).output(output).host(host).traced(traced);
     }
 
-    /** These options with paths and Python files found by a traced run added. */
-    public Options withExtra(List<Requirement> requirements, List<String> pythonFiles) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, List.copyOf(requirements),
-          List.copyOf(pythonFiles), bytecode, compiler, purePython);
-    }
+    /** Named setters for {@link Options}. */
+    public static final class Builder {
+      private Command command = Command.FROM_IMAGE;
+      private PathRules paths = PathRules.NONE;
+      private Bytecode bytecode = Bytecode.defaults();
+      private Compiler compiler;
+      private Output output = Output.defaults();
+      private HostRoot host;
+      private Traced traced = Traced.NONE;
 
-    /** These options with bytecode made as {@code value} says by {@code by} (null: nothing compiles). */
-    public Options withBytecode(Target value, Compiler by) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, extra, extraPythonFiles, value, by,
-          purePython);
-    }
+      private Builder() {}
 
-    /** These options with compiled modules replaced by their own sources where both ship ({@code --pure-python}). */
-    public Options withPurePython(boolean value) {
-      return new Options(entrypoint, cmd, user, includes, excludes, keepSources, output, host, extra, extraPythonFiles, bytecode, compiler,
-          value);
+      public Builder command(Command value) {
+        command = value;
+        return this;
+      }
+
+      public Builder paths(PathRules value) {
+        paths = value;
+        return this;
+      }
+
+      public Builder bytecode(Bytecode value) {
+        bytecode = value;
+        return this;
+      }
+
+      public Builder compiler(Compiler value) {
+        compiler = value;
+        return this;
+      }
+
+      public Builder output(Output value) {
+        output = value;
+        return this;
+      }
+
+      public Builder host(HostRoot value) {
+        host = value;
+        return this;
+      }
+
+      public Builder traced(Traced value) {
+        traced = value;
+        return this;
+      }
+
+      public Options build() {
+        return new Options(command, paths, bytecode, compiler, output, host, traced);
+      }
     }
   }
 
@@ -108,10 +177,10 @@ public final class Minifier {
    * The shrunk image (its layer lives in the work directory), the report of how it was made, and
    * the Python layout the analysis computed (null when the command runs no Python).
    */
-  public record Result(Image image, MinifyReport report, PythonLayout python) {}
+  public record Result(Image image, Report report, PythonLayout python, Contents packages) {}
 
   /** An image unpacked for {@link #minify(Source, Path, Options)}: its root, config, name and sizes. */
-  public record Source(RootFs root, ImageConfig config, String name, MinifyReport.Sizes before) {}
+  public record Source(RootFs root, ImageConfig config, String name, Report.Sizes before) {}
 
   private Minifier() {}
 
@@ -127,9 +196,7 @@ public final class Minifier {
 
   /** An image whose root filesystem {@code root} is a directory already (an engine's mount of it), which is only read. */
   public static Source of(Image source, RootFs root) {
-    long[] files = MinifyReport.countFiles(root.dir());
-    MinifyReport.Sizes before = new MinifyReport.Sizes(source.layers().stream().mapToLong(d -> d.size()).sum(), files[0], files[1]);
-    return new Source(root, source.config(), source.name(), before);
+    return new Source(root, source.config(), source.name(), Reports.before(source, root.dir()));
   }
 
   /** Minifies an unpacked image; {@code workDir} gets this build's layer and written files. */
@@ -142,35 +209,53 @@ public final class Minifier {
    * own, see {@link Options#host()}). {@code config} gives the command, env, workdir and user;
    * {@code before} the sizes to report against, or null.
    */
-  public static Result minify(RootFs root, ImageConfig config, String name, MinifyReport.Sizes before, Path workDir, Options options)
+  public static Result minify(RootFs root, ImageConfig config, String name, Report.Sizes before, Path workDir, Options options)
       throws IOException {
-    RunCommand run = RunCommand.resolve(root, config, options.entrypoint(), options.cmd());
-    Pipeline pipeline = new Pipeline(root, run, config.user(), name, workDir, options, LayerWriter.sourceDateEpoch());
-    Selection s = pipeline.select();
+    RunCommand run = RunCommand.resolve(root, config, options.command().entrypoint(), options.command().cmd());
+    long epoch = LayerWriter.sourceDateEpoch();
+    Selection s = Pipeline.select(root, Pipeline.steps(run, config.user(), name, workDir, options, epoch));
     HostRoot host = options.host();
     List<LayerEntry> entries = Assembler.entries(s.files, s.written, s.stripped, s.dirs, host == null ? p -> false : host::named);
-    Map<LayerSplit.Part, List<LayerEntry>> parts = new LayerSplit(pipeline.appDirs).split(entries);
+    Map<LayerSplit.Part, List<LayerEntry>> parts = new LayerSplit(Pipeline.appDirs(run, host)).split(entries);
     Path layerDir = Files.createDirectories(workDir.resolve("layers"));
-    LayerWriter writer = new LayerWriter(options.output().compression(), options.output().level(), pipeline.epoch);
+    LayerWriter writer = new LayerWriter(options.output().compression(), options.output().level(), epoch);
     List<LayerWriter.Blob> blobs = new ArrayList<>();
-    List<MinifyReport.Layer> layers = new ArrayList<>();
+    List<Report.Layer> layers = new ArrayList<>();
+    Map<String, String> layerOf = new HashMap<>();
     for (Map.Entry<LayerSplit.Part, List<LayerEntry>> part : parts.entrySet()) {
+      part.getValue().stream().filter(e -> e.type() != LayerEntry.Type.DIRECTORY).forEach(e -> layerOf.put(e.path(), part.getKey().label()));
       LayerWriter.Blob blob = writer.write(part.getValue(), layerDir.resolve(part.getKey().label() + ".tar"));
       blobs.add(blob);
-      layers.add(MinifyReport.Layer.of(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
+      layers.add(Reports.layer(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
     }
-    PythonAnalysis.Result python = pipeline.python;
-    ObjectNode outConfig = outputConfig(config, run, pipeline.user, pipeline.epoch, host == null ? "shrink minify" : "shrink build",
-        parts.keySet());
-    if (python != null && !options.keepSources() && options.bytecode().optimize() > 0) {
-      optimizeEnv(outConfig, options.bytecode().optimize());
+    PythonAnalysis.Result python = s.python;
+    ObjectNode outConfig = outputConfig(config, run, s.user, epoch, host == null ? "shrink minify" : "shrink build", parts.keySet());
+    int optimize = options.bytecode().target().optimize();
+    if (python != null && !options.bytecode().keepSources() && optimize > 0) {
+      optimizeEnv(outConfig, optimize);
     }
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
-    MinifyReport report = MinifyReport.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), pipeline.user);
-    return new Result(image, report, pipeline.layout());
+    Map<String, String> distributions = python == null ? Map.of() : PythonAnalysis.distributions(root, python.layout(), s.files.paths());
+    Contents packages = Contents.of(python == null ? s.debs : s.debs.withPython(root, python.layout()), outputFiles(entries, s.archives),
+        host == null ? root : null);
+    Report report = Reports.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
+        s.problems, python == null ? List.of() : python.notes(), distributions, s.user, Reports.options(options), layerOf, packages);
+    return new Result(image, report, python == null ? null : python.layout(), packages);
+  }
+
+  /** The files and links of the output, from its layer entries and the members of the zips shrink wrote. */
+  private static List<OutputFile> outputFiles(List<LayerEntry> entries, Map<String, Map<String, StdlibZip.Member>> archives)
+      throws IOException {
+    List<OutputFile> out = new ArrayList<>();
+    for (LayerEntry e : entries) {
+      if (e.type() != LayerEntry.Type.DIRECTORY) {
+        out.add(new OutputFile(e.path(), e.type() == LayerEntry.Type.FILE ? Files.size(e.source()) : 0, e.mode()));
+      }
+    }
+    archives.values().forEach(members -> members.forEach((path, m) -> out.add(new OutputFile(path, m.size(), 0644))));
+    return out;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.python.ModuleNames;
@@ -52,8 +53,8 @@ final class PurePython {
     FileSet kept = files.without(drop);
     swapped.forEach((extension, source) -> {
       String why = "pure-Python source of " + extension + ", kept instead of it (--pure-python): " + reasons.get(extension).get(0).reason();
-      kept.add(new Requirement(source, "python", why));
-      kept.add(new Requirement(Sourceless.cacheOf(source, tag, 0), "python", "bytecode cache of " + source));
+      kept.add(new Requirement(source, Analyser.PYTHON, why, reasons.get(extension).get(0).from()));
+      kept.add(new Requirement(Sourceless.cacheOf(source, tag, 0), Analyser.PYTHON, "bytecode cache of " + source, source));
     });
     return new Result(kept, swapped);
   }

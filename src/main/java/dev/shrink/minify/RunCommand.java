@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.fs.SystemPaths;
@@ -51,10 +52,11 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
             + env.getOrDefault("PATH", SystemPaths.DEFAULT_PATH) + ")"));
     List<String> programArgs = argv.subList(1, argv.size());
     String reason = "the command runs " + argv.get(0);
+    String askedBy = null;
     for (int depth = 0; depth < 5; depth++) {
       programs.add(program);
       args.add(List.copyOf(programArgs));
-      addWithLinks(root, program, reason, reqs);
+      addWithLinks(root, program, reason, askedBy, reqs);
       Optional<List<String>> shebang = shebang(root, program);
       if (shebang.isEmpty()) {
         return new RunCommand(List.copyOf(argv), ep, c, workdir, env, programs, args, reqs);
@@ -68,10 +70,11 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
         throw new IllegalArgumentException(program + " starts with #!" + String.join(" ", line) + " but " + interpreter + " is not in the image");
       }
       reason = "#! interpreter of " + program;
+      askedBy = program;
       if (RootFs.normalize(interpreter).endsWith("/env") && !next.isEmpty() && !next.get(0).startsWith("-")) {
         programs.add(interpreter);
         args.add(List.copyOf(next));
-        addWithLinks(root, interpreter, reason, reqs);
+        addWithLinks(root, interpreter, reason, askedBy, reqs);
         String name = next.get(0);
         String script = program;
         interpreter = SystemPaths.which(root, name, env, workdir)
@@ -138,10 +141,11 @@ public record RunCommand(List<String> argv, List<String> entrypoint, List<String
     return Optional.of(space < 0 ? List.of(line) : List.of(line.substring(0, space), line.substring(space + 1).strip()));
   }
 
-  static void addWithLinks(RootFs root, String path, String reason, List<Requirement> out) {
+  /** {@code path} and the links on its way; {@code from} is the script whose #! names it, or null for the command's own program. */
+  static void addWithLinks(RootFs root, String path, String reason, String from, List<Requirement> out) {
     root.resolve(path).ifPresent(r -> {
-      r.links().forEach(l -> out.add(new Requirement(l, "entrypoint", "link on the way to " + r.path() + " (" + reason + ")")));
-      out.add(new Requirement(r.path(), "entrypoint", reason));
+      r.links().forEach(l -> out.add(new Requirement(l, Analyser.ENTRYPOINT, "link on the way to " + r.path() + " (" + reason + ")", r.path())));
+      out.add(new Requirement(r.path(), Analyser.ENTRYPOINT, reason, from));
     });
   }
 }

@@ -135,7 +135,7 @@ final class Sourceless {
       moved.put(source + "c", pyc);
       Requirement why = all.get(source).get(0);
       out.addSynthetic(new Requirement(source + "c", why.analyser(),
-          "sourceless bytecode of " + source + " (" + how.get(source) + "): " + why.reason()));
+          "sourceless bytecode of " + source + " (" + how.get(source) + "): " + why.reason(), why.from()));
     });
     return new Result(out, moved, frozenModules);
   }

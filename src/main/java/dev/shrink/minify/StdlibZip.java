@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.deflate.Deflate;
 import dev.shrink.fs.RootFs;
@@ -90,7 +91,7 @@ final class StdlibZip {
     }
     write(file, prefix, moved, root, contents, epochSeconds);
     FileSet kept = files.without(moved);
-    kept.addSynthetic(new Requirement(zip, "python", "the standard library's bytecode, zipped where the interpreter looks first on sys.path: "
+    kept.addSynthetic(new Requirement(zip, Analyser.PYTHON, "the standard library's bytecode, zipped where the interpreter looks first on sys.path: "
         + members.size() + " files of " + String.join(", ", tops)));
     return Optional.of(new Result(kept, zip, file, members));
   }

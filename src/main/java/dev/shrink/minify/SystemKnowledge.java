@@ -1,6 +1,7 @@
 package dev.shrink.minify;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.json.Json;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,11 +49,14 @@ final class SystemKnowledge {
     return new SystemKnowledge(List.copyOf(Json.resource("/knowledge/system.json", Document.class).rules()));
   }
 
-  /** What the rules add, given the kept paths, the Python modules in the closure and the image env. */
-  List<Requirement> apply(RootFs root, Set<String> paths, Set<String> modules, Map<String, String> env) {
+  /**
+   * What the rules add, given the kept paths, the Python modules in the closure (with {@code
+   * moduleFile}, a module's file or null) and the image env.
+   */
+  List<Requirement> apply(RootFs root, Set<String> paths, Set<String> modules, Function<String, String> moduleFile, Map<String, String> env) {
     List<Requirement> out = new ArrayList<>();
     for (Rule rule : rules) {
-      String trigger = triggered(rule, paths, modules, env);
+      Trigger trigger = triggered(rule, paths, modules, moduleFile, env);
       if (trigger == null) {
         continue;
       }
@@ -61,17 +66,22 @@ final class SystemKnowledge {
           continue;
         }
         for (String path : root.glob(expanded)) {
-          out.add(new Requirement(path, "knowledge", rule.reason() + " (system.json: " + trigger + ")"));
+          out.add(new Requirement(path, Analyser.KNOWLEDGE, rule.reason() + " (system.json: " + trigger.why() + ")", trigger.file()));
         }
       }
     }
     return out;
   }
 
+  /** What triggered a rule, and the kept file that did (the path, or the module's file), or null (the env). */
+  private record Trigger(String why, String file) {}
+
   /** What triggered the rule, or null when one of its triggers does not hold. */
-  private static String triggered(Rule r, Set<String> paths, Set<String> modules, Map<String, String> env) {
+  private static Trigger triggered(Rule r, Set<String> paths, Set<String> modules, Function<String, String> moduleFile,
+      Map<String, String> env) {
     When rule = r.when();
     List<String> why = new ArrayList<>();
+    String file = null;
     if (rule.path() != null) {
       PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + rule.path());
       Optional<String> kept = paths.stream().filter(p -> m.matches(Path.of(p))).findFirst();
@@ -79,12 +89,14 @@ final class SystemKnowledge {
         return null;
       }
       why.add("kept " + kept.get());
+      file = kept.get();
     }
     if (rule.module() != null) {
       if (!modules.contains(rule.module())) {
         return null;
       }
       why.add("imports " + rule.module());
+      file = file != null ? file : moduleFile.apply(rule.module());
     }
     if (rule.env() != null) {
       String v = env.get(rule.env());
@@ -99,7 +111,7 @@ final class SystemKnowledge {
       }
       why.add("LC_CTYPE is the C locale");
     }
-    return why.isEmpty() ? null : String.join(", ", why);
+    return why.isEmpty() ? null : new Trigger(String.join(", ", why), file);
   }
 
   /**

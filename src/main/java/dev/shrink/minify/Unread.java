@@ -1,5 +1,6 @@
 package dev.shrink.minify;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ final class Unread {
   static Result drop(FileSet files, String tag) {
     Map<String, String> dropped = new LinkedHashMap<>();
     for (Map.Entry<String, List<Requirement>> e : files.reasons().entrySet()) {
-      if (!e.getValue().stream().allMatch(r -> r.analyser().equals("app"))) {
+      if (!e.getValue().stream().allMatch(r -> r.analyser() == Analyser.APP)) {
         continue;
       }
       String why = why(e.getKey(), tag);

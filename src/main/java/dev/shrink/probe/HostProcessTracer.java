@@ -1,5 +1,6 @@
 package dev.shrink.probe;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import java.io.File;
@@ -58,7 +59,7 @@ public final class HostProcessTracer {
       for (String hostPath : Tracer.paths(e)) {
         String path = toImage(view, asIs, hostPath);
         if (Tracer.keep(view, path) && !changedSince(Path.of(hostPath), started)) {
-          out.add(new Requirement(path, "probe", "probe " + probe.label() + " (on this machine): " + e.syscall()));
+          out.add(new Requirement(path, Analyser.PROBE, "probe " + probe.label() + " (on this machine): " + e.syscall()));
         }
       }
       return out;

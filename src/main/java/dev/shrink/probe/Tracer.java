@@ -1,5 +1,6 @@
 package dev.shrink.probe;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.engine.Engine;
 import dev.shrink.fs.RootFs;
@@ -69,7 +70,7 @@ public final class Tracer {
    */
   public Result trace(String image, RootFs root, List<Probe> probes, Path workDir) throws IOException {
     return traceEach(image, probes, workDir, "the image", StraceParser::parse, (probe, e) -> paths(e).stream().filter(path -> keep(root, path))
-        .map(path -> new Requirement(path, "probe", "probe " + probe.label() + ": " + e.syscall())).toList());
+        .map(path -> new Requirement(path, Analyser.PROBE, "probe " + probe.label() + ": " + e.syscall())).toList());
   }
 
   /**
@@ -78,7 +79,7 @@ public final class Tracer {
    * the import system and the loader probing paths that exist nowhere; only those of the original
    * count. Requirements get {@code analyser} and the reason {@code probe LABEL: SYSCALL ENOENT}.
    */
-  public Result traceNotFound(String image, RootFs original, List<Probe> probes, Path workDir, String analyser) throws IOException {
+  public Result traceNotFound(String image, RootFs original, List<Probe> probes, Path workDir, Analyser analyser) throws IOException {
     return traceEach(image, probes, workDir, null, StraceParser::parseNotFound, (probe, e) -> keep(original, e.path())
         ? List.of(new Requirement(e.path(), analyser, "probe " + probe.label() + ": " + e.syscall() + " ENOENT")) : List.of());
   }

@@ -1,11 +1,13 @@
 package dev.shrink.python;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.fs.SystemPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,7 +69,7 @@ public final class PythonAnalysis {
       Set<String> out = new TreeSet<>();
       for (String file : frozen) {
         List<Requirement> why = reasons.get(file);
-        if (why != null && !file.equals(layout.stdlibDir() + "/os.py") && why.stream().allMatch(r -> r.analyser().equals("python"))) {
+        if (why != null && !file.equals(layout.stdlibDir() + "/os.py") && why.stream().allMatch(r -> r.analyser() == Analyser.PYTHON)) {
           out.add(file);
         }
       }
@@ -92,6 +94,23 @@ public final class PythonAnalysis {
       }
       return unused;
     }
+  }
+
+  /**
+   * The installed distribution each of {@code paths} belongs to (its metadata directory's name,
+   * {@code falcon}, {@code PyYAML}), for those that belong to one on the interpreter's sys.path.
+   */
+  public static Map<String, String> distributions(RootFs root, PythonLayout layout, Collection<String> paths) {
+    Distributions d = new Distributions(root, layout, new ModuleFinder(root, layout), p -> {
+      try {
+        return root.isRegularFile(p) ? new String(root.read(p), StandardCharsets.UTF_8) : null;
+      } catch (IOException e) {
+        return null;
+      }
+    });
+    Map<String, String> out = new TreeMap<>();
+    paths.forEach(p -> d.owner(p).ifPresent(name -> out.put(p, name)));
+    return out;
   }
 
   /** How a problem starts when library code imports a module that cannot be found (mostly code the app never reaches). */
@@ -119,7 +138,7 @@ public final class PythonAnalysis {
       String path = PythonCommandLine.absolute(arg, in.workdir());
       if (!arg.startsWith("-") && in.root().isRegularFile(path)) {
         scripts.add(RootFs.normalize(path));
-        files.add(new Requirement(path, "entrypoint", "file named on the command line (" + arg + ")"));
+        files.add(new Requirement(path, Analyser.ENTRYPOINT, "file named on the command line (" + arg + ")"));
       } else if (MODULE_ARG.matcher(arg).matches()) {
         argModules.add(arg.split(":")[0]);
       }
@@ -165,7 +184,7 @@ public final class PythonAnalysis {
         continue;
       }
       Requirement by = in.seenBy().stream().filter(r -> r.path().equals(f)).findFirst()
-          .orElse(new Requirement(f, "probe", "seen loaded"));
+          .orElse(new Requirement(f, Analyser.PROBE, "seen loaded"));
       ModuleNames.of(layout.sysPath(), f).filter(m -> finder.find(m).isPresent()).ifPresent(m -> seen.putIfAbsent(m, by));
     }
     return seen;
@@ -192,11 +211,11 @@ public final class PythonAnalysis {
       }
       for (String name : ProgramScanner.programs(source)) {
         SystemPaths.which(root, name, in.env(), in.workdir()).ifPresent(found ->
-            out.add(new Requirement(found, "python", "program started by name '" + name + "' in " + p)));
+            out.add(new Requirement(found, Analyser.PYTHON, "program started by name '" + name + "' in " + p, p)));
       }
       for (String path : ProgramScanner.paths(source)) {
         if (root.isRegularFile(path)) {
-          out.add(new Requirement(path, "python", "path literal '" + path + "' in " + p));
+          out.add(new Requirement(path, Analyser.PYTHON, "path literal '" + path + "' in " + p, p));
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.shrink.python;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.elf.ElfData;
 import dev.shrink.fs.RootFs;
@@ -114,33 +115,38 @@ public final class PythonClosure {
     return new Result(List.copyOf(c.requirements.values()), List.copyOf(c.missing), modules, List.copyOf(c.notes));
   }
 
-  /** Why something is needed: the statement (or other cause) and where it is. */
-  private record Origin(String analyser, String what, String file, int line) {
+  /** Why something is needed: the statement (or other cause), where it is, and the file that asked ({@link Requirement#from()}). */
+  private record Origin(Analyser analyser, String what, String file, int line, String from) {
+    /** A cause in {@code file} (null: none), which is the file that asked. */
+    Origin(Analyser analyser, String what, String file, int line) {
+      this(analyser, what, file, line, file);
+    }
+
     String reason() {
       return file == null ? what : what + " (" + file + (line > 0 ? ":" + line : "") + ")";
     }
   }
 
   private void run(Collection<String> extraModules, Map<String, Requirement> seen) {
-    addFile(layout.executable(), new Origin("python", "interpreter", null, 0));
+    addFile(layout.executable(), new Origin(Analyser.PYTHON, "interpreter", null, 0));
     lazy.opaque(layout.realExecutable());
     for (String lib : fs.list(layout.execPrefix() + "/lib")) {
       if (lib.startsWith("libpython") && lib.contains(".so")) {
         lazy.opaque(layout.execPrefix() + "/lib/" + lib); // a shared build's C code (python.org style)
       }
     }
-    layout.pyvenvCfg().ifPresent(cfg -> addFile(cfg, new Origin("python", "venv configuration read by getpath and site", null, 0)));
+    layout.pyvenvCfg().ifPresent(cfg -> addFile(cfg, new Origin(Analyser.PYTHON, "venv configuration read by getpath and site", null, 0)));
     if (fs.isDirectory(layout.platStdlibDir())) {
-      addFile(layout.platStdlibDir(), new Origin("python",
+      addFile(layout.platStdlibDir(), new Origin(Analyser.PYTHON,
           "directory landmark getpath searches for exec_prefix (keep the directory)", null, 0));
     }
     startup();
     mainCode();
     for (String m : extraModules) {
-      require(m, new Origin("python", "import " + m + " (named on the command line)", null, 0), false);
+      require(m, new Origin(Analyser.PYTHON, "import " + m + " (named on the command line)", null, 0), false);
     }
     drain();
-    seen.forEach((m, by) -> require(m, new Origin(by.analyser(), by.reason(), null, 0), true));
+    seen.forEach((m, by) -> require(m, new Origin(by.analyser(), by.reason(), null, 0, by.from()), true));
     drain();
     pthFiles();
     drain();
@@ -172,20 +178,20 @@ public final class PythonClosure {
 
   private void startup() {
     for (StartupModule m : STARTUP) {
-      require(m.module(), new Origin("python", "interpreter start-up: " + m.reason(), null, 0), m.optional());
+      require(m.module(), new Origin(Analyser.PYTHON, "interpreter start-up: " + m.reason(), null, 0), m.optional());
     }
     if (layout.launch().mode() == Launch.Mode.MODULE) {
-      require("runpy", new Origin("python", "runpy runs -m " + layout.launch().target(), null, 0), false);
+      require("runpy", new Origin(Analyser.PYTHON, "runpy runs -m " + layout.launch().target(), null, 0), false);
     }
     String codec = codecs.forLocale(layout.env());
     if (codec != null) {
-      require("encodings." + codec, new Origin("python", "codec of the image's locale (LANG/LC_ALL/LC_CTYPE)", null, 0), true);
+      require("encodings." + codec, new Origin(Analyser.PYTHON, "codec of the image's locale (LANG/LC_ALL/LC_CTYPE)", null, 0), true);
     }
     String io = layout.env().get("PYTHONIOENCODING");
     if (io != null && !io.isBlank()) {
       String c = codecs.module(io.split(":")[0]);
       if (c != null) {
-        require("encodings." + c, new Origin("python", "codec of PYTHONIOENCODING", null, 0), true);
+        require("encodings." + c, new Origin(Analyser.PYTHON, "codec of PYTHONIOENCODING", null, 0), true);
       }
     }
   }
@@ -199,7 +205,7 @@ public final class PythonClosure {
           missing.add(new Missing("__main__", script, 0, "script not found"));
           return;
         }
-        addFile(script, new Origin("python", "main script", null, 0));
+        addFile(script, new Origin(Analyser.PYTHON, "main script", null, 0));
         String source = readText(script);
         PyModule main = new PyModule("__main__", Kind.SOURCE, script, false, List.of());
         List<Token> tokens = PyTokenizer.tokenize(source);
@@ -208,7 +214,7 @@ public final class PythonClosure {
       }
       case MODULE -> {
         mainModule = launch.target();
-        Origin o = new Origin("python", "python -m " + launch.target(), null, 0);
+        Origin o = new Origin(Analyser.PYTHON, "python -m " + launch.target(), null, 0);
         Optional<PyModule> m = require(launch.target(), o, false);
         if (m.isPresent() && m.get().isPackage()) {
           require(launch.target() + ".__main__", o, false);
@@ -231,13 +237,13 @@ public final class PythonClosure {
         continue;
       }
       String dist = spec.split("[=<>!~\\[;\\s]", 2)[0];
-      Origin where = new Origin("python", "entry point " + group + "/" + name + " of " + dist, script, t.get(i).line());
+      Origin where = new Origin(Analyser.PYTHON, "entry point " + group + "/" + name + " of " + dist, script, t.get(i).line());
       Optional<String> meta = distributions.find(dist);
       if (meta.isEmpty()) {
         missing.add(new Missing(dist + " (distribution)", script, t.get(i).line(), "load_entry_point('" + spec + "')"));
         continue;
       }
-      addTree(meta.get(), new Origin("python", "metadata of " + dist + " (load_entry_point)", null, 0));
+      addTree(meta.get(), new Origin(Analyser.PYTHON, "metadata of " + dist + " (load_entry_point)", null, 0));
       String target = distributions.entryPoint(meta.get(), group, name);
       if (target == null) {
         missing.add(new Missing(dist + ":" + group + "/" + name, script, t.get(i).line(), "entry point not declared"));
@@ -289,7 +295,7 @@ public final class PythonClosure {
     Set<String> siblings = pkg.isEmpty() ? Set.of() : CompiledNames.siblings(finder.listing(dir), pkg, m.name());
     Set<String> tops = distributions.tops(m);
     CompiledNames.find(data, pkg, siblings, tops, n -> findModule(n).isPresent()).forEach((name, string) ->
-        require(name, new Origin("python", "named in the compiled code of " + m.name() + " (\"" + string + "\")", m.file(), 0), true));
+        require(name, new Origin(Analyser.PYTHON, "named in the compiled code of " + m.name() + " (\"" + string + "\")", m.file(), 0), true));
   }
 
   /**
@@ -317,7 +323,7 @@ public final class PythonClosure {
     if (file != null && isOwnCode(file)) {
       namedByStrings(file, tokens);
     }
-    namedCodecs(file, tokens);
+    namedCodecs(file, m.file(), tokens);
   }
 
   /**
@@ -326,14 +332,14 @@ public final class PythonClosure {
    * module in encodings is found at run time (encodings.search_function), e.g. Django's
    * {@code .encode("unicode_escape")} on its 404 page.
    */
-  private void namedCodecs(String file, List<Token> t) {
+  private void namedCodecs(String file, String from, List<Token> t) {
     for (int i = 0; i + 2 < t.size(); i++) {
       boolean call = CODEC_CALLS.contains(t.get(i).text()) && t.get(i).isName() && t.get(i + 1).is("(");
       boolean keyword = t.get(i).is("encoding") && t.get(i + 1).is("=");
       String name = call || keyword ? t.get(i + 2).stringValue() : null;
       String module = name == null || name.isBlank() ? null : codecs.module(name);
       if (module != null) {
-        require("encodings." + module, new Origin("python", "codec '" + name + "' named in code", file, t.get(i).line()), true);
+        require("encodings." + module, new Origin(Analyser.PYTHON, "codec '" + name + "' named in code", file, t.get(i).line(), from), true);
       }
     }
   }
@@ -361,13 +367,14 @@ public final class PythonClosure {
       }
       String name = ModuleNames.longestModule(v.split(":", 2)[0], n -> findModule(n).isPresent());
       if (name != null) {
-        require(name, new Origin("python", "module named by the string '" + v + "'", file, t.line()), true);
+        require(name, new Origin(Analyser.PYTHON, "module named by the string '" + v + "'", file, t.line()), true);
       }
     }
   }
 
   private void importRef(PyModule importer, String file, ImportRef ref) {
-    Origin origin = new Origin("python", ref.describe(), file, ref.line());
+    // an extension module's imports are read in its source; the module's own file is what asked
+    Origin origin = new Origin(Analyser.PYTHON, ref.describe(), file, ref.line(), importer.file());
     String target = ref.module();
     if (ref.level() > 0) {
       String base = relativeBase(importer.packageName(), ref.level());
@@ -495,7 +502,7 @@ public final class PythonClosure {
     for (Knowledge.Redirected r : knowledge.redirect(name)) {
       Optional<PyModule> alt = finder.find(r.name());
       if (alt.isPresent()) {
-        Origin o = new Origin("knowledge", r.by().library() + ": " + name + " is served as " + r.name() + ": "
+        Origin o = new Origin(Analyser.KNOWLEDGE, r.by().library() + ": " + name + " is served as " + r.name() + ": "
             + r.by().reason(), null, 0);
         return require(r.name(), o, true);
       }
@@ -514,14 +521,14 @@ public final class PythonClosure {
         case FROZEN -> "frozen module " + m.name() + " (its file is read with frozen modules off): " + origin.what();
         default -> origin.what();
       };
-      Origin o = new Origin(origin.analyser(), what, origin.file(), origin.line());
+      Origin o = new Origin(origin.analyser(), what, origin.file(), origin.line(), origin.from());
       addFile(m.file(), o);
       if (m.file().endsWith(".py")) {
         String dir = RootFs.parent(m.file());
         String stem = m.file().substring(dir.length() + 1, m.file().length() - 3);
         String pyc = dir + "/__pycache__/" + stem + ".cpython-" + layout.versionNoDot() + ".pyc";
         if (fs.isRegularFile(pyc)) {
-          addFile(pyc, new Origin(origin.analyser(), "bytecode cache of " + m.name(), null, 0));
+          addFile(pyc, new Origin(origin.analyser(), "bytecode cache of " + m.name(), null, 0, m.file()));
         }
         toScan.add(m);
       } else if (m.kind() == Kind.BYTECODE) {
@@ -541,12 +548,14 @@ public final class PythonClosure {
     if (!knowledgeApplied.add(name)) {
       return;
     }
+    PyModule used = included.get(name);
+    String trigger = used == null ? null : used.file();
     for (Knowledge.Rule rule : knowledge.rulesFor(name)) {
       for (Knowledge.Import i : rule.imports()) {
         if (i.ifAvailable() != null && findModule(i.ifAvailable()).isEmpty()) {
           continue;
         }
-        Origin o = new Origin("knowledge", rule.library() + ": " + i.reason() + " (when " + name + " is used)", null, 0);
+        Origin o = new Origin(Analyser.KNOWLEDGE, rule.library() + ": " + i.reason() + " (when " + name + " is used)", null, 0, trigger);
         int dot = i.module().lastIndexOf('.');
         if (i.module().substring(dot + 1).contains("*")) {
           for (String sub : submodules(i.module().substring(0, dot), i.module().substring(dot + 1))) {
@@ -557,7 +566,7 @@ public final class PythonClosure {
         require(i.module(), o, i.optional() || i.ifAvailable() != null);
       }
       for (Knowledge.File f : rule.files()) {
-        Origin o = new Origin("knowledge", rule.library() + ": " + f.reason() + " (when " + name + " is used)", null, 0);
+        Origin o = new Origin(Analyser.KNOWLEDGE, rule.library() + ": " + f.reason() + " (when " + name + " is used)", null, 0, trigger);
         String path = f.path();
         boolean tree = path.endsWith("/**");
         if (tree) {
@@ -612,7 +621,7 @@ public final class PythonClosure {
         }
         continue;
       }
-      addFile(pth.path(), new Origin("python", ".pth file adding " + String.join(", ", pth.addedPaths()) + " to sys.path",
+      addFile(pth.path(), new Origin(Analyser.PYTHON, ".pth file adding " + String.join(", ", pth.addedPaths()) + " to sys.path",
           null, 0));
       PyModule site = new PyModule("site", Kind.SOURCE, pth.path(), false, List.of());
       for (PythonLayout.PthImport imp : pth.imports()) {
@@ -629,7 +638,7 @@ public final class PythonClosure {
   /** Non-module files of a regular package: templates, data, certificates; not test suites. */
   private void packageData(PyModule m) {
     for (String file : packageData.files(m)) {
-      addFile(file, new Origin("python", "data file of package " + m.name(), null, 0));
+      addFile(file, new Origin(Analyser.PYTHON, "data file of package " + m.name(), null, 0, m.file()));
     }
   }
 
@@ -652,8 +661,8 @@ public final class PythonClosure {
         Map<String, Set<String>> dists = distributions.in(entry);
         for (Map.Entry<String, Set<String>> d : dists.entrySet()) {
           if (d.getValue().contains(m.name())) {
-            addTree(d.getKey(), new Origin("python", "metadata of " + Distributions.name(d.getKey()) + " (provides " + m.name() + ")",
-                null, 0));
+            addTree(d.getKey(), new Origin(Analyser.PYTHON, "metadata of " + Distributions.name(d.getKey()) + " (provides " + m.name() + ")",
+                null, 0, m.file()));
           }
         }
       }
@@ -675,13 +684,13 @@ public final class PythonClosure {
     if (requirements.containsKey(p)) {
       return;
     }
-    requirements.put(p, new Requirement(p, origin.analyser(), origin.reason()));
+    requirements.put(p, new Requirement(p, origin.analyser(), origin.reason(), origin.from()));
     fs.resolve(p).ifPresent(r -> {
-      for (String link : r.links()) {
-        requirements.putIfAbsent(link, new Requirement(link, origin.analyser(), "symlink on the way to " + p));
+      for (String link : r.links()) { // p itself, when a link, is put above
+        requirements.putIfAbsent(link, new Requirement(link, origin.analyser(), "symlink on the way to " + p, p));
       }
       if (!r.path().equals(p)) {
-        requirements.putIfAbsent(r.path(), new Requirement(r.path(), origin.analyser(), "target of " + p));
+        requirements.putIfAbsent(r.path(), new Requirement(r.path(), origin.analyser(), "target of " + p, p));
       }
     });
   }

@@ -1,10 +1,9 @@
 package dev.shrink.repair;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.image.Image;
-import dev.shrink.json.Json;
 import dev.shrink.minify.Minifier;
-import dev.shrink.minify.MinifyReport;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.EngineImage;
 import dev.shrink.probe.HostStrace;
@@ -18,6 +17,8 @@ import dev.shrink.python.ModuleNames;
 import dev.shrink.python.PyModule;
 import dev.shrink.python.PythonClosure;
 import dev.shrink.python.PythonLayout;
+import dev.shrink.report.Report;
+import dev.shrink.sbom.Contents;
 import dev.shrink.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -32,14 +33,12 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Build, verify, and when the shrunk image does not behave like the original, repair: trace the
  * shrunk image with the same probes, take what its processes looked for and did not find
  * ({@code ENOENT}) and the modules and files its output names as missing, keep those the original
- * has (analyser {@value Minifier#REPAIR}), rebuild and verify again, at most {@code rounds} times.
+ * has (analyser {@code repair}), rebuild and verify again, at most {@code rounds} times.
  * The original is not run again: its outcomes come from the run that was traced (or one plain run).
  */
 public final class Repair {
@@ -57,11 +56,13 @@ public final class Repair {
   /**
    * The report of the last build and every round, in order.
    *
+   * @param built the report of the last build
+   * @param packages the packages the last build holds (for its SBOMs)
    * @param stopped why the repair stopped short of an image that verifies, or null
    * @param missing when it stopped: what the last build lacks that the original has (its output named it, or its trace looked for it)
    * @param excludedBy the user's --exclude patterns that removed some of {@code missing}
    */
-  public record Result(MinifyReport report, List<Round> rounds, String stopped, List<Requirement> missing, List<String> excludedBy) {
+  public record Result(Report built, Contents packages, List<Round> rounds, String stopped, List<Requirement> missing, List<String> excludedBy) {
     public boolean ok() {
       return last().ok();
     }
@@ -71,23 +72,15 @@ public final class Repair {
       return rounds.get(rounds.size() - 1).report();
     }
 
-    /** The rounds as JSON, for the minify report: each round's additions (path, reason) and whether it verified. */
-    public ArrayNode json() {
-      ArrayNode out = Json.MAPPER.createArrayNode();
+    /** The last build's report with the rounds: each round's additions (path, reason) and whether it verified. */
+    public Report report() {
+      List<Report.RepairRound> out = new ArrayList<>();
       for (Round r : rounds) {
-        ObjectNode n = out.addObject();
-        n.put("round", r.number());
-        ArrayNode added = n.putArray("added");
-        r.added().forEach(a -> added.addObject().put("path", a.path()).put("reason", a.reason()));
-        n.put("verified", r.report().ok());
-        ArrayNode missing = n.putArray("missing");
-        r.report().missing().forEach(missing::add);
-        ArrayNode diffs = n.putArray("differences");
-        r.report().differences().forEach(d -> diffs.add(d.toString()));
+        out.add(new Report.RepairRound(r.number(), r.added().stream().map(Report.PathReason::of).toList(), r.report().ok(),
+            List.copyOf(r.report().missing()), r.report().differences().stream().map(Object::toString).toList(),
+            r.number() == rounds.size() - 1 ? missing.stream().map(Report.PathReason::of).toList() : null));
       }
-      ArrayNode lacks = ((ObjectNode) out.get(out.size() - 1)).putArray("lacks");
-      missing.forEach(a -> lacks.addObject().put("path", a.path()).put("reason", a.reason()));
-      return out;
+      return built.withRepair(out);
     }
   }
 
@@ -121,11 +114,11 @@ public final class Repair {
     List<Round> done = new ArrayList<>();
     List<Requirement> added = List.of();
     Minifier.Options current = options;
-    List<PathMatcher> excludes = options.excludes().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+    List<PathMatcher> excludes = options.paths().excludes().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
     while (true) {
       Path dir = Files.createDirectories(workDir.resolve("round-" + done.size()));
       Minifier.Result built = Minifier.minify(source, dir, current);
-      Set<String> kept = built.report().json().path("files").valueStream().map(f -> f.path("path").asString()).collect(Collectors.toSet());
+      Set<String> kept = built.report().files().stream().map(Report.KeptFile::path).collect(Collectors.toSet());
       Map<String, Requirement> missing = new LinkedHashMap<>();
       String stopped;
       try (Image shrunk = built.image(); EngineImage b = publisher.publish(shrunk)) {
@@ -136,21 +129,22 @@ public final class Repair {
         done.add(round);
         listener.accept(round);
         if (report.ok()) {
-          return new Result(built.report(), List.copyOf(done), null, List.of(), List.of());
+          return new Result(built.report(), built.packages(), List.copyOf(done), null, List.of(), List.of());
         }
         if (!report.originalFailures().isEmpty()) {
-          return new Result(built.report(), List.copyOf(done), "the original did not pass its probes, so there is nothing to repair towards",
+          return new Result(built.report(), built.packages(), List.copyOf(done), "the original did not pass its probes, so there is nothing to repair towards",
               List.of(), List.of());
         }
-        named(source, built, report, options.excludes(), excludes).forEach(r -> missing.putIfAbsent(r.path(), r));
+        named(source, built, report, options.paths().excludes(), excludes).forEach(r -> missing.putIfAbsent(r.path(), r));
         stopped = done.size() > rounds ? rounds == 0 ? "repair is off (--repair-rounds 0)" : "no repair round left (" + rounds + " done)" : null;
         // traced also when no round is left: what it finds names the missing files for the user
-        traced(source, b, dir).forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.excludes(), excludes)));
+        traced(source, b, dir).forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.paths().excludes(), excludes)));
       }
       if (built.python() != null && !excludes.isEmpty()) {
         List<Requirement> back = new ArrayList<>(missing.values());
-        back.addAll(current.extra().stream().filter(r -> r.analyser().equals(Minifier.REPAIR)).toList());
-        imports(source, built.python(), back, kept, excludes).forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.excludes(), excludes)));
+        back.addAll(current.traced().paths().stream().filter(r -> r.analyser() == Analyser.REPAIR).toList());
+        imports(source, built.python(), back, kept, excludes)
+            .forEach(r -> missing.putIfAbsent(r.path(), excluded(r, options.paths().excludes(), excludes)));
       }
       // a source looked for beside its kept bytecode (os.py, the prefix landmark) is not missing
       added = missing.values().stream().filter(r -> !kept.contains(r.path()) && !kept.contains(r.path() + "c")).toList();
@@ -162,16 +156,16 @@ public final class Repair {
         for (int i = 0; i < excludes.size(); i++) {
           PathMatcher x = excludes.get(i);
           if (added.stream().anyMatch(r -> x.matches(Path.of(r.path())))) {
-            by.add(options.excludes().get(i));
+            by.add(options.paths().excludes().get(i));
           }
         }
-        return new Result(built.report(), List.copyOf(done), stopped, added, List.copyOf(by));
+        return new Result(built.report(), built.packages(), List.copyOf(done), stopped, added, List.copyOf(by));
       }
-      List<Requirement> extra = new ArrayList<>(current.extra());
+      List<Requirement> extra = new ArrayList<>(current.traced().paths());
       extra.addAll(added);
-      List<String> pythonFiles = new ArrayList<>(current.extraPythonFiles());
+      List<String> pythonFiles = new ArrayList<>(current.traced().pythonFiles());
       pythonFiles.addAll(Tracer.Result.pythonFiles(added));
-      current = current.withExtra(extra, pythonFiles);
+      current = current.toBuilder().traced(new Minifier.Traced(extra, pythonFiles)).build();
     }
   }
 
@@ -188,13 +182,13 @@ public final class Repair {
         for (String m : Verifier.missingModules(b.logs())) {
           if (!Verifier.missingModules(before).contains(m)) {
             finder.find(m).map(PyModule::file).filter(f -> f != null).ifPresent(f -> found.putIfAbsent(f,
-                excluded(new Requirement(f, Minifier.REPAIR, label + "module " + m + " missing in the output"), globs, excludes)));
+                excluded(new Requirement(f, Analyser.REPAIR, label + "module " + m + " missing in the output"), globs, excludes)));
           }
         }
       }
       for (String f : Verifier.missingFiles(b.logs())) {
         if (!Verifier.missingFiles(before).contains(f) && (source.root().isRegularFile(f) || source.root().isDirectory(f))) {
-          found.putIfAbsent(f, excluded(new Requirement(f, Minifier.REPAIR, label + "'No such file or directory: " + f + "' in the output"),
+          found.putIfAbsent(f, excluded(new Requirement(f, Analyser.REPAIR, label + "'No such file or directory: " + f + "' in the output"),
               globs, excludes));
         }
       }
@@ -224,7 +218,7 @@ public final class Repair {
     String by = String.join(", ", seeds.keySet());
     return PythonClosure.analyse(source.root(), python, Knowledge.load(), seeds.keySet()).requirements().stream()
         .filter(r -> !kept.contains(r.path()) && removing.stream().anyMatch(x -> x.matches(Path.of(r.path()))))
-        .map(r -> new Requirement(r.path(), Minifier.REPAIR, "imported by " + by + ", put back by the repair (" + r.reason() + ")"))
+        .map(r -> new Requirement(r.path(), Analyser.REPAIR, "imported by " + by + ", put back by the repair (" + r.reason() + ")"))
         .toList();
   }
 
@@ -232,7 +226,7 @@ public final class Repair {
   private List<Requirement> traced(Minifier.Source source, EngineImage shrunk, Path dir) throws IOException {
     ContainerRunner.Settings traced = ContainerRunner.Settings.fromEngine(shrunk.engine(), shrunk.name(), null, null, settings.startup(),
         settings.commandTimeout());
-    return new Tracer(shrunk.engine(), HostStrace.find(), traced).traceNotFound(shrunk.name(), source.root(), probes, dir, Minifier.REPAIR)
+    return new Tracer(shrunk.engine(), HostStrace.find(), traced).traceNotFound(shrunk.name(), source.root(), probes, dir, Analyser.REPAIR)
         .requirements();
   }
 
@@ -240,7 +234,7 @@ public final class Repair {
   private static Requirement excluded(Requirement r, List<String> globs, List<PathMatcher> excludes) {
     for (int i = 0; i < excludes.size(); i++) {
       if (excludes.get(i).matches(Path.of(r.path()))) {
-        return new Requirement(r.path(), r.analyser(), r.reason() + "; removed by --exclude '" + globs.get(i) + "'");
+        return new Requirement(r.path(), r.analyser(), r.reason() + "; removed by --exclude '" + globs.get(i) + "'", r.from());
       }
     }
     return r;

@@ -3,50 +3,98 @@ package dev.shrink.transport;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.image.Platform;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
- * What a transport needs to know besides the reference.
+ * What a transport needs to know besides the reference, by concern; made with {@link #builder()}.
  *
  * @param platform the platform to pick from an index or manifest list
  * @param format the manifest format to write
- * @param creds {@code user:password} for a registry, or null to look them up
- * @param tlsVerify false to talk plain HTTP or accept any certificate (local registries)
- * @param authFile a docker config.json to read credentials from, or null for the default
+ * @param registry how a registry is reached
  * @param tempDir where temporary files go
  * @param overwrite true to let a write replace an existing archive file (otherwise refused)
  */
-public record TransportOptions(Platform platform, ManifestFormat format, String creds, boolean tlsVerify, Path authFile, Path tempDir,
-    boolean overwrite) {
+public record TransportOptions(Platform platform, ManifestFormat format, Registry registry, Path tempDir, boolean overwrite) {
+  /**
+   * How a registry is reached.
+   *
+   * @param creds {@code user:password}, or null to look them up
+   * @param tlsVerify false to talk plain HTTP or accept any certificate (local registries)
+   * @param authFile a docker config.json to read credentials from, or null for the default
+   */
+  public record Registry(String creds, boolean tlsVerify, Path authFile) {}
+
+  public TransportOptions {
+    Objects.requireNonNull(platform);
+    Objects.requireNonNull(format);
+    Objects.requireNonNull(registry);
+    Objects.requireNonNull(tempDir);
+  }
+
+  /** linux/amd64, OCI manifests, credentials looked up, TLS verified, java.io.tmpdir, no overwrite. */
   public static TransportOptions defaults() {
-    return new TransportOptions(Platform.LINUX_AMD64, ManifestFormat.OCI, null, true, null,
-        Path.of(System.getProperty("java.io.tmpdir")), false);
+    return builder().build();
   }
 
-  public TransportOptions withOverwrite(boolean value) {
-    return new TransportOptions(platform, format, creds, tlsVerify, authFile, tempDir, value);
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public TransportOptions withCreds(String value) {
-    return new TransportOptions(platform, format, value, tlsVerify, authFile, tempDir, overwrite);
+  /** A builder holding these options, to change some. */
+  public Builder toBuilder() {
+    return builder().platform(platform).format(format).creds(registry.creds()).tlsVerify(registry.tlsVerify()).authFile(registry.authFile())
+        .tempDir(tempDir).overwrite(overwrite);
   }
 
-  public TransportOptions withTlsVerify(boolean value) {
-    return new TransportOptions(platform, format, creds, value, authFile, tempDir, overwrite);
-  }
+  /** Named setters for {@link TransportOptions}, starting from {@link #defaults()}. */
+  public static final class Builder {
+    private Platform platform = Platform.LINUX_AMD64;
+    private ManifestFormat format = ManifestFormat.OCI;
+    private String creds;
+    private boolean tlsVerify = true;
+    private Path authFile;
+    private Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
+    private boolean overwrite;
 
-  public TransportOptions withPlatform(Platform value) {
-    return new TransportOptions(value, format, creds, tlsVerify, authFile, tempDir, overwrite);
-  }
+    private Builder() {}
 
-  public TransportOptions withFormat(ManifestFormat value) {
-    return new TransportOptions(platform, value, creds, tlsVerify, authFile, tempDir, overwrite);
-  }
+    public Builder platform(Platform value) {
+      platform = value;
+      return this;
+    }
 
-  public TransportOptions withAuthFile(Path value) {
-    return new TransportOptions(platform, format, creds, tlsVerify, value, tempDir, overwrite);
-  }
+    public Builder format(ManifestFormat value) {
+      format = value;
+      return this;
+    }
 
-  public TransportOptions withTempDir(Path value) {
-    return new TransportOptions(platform, format, creds, tlsVerify, authFile, value, overwrite);
+    public Builder creds(String value) {
+      creds = value;
+      return this;
+    }
+
+    public Builder tlsVerify(boolean value) {
+      tlsVerify = value;
+      return this;
+    }
+
+    public Builder authFile(Path value) {
+      authFile = value;
+      return this;
+    }
+
+    public Builder tempDir(Path value) {
+      tempDir = value;
+      return this;
+    }
+
+    public Builder overwrite(boolean value) {
+      overwrite = value;
+      return this;
+    }
+
+    public TransportOptions build() {
+      return new TransportOptions(platform, format, new Registry(creds, tlsVerify, authFile), tempDir, overwrite);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.shrink.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shrink.fs.SystemPaths;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,7 @@ class BuildPlanTest {
     assertThat(p.config().cmd()).isEmpty();
     assertThat(p.config().workingDir()).isEqualTo("/srv/www/app");
     assertThat(p.config().user()).isEmpty();
-    assertThat(p.config().env()).containsExactly("PATH=" + Builder.DEFAULT_PATH, "PORT=9000", "LANG=C.UTF-8");
+    assertThat(p.config().env()).containsExactly("PATH=" + SystemPaths.DEFAULT_PATH, "PORT=9000", "LANG=C.UTF-8");
     // /srv/www did not exist: an empty directory of the work dir stands for it; the machine's /srv is untouched
     assertThat(p.root().isRegularFile("/srv/www/app/pkg/__main__.py")).isTrue();
     assertThat(Path.of("/srv/www")).doesNotExist();

@@ -4,6 +4,7 @@ import static dev.shrink.build.BuildTesting.STARTUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.json.Json;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman.Container;
 import dev.shrink.testing.Podman.Http;
 import dev.shrink.testing.Podman;
@@ -18,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  * The README's first command: examples/hello-api built with Debian's python3 into a docker-archive,
  * loaded with podman load, run read-only as the default non-root user.
  */
+@NeedsEngine
 class HelloApiExampleTest {
   static final String IMAGE = "localhost/shrink-test/build-hello-api:latest";
 

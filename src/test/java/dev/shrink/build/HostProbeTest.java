@@ -10,6 +10,7 @@ import dev.shrink.minify.Minifier;
 import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.Probe;
 import dev.shrink.probe.Tracer;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
@@ -28,6 +29,7 @@ import tools.jackson.databind.JsonNode;
  * Probes in build mode: COMMAND runs on this machine under its strace (no container), what it
  * used joins the image, and --verify runs the image under podman against the host run's answers.
  */
+@NeedsEngine
 class HostProbeTest {
   Path work;
 
@@ -178,7 +180,7 @@ class HostProbeTest {
     Path archive = work.resolve("reader.tar");
     try (Image image = built.result().image()) {
       ImageReference.parse("docker-archive:" + archive + ":buildprobe/reader:latest").write(image,
-          TransportOptions.defaults().withTempDir(buildDir));
+          TransportOptions.builder().tempDir(buildDir).build());
     }
     List<Blob> blobs = BuildTesting.contents(archive);
     assertThat(blobs).anyMatch(b -> b.name().endsWith("!app/main.py"));

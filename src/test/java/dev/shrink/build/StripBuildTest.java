@@ -3,6 +3,7 @@ package dev.shrink.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import tools.jackson.databind.JsonNode;
  * An app that loads an unstripped library (built here with gcc -g) through ctypes: stripped by default, smaller, and it still
  * runs; --no-strip keeps the library as it is.
  */
+@NeedsEngine
 class StripBuildTest {
   Path work;
 

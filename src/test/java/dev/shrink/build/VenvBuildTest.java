@@ -3,7 +3,9 @@ package dev.shrink.build;
 import static dev.shrink.build.BuildTesting.STARTUP;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shrink.fs.SystemPaths;
 import dev.shrink.json.Json;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman.Container;
 import dev.shrink.testing.Podman.Http;
 import dev.shrink.testing.Podman;
@@ -21,6 +23,7 @@ import tools.jackson.databind.JsonNode;
  * Debian's python3-falcon and gunicorn): the venv's python (a symlink to the base interpreter, or
  * a copy of it) runs inside the image, with the venv's own site-packages and the system's.
  */
+@NeedsEngine
 class VenvBuildTest {
   Path work;
 
@@ -115,7 +118,7 @@ class VenvBuildTest {
     assertThat(err).contains("note: the virtual environment /app/.venv is used at " + venv);
     BuildTesting.load(archive, image);
     String env = Podman.run("image", "inspect", "--format", "{{json .Config.Entrypoint}} {{json .Config.Env}}", image).orThrow().stdout().strip();
-    assertThat(env).isEqualTo("[\"" + venv + "/bin/python\",\"app.py\"] [\"PATH=" + venv + "/bin:" + Builder.DEFAULT_PATH + "\"]");
+    assertThat(env).isEqualTo("[\"" + venv + "/bin/python\",\"app.py\"] [\"PATH=" + venv + "/bin:" + SystemPaths.DEFAULT_PATH + "\"]");
     assertThat(BuildTesting.run(List.of(), image)).isEqualTo("""
         venv site-packages
         falcon 3.1.1 from /usr/lib/python3/dist-packages

@@ -31,7 +31,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"copy", "inspect", "unpack", "minify", "build", "verify"})
+  @ValueSource(strings = {"copy", "inspect", "unpack", "minify", "build", "verify", "why"})
   void everyCommandHasHelp(String command) {
     Run r = run(command, "--help");
     assertThat(r.exit()).isZero();
@@ -92,13 +92,24 @@ class CliTest {
   }
 
   @Test
+  void whyNamesAFileThatIsNoReportAndRefusesWhatIsNeitherReportNorImage() throws Exception {
+    Path bad = Files.writeString(tmp.resolve("bad.json"), "{\"files\": 3}");
+    Run r = run("why", bad.toString(), "/usr/bin/python3");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("shrink: error: " + bad + ": not a shrink report").doesNotContain("Exception");
+    Run neither = run("why", tmp.resolve("missing.json").toString(), "/usr/bin/python3");
+    assertThat(neither.exit()).isEqualTo(2);
+    assertThat(neither.err()).contains("is neither a report (an existing .json file) nor an image");
+  }
+
+  @Test
   void anUnknownCommandIsAUsageErrorEvenWithHelp() {
-    for (String[] argv : new String[][] {{"why", "--help"}, {"why"}, {"help", "why"}}) {
+    for (String[] argv : new String[][] {{"explain", "--help"}, {"explain"}, {"help", "explain"}}) {
       Run r = run(argv);
       assertThat(r.exit()).as(String.join(" ", argv)).isEqualTo(2);
       assertThat(r.out()).as("no help printed as if all was well").isEmpty();
     }
-    assertThat(run("why", "--help").err()).contains("unknown command 'why'; the commands are copy, inspect, unpack, minify, build, verify");
+    assertThat(run("explain", "--help").err()).contains("unknown command 'explain'; the commands are copy, inspect, diff, unpack, minify, build, verify, why");
   }
 
   @Test
@@ -247,5 +258,20 @@ class CliTest {
     Run last = run("verify", src, src, "--probe-cmd");
     assertThat(last.exit()).isEqualTo(2);
     assertThat(last.err()).contains("Missing required parameter for option '--probe-cmd' (ARGS)");
+  }
+
+  @Test
+  void aBadSbomIsAUsageErrorBeforeAnyWork() {
+    Path out = tmp.resolve("sbom.json");
+    for (String value : List.of("xml=" + out, "cyclonedx-json", "spdx-json=", "=" + out)) {
+      for (List<String> argv : List.of(List.of("minify", "oci:" + tmp.resolve("missing"), "oci:" + tmp.resolve("dest"), "--sbom", value),
+          List.of("build", "docker-archive:" + tmp.resolve("d.tar"), "--sbom", value, "--", "app.py"))) {
+        Run r = run(argv.toArray(String[]::new));
+        assertThat(r.exit()).as("%s\n%s", argv, r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("--sbom " + value);
+      }
+    }
+    assertThat(out).doesNotExist();
+    assertThat(run("minify", "--help").out()).contains("--sbom=FORMAT=FILE");
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,6 +66,7 @@ class LdSoCacheTest {
    * of the closure it runs, and without the cache (what the closure kept before) ld.so fails.
    */
   @Test
+  @NeedsEngine
   void theClosureRunsInAScratchImageAndNeedsTheCache() throws Exception {
     assumeTrue(Tools.onPath("gcc"), "gcc is not installed");
     Podman.assumeAvailable();

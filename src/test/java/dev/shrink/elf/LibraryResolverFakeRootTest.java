@@ -3,6 +3,7 @@ package dev.shrink.elf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import java.io.IOException;
@@ -120,7 +121,7 @@ class LibraryResolverFakeRootTest {
     LibraryResolver.Closure rpath = resolve("/opt/rp/bin/app-rpath-mid", Map.of());
     assertThat(found(rpath, "libleaf.so")).contains("/opt/a/lib/libleaf.so");
     assertThat(rpath.requirements()).contains(
-        new Requirement("/opt/a/lib/libleaf.so", "elf", "NEEDED libleaf.so by /opt/a/lib/libmid.so"));
+        new Requirement("/opt/a/lib/libleaf.so", Analyser.ELF, "NEEDED libleaf.so by /opt/a/lib/libmid.so", "/opt/a/lib/libmid.so"));
 
     LibraryResolver.Closure runpath = resolve("/opt/rp/bin/app-runpath-mid", Map.of());
     assertThat(found(runpath, "libmid.so")).contains("/opt/a/lib/libmid.so");

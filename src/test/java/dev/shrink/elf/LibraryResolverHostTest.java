@@ -2,6 +2,7 @@ package dev.shrink.elf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class LibraryResolverHostTest {
     assertThat(expected).hasSizeGreaterThan(2);
     assertThat(got).isEqualTo(expected);
     assertThat(closure.missing()).isEmpty();
-    assertThat(closure.requirements()).allSatisfy(r -> assertThat(r.analyser()).isEqualTo("elf"));
+    assertThat(closure.requirements()).allSatisfy(r -> assertThat(r.analyser()).isEqualTo(Analyser.ELF));
   }
 
   @Test
@@ -60,11 +61,13 @@ class LibraryResolverHostTest {
     String ssl = DYNLOAD + "_ssl.cpython-311-x86_64-linux-gnu.so";
     LibraryResolver.Closure closure = new LibraryResolver(HOST).resolve(ssl);
     assertThat(closure.requirements())
-        .contains(new Requirement("/usr/lib/x86_64-linux-gnu/libssl.so.3", "elf", "NEEDED libssl.so.3 by " + ssl));
+        .contains(new Requirement("/usr/lib/x86_64-linux-gnu/libssl.so.3", Analyser.ELF, "NEEDED libssl.so.3 by " + ssl, ssl));
 
     LibraryResolver.Closure python = new LibraryResolver(HOST).resolve("/usr/bin/python3.11");
     assertThat(python.requirements()).contains(new Requirement(
-        "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "elf", "PT_INTERP of /usr/bin/python3.11"));
+        "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", Analyser.ELF, "PT_INTERP of /usr/bin/python3.11", "/usr/bin/python3.11"));
+    assertThat(python.requirements()).filteredOn(r -> r.path().equals("/usr/bin/python3.11"))
+        .as("the analysed file is the root of its closure").allSatisfy(r -> assertThat(r.from()).isNull());
   }
 
   @Test

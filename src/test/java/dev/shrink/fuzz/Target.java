@@ -1,5 +1,6 @@
 package dev.shrink.fuzz;
 
+import java.io.IOException;
 import java.util.List;
 
 /** A parser of untrusted bytes under fuzzing: valid seeds, tokens of its language, and the errors it documents. */
@@ -23,6 +24,6 @@ interface Target {
     void accept(byte[] input) throws Exception;
 
     @Override
-    void close() throws Exception;
+    void close() throws IOException;
   }
 }

@@ -3,6 +3,7 @@ package dev.shrink.inspect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.image.Image;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import dev.shrink.testing.Fixtures;
@@ -10,6 +11,7 @@ import dev.shrink.testing.Podman;
 import org.junit.jupiter.api.Test;
 
 /** inspect's sizes agree with podman's own accounting of the Falcon fixture. */
+@NeedsEngine
 class InspectFixtureTest {
   @Test
   void sizesAndConfigMatchPodman() throws Exception {

@@ -2,6 +2,7 @@ package dev.shrink.minify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.layer.LayerEntry;
@@ -57,8 +58,8 @@ class LayerSplitTest {
       Files.writeString(host, "x");
     }
     FileSet kept = new FileSet(new RootFs(tmp));
-    files.forEach(p -> kept.add(new Requirement(p, "app", "application directory (WORKDIR /app)")));
-    kept.add(new Requirement(site + "/needed/tests/helpers.py", "python", "from needed.tests import helpers (/app/app.py:1)"));
+    files.forEach(p -> kept.add(new Requirement(p, Analyser.APP, "application directory (WORKDIR /app)")));
+    kept.add(new Requirement(site + "/needed/tests/helpers.py", Analyser.PYTHON, "from needed.tests import helpers (/app/app.py:1)"));
     Unread.Result r = Unread.drop(kept, "cpython-311");
     assertThat(r.dropped().keySet()).containsExactlyInAnyOrder("/app/types.pyi", "/app/py.typed", "/app/__pycache__/app.cpython-39.pyc",
         site + "/lib/tests/test_lib.py", site + "/lib/test/data.txt");

@@ -9,6 +9,7 @@ import dev.shrink.image.MediaTypes;
 import dev.shrink.json.Json;
 import dev.shrink.testing.Fixtures;
 import dev.shrink.testing.LocalRegistry;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman.Container;
 import dev.shrink.testing.Podman;
 import dev.shrink.transport.ImageReference;
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * The output's layers on the Falcon fixture: runtime, dependencies and app, so a one-line app
  * change gives a new app layer only (and a push uploads only that); zstd layers load in podman.
  */
+@NeedsEngine
 class LayersFixturesTest {
   @TempDir Path tmp;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shrink.cli.Main;
 import dev.shrink.json.Json;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman.Container;
 import dev.shrink.testing.Podman.Http;
 import dev.shrink.testing.Podman;
@@ -23,6 +24,7 @@ import tools.jackson.databind.JsonNode;
  * Every fixture app, shrunk with no hints, runs FROM scratch on a read-only root as the default
  * non-root user and answers exactly as the fat original does.
  */
+@NeedsEngine
 class MinifyFixturesTest {
   static final Duration STARTUP = Duration.ofSeconds(60);
 

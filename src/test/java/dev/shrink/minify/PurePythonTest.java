@@ -3,6 +3,7 @@ package dev.shrink.minify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class PurePythonTest {
     Files.writeString(tmp.resolve("root/usr/lib/outside.py"), "X = 1\n");
     FileSet files = new FileSet(new RootFs(tmp.resolve("root")));
     for (String p : List.of(SITE + "/pkg/fast" + SO, SITE + "/pkg/only" + SO, SITE + "/pkg/stub" + SO, "/usr/lib/outside" + SO)) {
-      files.add(new Requirement(p, "python", "import of " + p));
+      files.add(new Requirement(p, Analyser.PYTHON, "import of " + p));
     }
 
     PurePython.Result r = PurePython.swap(files, List.of("/usr/lib/python3.11", SITE), "cpython-311");

@@ -9,6 +9,7 @@ import dev.shrink.probe.ContainerRunner;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import dev.shrink.verify.Verifier;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * SRC DEST} with no hints, behave like their originals: the project's {@link Verifier} runs both,
  * the shrunk one read-only as its own non-root user, and compares the answers (issue 15).
  */
+@NeedsEngine
 class RealStacksTest {
   @TempDir Path tmp;
 

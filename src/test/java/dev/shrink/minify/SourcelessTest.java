@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shrink.bytecode.Compiler;
 import dev.shrink.bytecode.Pyc;
 import dev.shrink.bytecode.Target;
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +44,7 @@ class SourcelessTest {
     root = new RootFs(Path.of("/")).withMount("/srv", tmp);
     files = new FileSet(root);
     for (String p : List.of("fresh.py", "stale.py", "run.py", "__pycache__/fresh.cpython-311.pyc", "__pycache__/stale.cpython-311.pyc")) {
-      files.add(new Requirement("/srv/app/" + p, "entrypoint", "application directory"));
+      files.add(new Requirement("/srv/app/" + p, Analyser.ENTRYPOINT, "application directory"));
     }
     python = new Sourceless.Interpreter(PYTHON, "3.11", List.of("/srv/app", "/usr/lib/python3.11"), Set.of("/srv/app/run.py"));
   }
@@ -95,8 +97,8 @@ class SourcelessTest {
     Files.writeString(app.resolve("_data__x86_64-linux-gnu.py"), "VALUE = 'linked'\n");
     // absolute, as the image sees it: on this machine /srv/app does not exist, the root's mount has it
     Files.createSymbolicLink(app.resolve("_data__linux_x86_64-linux-gnu.py"), Path.of("/srv/app/_data__x86_64-linux-gnu.py"));
-    files.add(new Requirement("/srv/app/_data__linux_x86_64-linux-gnu.py", "python", "imported by name"));
-    files.add(new Requirement("/srv/app/_data__x86_64-linux-gnu.py", "python", "target of the link"));
+    files.add(new Requirement("/srv/app/_data__linux_x86_64-linux-gnu.py", Analyser.PYTHON, "imported by name"));
+    files.add(new Requirement("/srv/app/_data__x86_64-linux-gnu.py", Analyser.PYTHON, "target of the link"));
     Sourceless.Result r = Sourceless.apply(files, python, Target.defaults(), Compiler.onHost(root), tmp.resolve("work"), new ArrayList<>());
     assertThat(r.kept().paths()).contains("/srv/app/_data__linux_x86_64-linux-gnu.pyc", "/srv/app/_data__x86_64-linux-gnu.pyc")
         .doesNotContain("/srv/app/_data__linux_x86_64-linux-gnu.py", "/srv/app/_data__x86_64-linux-gnu.py");
@@ -123,7 +125,7 @@ class SourcelessTest {
   void bytecodeOfAnotherInterpreterIsNotTaken() throws Exception {
     Path cache = tmp.resolve("app/__pycache__");
     Files.copy(cache.resolve("fresh.cpython-311.pyc"), cache.resolve("fresh.cpython-312.pyc"));
-    files.add(new Requirement("/srv/app/__pycache__/fresh.cpython-312.pyc", "entrypoint", "application directory"));
+    files.add(new Requirement("/srv/app/__pycache__/fresh.cpython-312.pyc", Analyser.ENTRYPOINT, "application directory"));
     assertThat(Pyc.read(cache.resolve("fresh.cpython-312.pyc")).orElseThrow().validFor(3495, tmp.resolve("app/fresh.py"))).isTrue();
     Sourceless.Interpreter other = new Sourceless.Interpreter(PYTHON, "3.12", python.sysPath(), python.scripts());
     Sourceless.Result r = Sourceless.apply(files, other, new Target(0, true), null, tmp.resolve("work"), new ArrayList<>());
@@ -136,6 +138,7 @@ class SourcelessTest {
    * interpreter compiled in a container. main.py, a top-level file of the app, keeps its source.
    */
   @Test
+  @NeedsEngine
   void staleBytecodeInAnImageIsCompiledInTheEngine() throws Exception {
     String base = Fixtures.image("stdlib-apps");
     String fat = "localhost/bytecode-test/stale:latest";

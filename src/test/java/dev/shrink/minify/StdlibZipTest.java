@@ -2,6 +2,7 @@ package dev.shrink.minify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class StdlibZipTest {
     files = new FileSet(root);
     for (String path : List.of("alpha.pyc", "pkg/__init__.pyc", "pkg/inner.pyc", "withdata/__init__.pyc", "withdata/grammar.txt",
         "site-packages/third/__init__.pyc", "linked.pyc", "lib-dynload/_ext.cpython-311-x86_64-linux-gnu.so")) {
-      files.add(new Requirement(STDLIB + "/" + path, "python", "import of " + path));
+      files.add(new Requirement(STDLIB + "/" + path, Analyser.PYTHON, "import of " + path));
     }
   }
 
@@ -124,7 +125,7 @@ class StdlibZipTest {
   @Test
   void bytecodeCompiledElsewhereIsTakenFromWhereItWasWritten() throws Exception {
     Path compiled = Files.writeString(tmp.resolve("compiled.pyc"), "compiled bytes");
-    files.addSynthetic(new Requirement(STDLIB + "/beta.pyc", "python", "sourceless bytecode of beta.py"));
+    files.addSynthetic(new Requirement(STDLIB + "/beta.pyc", Analyser.PYTHON, "sourceless bytecode of beta.py"));
     StdlibZip.Result r = StdlibZip.apply(files, ZIP, STDLIB, Map.of(STDLIB + "/beta.pyc", compiled), tmp.resolve("out/python311.zip"), 0)
         .orElseThrow();
     assertThat(r.members().get(STDLIB + "/beta.pyc").size()).isEqualTo(14);

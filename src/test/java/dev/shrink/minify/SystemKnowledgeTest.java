@@ -31,12 +31,12 @@ class SystemKnowledgeTest {
   }
 
   List<String> kept(Set<String> modules, Map<String, String> env) throws IOException {
-    return SystemKnowledge.load().apply(root(), Set.of(), modules, env).stream().map(Requirement::path).toList();
+    return SystemKnowledge.load().apply(root(), Set.of(), modules, m -> null, env).stream().map(Requirement::path).toList();
   }
 
   @Test
   void pythonInTheCLocaleKeepsTheCharacterDataOfCUtf8ThatItCoercesTo() throws IOException {
-    List<Requirement> r = SystemKnowledge.load().apply(root(), Set.of(), Set.of("encodings"), Map.of());
+    List<Requirement> r = SystemKnowledge.load().apply(root(), Set.of(), Set.of("encodings"), m -> null, Map.of());
     assertThat(r).extracting(Requirement::path).containsExactly(CTYPE);
     assertThat(r.get(0).reason()).contains("PEP 538").endsWith("(system.json: imports encodings, LC_CTYPE is the C locale)");
     assertThat(kept(Set.of("encodings"), Map.of("LANG", "C"))).containsExactly(CTYPE);

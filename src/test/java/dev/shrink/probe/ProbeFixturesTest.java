@@ -6,6 +6,7 @@ import dev.shrink.json.Json;
 import dev.shrink.testing.Cli.Run;
 import dev.shrink.testing.Cli;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** Traced runs of real fixture images under podman find what static analysis cannot. */
+@NeedsEngine
 class ProbeFixturesTest {
   @TempDir Path tmp;
 

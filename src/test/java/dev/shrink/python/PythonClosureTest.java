@@ -2,6 +2,7 @@ package dev.shrink.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shrink.closure.Analyser;
 import dev.shrink.closure.Requirement;
 import dev.shrink.fs.RootFs;
 import java.io.IOException;
@@ -64,9 +65,9 @@ class PythonClosureTest {
     }
 
     assertThat(req.get(DIST + "/yaml/__init__.py").reason()).isEqualTo("import yaml (" + app + ":1)");
-    assertThat(req.get(DIST + "/yaml/__init__.py").analyser()).isEqualTo("python");
+    assertThat(req.get(DIST + "/yaml/__init__.py").analyser()).isEqualTo(Analyser.PYTHON);
     assertThat(r.requirements()).allSatisfy(q -> {
-      assertThat(q.analyser()).isIn("python", "knowledge");
+      assertThat(q.analyser()).isIn(Analyser.PYTHON, Analyser.KNOWLEDGE);
       assertThat(q.reason()).isNotBlank();
     });
     assertThat(r.modules()).contains("yaml", "yaml._yaml", "json", "sqlite3", "_sqlite3", "encodings.utf_8");
@@ -95,7 +96,7 @@ class PythonClosureTest {
     assertThat(req.get(DIST + "/gunicorn/app/wsgiapp.py").reason())
         .startsWith("entry point console_scripts/gunicorn of gunicorn (/usr/bin/gunicorn:");
     // workers are loaded by name: knowledge
-    assertThat(req.get(DIST + "/gunicorn/workers/sync.py").analyser()).isEqualTo("knowledge");
+    assertThat(req.get(DIST + "/gunicorn/workers/sync.py").analyser()).isEqualTo(Analyser.KNOWLEDGE);
     assertThat(req.get(DIST + "/gunicorn/workers/sync.py").reason()).startsWith("gunicorn: ");
     if (new ModuleFinder(HOST, layout).find("gevent").isEmpty()) {
       assertThat(req).doesNotContainKey(DIST + "/gunicorn/workers/ggevent.py");
@@ -212,7 +213,7 @@ class PythonClosureTest {
         dir + "/fw/_vendor/vendored_lib/__init__.py", dir + "/fw/_vendor/vendored_lib/deep.py");
     assertThat(req).doesNotContainKeys(dir + "/fw/devtools.py", dir + "/fw/workers/fast.py", dir + "/fw/NOTES.rst");
     assertThat(req.get(dir + "/fw/template.txt").reason()).isEqualTo("data file of package fw");
-    assertThat(req.get(dir + "/fw/workers/default.py").analyser()).isEqualTo("knowledge");
+    assertThat(req.get(dir + "/fw/workers/default.py").analyser()).isEqualTo(Analyser.KNOWLEDGE);
     assertThat(req.get(dir + "/fw/workers/default.py").reason()).isEqualTo("fw: default worker by name (when fw.core is used)");
     assertThat(r.missing()).extracting(PythonClosure.Missing::module).containsExactly("fw.workers.required_but_missing");
     assertThat(r.notes()).anyMatch(n -> n.contains("fw.devtools") && n.contains("only the debug console"));
@@ -238,7 +239,7 @@ class PythonClosureTest {
     PythonClosure.Result withResources = PythonClosure.analyse(HOST,
         PythonLayout.compute(HOST, "/usr/bin/python3", ENV, Launch.script(resources.toString())), Knowledge.load(), List.of());
     assertThat(withResources.modules()).contains("importlib.readers");
-    assertThat(byPath(withResources).get(STDLIB + "/importlib/readers.py").analyser()).isEqualTo("knowledge");
+    assertThat(byPath(withResources).get(STDLIB + "/importlib/readers.py").analyser()).isEqualTo(Analyser.KNOWLEDGE);
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.shrink.fs.RootFs;
 import dev.shrink.json.Json;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  * the computed sys.path and prefixes are the ones the interpreter prints, and the ELF closure of
  * the launcher is what {@code ld.so --list} loads.
  */
+@NeedsEngine
 class PythonOrgRootfsTest {
   static final String IMAGE_SCRIPT = "/probe/show.py";
 

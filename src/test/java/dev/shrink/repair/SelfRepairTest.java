@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shrink.testing.Cli;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * package removed by the user's --exclude is the difference it must find, on a command fixture
  * and a server fixture.
  */
+@NeedsEngine
 class SelfRepairTest {
   /** Checks the two runs of one fixture: repaired with no flags (exit 0), and with repair off (exit 1, DEST written, the file named). */
   private static void repairsWhatAnExcludeRemoved(String fixture, String glob, String needed, String checked) throws Exception {

@@ -23,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Every fat fixture builds and, run by podman with its default user and (where the app allows) a
  * read-only root, does what it should. What these tests accept is the oracle for shrunk images.
  */
+@NeedsEngine
 class FixturesTest {
   private static final Duration STARTUP = Duration.ofSeconds(60);
   private static final JsonMapper JSON = JsonMapper.builder().build();

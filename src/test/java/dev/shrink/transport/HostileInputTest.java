@@ -7,6 +7,7 @@ import dev.shrink.image.MediaTypes;
 import dev.shrink.json.Json;
 import dev.shrink.testing.Cli;
 import dev.shrink.testing.LocalRegistry;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.transport.RawImage.Layer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -287,6 +288,7 @@ class HostileInputTest {
    * digests (main before issue 18 unpacked it and said nothing).
    */
   @Test
+  @NeedsEngine
   void aTamperedLayerFromARegistryIsRefused() throws IOException {
     byte[] tar = RawImage.concat(RawImage.tar(FILES), new byte[1 << 20]);
     byte[] blob = RawImage.concat(RawImage.gzip(RawImage.tar(FILES)), RawImage.gzip(new byte[1 << 20]));

@@ -76,12 +76,17 @@ class InterruptTest {
     return !list(dir).isEmpty();
   }
 
+  /** What a temp directory holds besides the lock file runs hold their byte of (which stays). */
+  static List<String> tempEntries(Path temp) {
+    return list(temp).stream().filter(f -> !f.equals("shrink-" + System.getProperty("user.name") + ".lock")).toList();
+  }
+
   /** Sends SIGTERM: shrink exits 143 (128 + 15) with nothing left in {@code temp} and no {@code dest}. */
   static void terminatedLeavingNothing(Process p, Path temp, Path dest) throws InterruptedException {
     p.destroy();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(143);
-    assertThat(list(temp)).as("--tmpdir after SIGTERM").isEmpty();
+    assertThat(tempEntries(temp)).as("--tmpdir after SIGTERM").isEmpty();
     assertThat(dest).doesNotExist();
   }
 
@@ -159,5 +164,60 @@ class InterruptTest {
     Cli.Run again = Cli.run("copy", "oci:" + src, "oci-archive:" + out.resolve("image.tar"));
     assertThat(again.exit()).as(again.err()).isZero();
     assertThat(list(out)).containsExactly("image.tar");
+  }
+
+  /** An image of 2 uncompressed layers of {@code files} x {@code mib} MiB, slow to copy under -Xint (copy gzips them into --tmpdir). */
+  Path slowSource(int files, int mib, long seed) throws IOException {
+    Path src = Files.createDirectory(tmp.resolve("src"));
+    RawImage.writeOci(src, "1", List.of(RawImage.tarLayer(randomTar(files, mib, seed)), RawImage.tarLayer(randomTar(files, mib, seed + 1))));
+    return src;
+  }
+
+  static boolean gzipping(Path temp, long pid) {
+    return list(temp).stream().anyMatch(f -> f.startsWith("shrink-gzip-" + pid + "-") && f.endsWith(".tar.gz"));
+  }
+
+  /** SIGKILL while copy gzips into --tmpdir leaves its temp files; the next run removes them, and succeeds. */
+  @Test
+  void theTempFilesOfAKilledRunAreRemovedByTheNextRun() throws Exception {
+    Path src = slowSource(3, 8, 10);
+    Path temp = Files.createDirectory(tmp.resolve("temp"));
+    Process p = start("copy", "copy", "--tmpdir", temp.toString(), "oci:" + src, "oci:" + tmp.resolve("killed") + ":1");
+    await("a gzip file in --tmpdir", () -> gzipping(temp, p.pid()), p);
+    p.destroyForcibly();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(tempEntries(temp)).as("left by SIGKILL").isNotEmpty().allMatch(f -> f.startsWith("shrink-gzip-" + p.pid() + "-"));
+
+    Path dest = tmp.resolve("dest");
+    Cli.Run again = Cli.run("copy", "--tmpdir", temp.toString(), "oci:" + src, "oci:" + dest + ":1");
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(tempEntries(temp)).as("--tmpdir after the next run").isEmpty();
+    Cli.Run unpack = Cli.run("unpack", "oci:" + dest + ":1", tmp.resolve("rootfs").toString());
+    assertThat(unpack.exit()).as(unpack.err()).isZero();
+    assertThat(Files.size(tmp.resolve("rootfs/data/f2"))).isEqualTo(8 << 20);
+  }
+
+  /** A run that starts while another gzips into the same --tmpdir leaves the live run's files alone; both succeed. */
+  @Test
+  void aLiveRunsTempFilesAreNotTaken() throws Exception {
+    Path src = slowSource(2, 2, 12);
+    Path temp = Files.createDirectory(tmp.resolve("temp"));
+    Path slow = tmp.resolve("slow");
+    Process p = start("copy", "copy", "--tmpdir", temp.toString(), "oci:" + src, "oci:" + slow + ":1");
+    await("a gzip file in --tmpdir", () -> gzipping(temp, p.pid()), p);
+    List<String> live = tempEntries(temp);
+
+    Path small = Files.createDirectory(tmp.resolve("small"));
+    RawImage.writeOci(small, "1", List.of(RawImage.tarLayer(RawImage.tar(java.util.Map.of("a", "b")))));
+    Cli.Run other = Cli.run("copy", "--tmpdir", temp.toString(), "oci:" + small, "oci:" + tmp.resolve("small-copy") + ":1");
+    assertThat(other.exit()).as(other.err()).isZero();
+    assertThat(p.isAlive()).as("the slow copy still running").isTrue();
+    assertThat(list(temp)).as("the live run's files").containsAll(live);
+
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(tmp.resolve("copy.log"))).isZero();
+    assertThat(tempEntries(temp)).isEmpty();
+    Cli.Run unpack = Cli.run("unpack", "oci:" + slow + ":1", tmp.resolve("rootfs").toString());
+    assertThat(unpack.exit()).as(unpack.err()).isZero();
   }
 }

@@ -26,9 +26,9 @@ import tools.jackson.databind.node.ObjectNode;
  * each layer carries the size its descriptor declares and the diff_id its config declares, and
  * {@link #writeOci} and {@link #writeDockerArchive} write what they are given, wrong or not.
  */
-final class RawImage {
+public final class RawImage {
   /** A layer blob and what the manifest and config will say about it. */
-  record Layer(String mediaType, byte[] blob, long declaredSize, String diffId) {
+  public record Layer(String mediaType, byte[] blob, long declaredSize, String diffId) {
     Layer withBlob(byte[] other) {
       return new Layer(mediaType, other, other.length, diffId);
     }
@@ -45,7 +45,7 @@ final class RawImage {
   private RawImage() {}
 
   /** A tar of files (name -> content) and directories (names ending in "/"). */
-  static byte[] tar(Map<String, String> entries) {
+  public static byte[] tar(Map<String, String> entries) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -94,7 +94,7 @@ final class RawImage {
     return new Layer(MediaTypes.OCI_LAYER, tar, tar.length, Digest.of(tar));
   }
 
-  static Layer gzipLayer(Map<String, String> files) {
+  public static Layer gzipLayer(Map<String, String> files) {
     return gzipLayer(tar(files));
   }
 
@@ -129,7 +129,7 @@ final class RawImage {
   }
 
   /** An OCI layout holding one image tagged {@code tag}; returns the manifest's bytes. */
-  static byte[] writeOci(Path dir, String tag, List<Layer> layers) throws IOException {
+  public static byte[] writeOci(Path dir, String tag, List<Layer> layers) throws IOException {
     byte[] config = config(layers);
     byte[] manifest = manifest(config, layers);
     for (Layer l : layers) {

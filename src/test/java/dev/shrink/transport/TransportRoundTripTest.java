@@ -7,6 +7,7 @@ import dev.shrink.image.Digest;
 import dev.shrink.json.Json;
 import dev.shrink.testing.Fixtures;
 import dev.shrink.testing.LocalRegistry;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import tools.jackson.databind.JsonNode;
  * skopeo reads what shrink wrote, podman loads and runs it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@NeedsEngine
 class TransportRoundTripTest {
   static final String FIXTURE = "yaml-sqlite";
 

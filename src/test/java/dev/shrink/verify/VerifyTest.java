@@ -7,6 +7,7 @@ import dev.shrink.json.Json;
 import dev.shrink.probe.Outcome;
 import dev.shrink.probe.Probe;
 import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,6 +33,7 @@ class VerifyTest {
   }
 
   @Test
+  @NeedsEngine
   void verifyNamesTheFileAnExcludeTookAwayAndSelfRepairPutsItBack() throws Exception {
     String fat = Fixtures.image("dynamic");
     String broken = "localhost/shrink-test/dynamic:broken";
@@ -70,6 +72,7 @@ class VerifyTest {
   }
 
   @Test
+  @NeedsEngine
   void aProbeScriptGetsTheContainersUrlAndItsExitCodeIsTheVerdict(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
     Path script = tmp.resolve("api-test");
     Files.writeString(script, """
@@ -95,6 +98,7 @@ class VerifyTest {
 
   /** Both images failing the same way is no pass: the original must pass its probes before anything is compared. */
   @Test
+  @NeedsEngine
   void anOriginalThatDoesNotPassItsProbeIsAFailureNotAPass(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
     String fat = "containers-storage:" + Fixtures.image("falcon");
     String[] nobody = shrink("verify", fat, fat, "--probe-http", "9999:/number", "--probe-timeout", "5");
@@ -128,6 +132,7 @@ class VerifyTest {
 
   /** With no probe, a server is asked GET / (the start-up probe) at once, and one that does not answer fails. */
   @Test
+  @NeedsEngine
   void withNoProbeAServerIsAskedGetSlashAndMustAnswer() {
     String fat = "containers-storage:" + Fixtures.image("falcon");
     long started = System.nanoTime();
@@ -174,6 +179,7 @@ class VerifyTest {
 
   /** A server that fails at start (its container is gone before its port is published) is a difference, not a crash. */
   @Test
+  @NeedsEngine
   void aServerThatExitsAtOnceIsADifference() throws Exception {
     String fat = Fixtures.image("falcon");
     String exits = Podman.testImage("falcon", "exits-at-once");

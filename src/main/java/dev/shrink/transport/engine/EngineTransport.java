@@ -84,8 +84,7 @@ public abstract class EngineTransport implements Transport {
   abstract String[] saveArgs(String spec, String file);
 
   private static Path tempFile(TransportOptions options) throws IOException {
-    Files.createDirectories(options.tempDir());
-    return TempFiles.deleteOnExit(Files.createTempFile(options.tempDir(), "shrink-engine-", ".tar"));
+    return TempFiles.createFile(options.tempDir(), "engine", ".tar");
   }
 
   /** {@code containers-storage:NAME}: podman's local images. */

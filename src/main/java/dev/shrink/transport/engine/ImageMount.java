@@ -2,7 +2,6 @@ package dev.shrink.transport.engine;
 
 import dev.shrink.engine.Engine;
 import dev.shrink.image.Image;
-import dev.shrink.progress.Phase;
 import dev.shrink.progress.Phases;
 import dev.shrink.transport.ImageReference;
 import java.io.IOException;
@@ -42,18 +41,16 @@ public final class ImageMount implements AutoCloseable {
     }
     Engine podman = Engine.podman();
     String id = image.manifest().config().digest().substring("sha256:".length());
-    try (Phase phase = Phases.open("engine mount")) {
+    return Phases.time("engine mount", () -> {
       Engine.Result r = podman.run(TIMEOUT_SECONDS, "image", "mount", id);
       Path dir = r.ok() && !r.stdout().isBlank() ? Path.of(r.stdout().strip()) : null;
       if (dir == null || !Files.isDirectory(dir)) {
-        phase.done();
-        return Optional.empty();
+        return Optional.<ImageMount>empty();
       }
       ImageMount mount = new ImageMount(podman, id, dir);
       Runtime.getRuntime().addShutdownHook(mount.onExit);
-      phase.done();
       return Optional.of(mount);
-    }
+    });
   }
 
   /** The image's root directory (read-only). */

@@ -47,11 +47,11 @@ public final class RegistryTransport implements Transport {
   }
 
   RegistryClient client(String spec, RegistryRef ref, TransportOptions options, boolean push) {
-    CredentialStore store = new CredentialStore(env, options.authFile());
-    Supplier<Credentials> credentials = () -> options.creds() != null
-        ? Credentials.parseUserPass(options.creds(), "--creds")
+    CredentialStore store = new CredentialStore(env, options.registry().authFile());
+    Supplier<Credentials> credentials = () -> options.registry().creds() != null
+        ? Credentials.parseUserPass(options.registry().creds(), "--creds")
         : store.find(ref.host(), ref.repository());
-    return new RegistryClient("docker://" + spec, ref, !options.tlsVerify(), push, credentials, retry);
+    return new RegistryClient("docker://" + spec, ref, !options.registry().tlsVerify(), push, credentials, retry);
   }
 
   @Override

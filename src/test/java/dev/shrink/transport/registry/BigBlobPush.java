@@ -68,7 +68,7 @@ public final class BigBlobPush {
     byte[] config = Json.bytes(c);
     Manifest m = new Manifest(MediaTypes.OCI_MANIFEST, new Descriptor(MediaTypes.OCI_CONFIG, Digest.of(config), config.length), List.of(layer), Map.of());
     Image image = Image.of("big", m, null, config, d -> new Noise(size), null);
-    new RegistryTransport().write(image, spec, TransportOptions.defaults().withTlsVerify(false).withTempDir(Path.of(args[2])));
+    new RegistryTransport().write(image, spec, TransportOptions.builder().tlsVerify(false).tempDir(Path.of(args[2])).build());
     System.out.println(digest);
   }
 }

@@ -9,6 +9,7 @@ import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.testing.LocalRegistry;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pushing to and pulling from a registry that wants basic auth (htpasswd, bcrypt). */
+@NeedsEngine
 class RegistryAuthTest {
   static LocalRegistry registry;
 
@@ -47,7 +49,7 @@ class RegistryAuthTest {
   }
 
   TransportOptions options() {
-    return TransportOptions.defaults().withTlsVerify(false).withTempDir(tmp);
+    return TransportOptions.builder().tlsVerify(false).tempDir(tmp).build();
   }
 
   void pushAndReadBack(RegistryTransport transport, TransportOptions options, String repo) throws Exception {
@@ -79,25 +81,25 @@ class RegistryAuthTest {
   void aWrongPasswordFailsWithTheRegistrysMessage() throws Exception {
     TestImage t = TestImage.twoLayers("amd64", "wrong");
     String spec = registry.host() + "/auth/wrong:1";
-    assertThatThrownBy(() -> transport(Map.of()).write(t.image("test"), spec, options().withCreds("alice:nope")))
+    assertThatThrownBy(() -> transport(Map.of()).write(t.image("test"), spec, options().toBuilder().creds("alice:nope").build()))
         .isInstanceOf(RegistryException.class)
         .hasMessageStartingWith("docker://" + spec + ": pushing blob ")
         .hasMessageContaining(": 401 UNAUTHORIZED authentication required (with the credentials of user alice from --creds)");
-    assertThatThrownBy(() -> transport(Map.of()).read(spec, options().withCreds("alice:nope")))
+    assertThatThrownBy(() -> transport(Map.of()).read(spec, options().toBuilder().creds("alice:nope").build()))
         .isInstanceOf(RegistryException.class)
         .hasMessageStartingWith("docker://" + spec + ": reading manifest 1: 401 UNAUTHORIZED authentication required");
   }
 
   @Test
   void credsOptionWorks() throws Exception {
-    pushAndReadBack(transport(Map.of()), options().withCreds("alice:s3cret"), "auth/creds");
+    pushAndReadBack(transport(Map.of()), options().toBuilder().creds("alice:s3cret").build(), "auth/creds");
   }
 
   @Test
   void anAuthsEntryInTheAuthFileWorks() throws Exception {
     Path file = tmp.resolve("auth.json");
     Files.writeString(file, "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"" + basicAuth("alice", "s3cret") + "\"}}}");
-    pushAndReadBack(transport(Map.of()), options().withAuthFile(file), "auth/authfile");
+    pushAndReadBack(transport(Map.of()), options().toBuilder().authFile(file).build(), "auth/authfile");
   }
 
   @Test
@@ -134,17 +136,18 @@ class RegistryAuthTest {
     Path config = tmp.resolve("helper.json");
     Files.writeString(config, "{\"auths\":{},\"credHelpers\":{\"" + registry.host() + "\":\"test\"}}");
     Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    pushAndReadBack(transport(env), options().withAuthFile(config), "auth/helper");
+    pushAndReadBack(transport(env), options().toBuilder().authFile(config).build(), "auth/helper");
     assertThat(Files.readString(seen)).isEqualTo(registry.host());
 
     // The same helper as the credsStore for every registry.
     Files.writeString(config, "{\"credsStore\":\"test\"}");
-    pushAndReadBack(transport(env), options().withAuthFile(config), "auth/credsstore");
+    pushAndReadBack(transport(env), options().toBuilder().authFile(config).build(), "auth/credsstore");
 
     // A helper that is not on PATH is named in the error.
     Files.writeString(config, "{\"credHelpers\":{\"" + registry.host() + "\":\"absent\"}}");
     TestImage t = TestImage.twoLayers("amd64", "nohelper");
-    assertThatThrownBy(() -> transport(env).write(t.image("test"), registry.host() + "/auth/nohelper:1", options().withAuthFile(config)))
+    assertThatThrownBy(() -> transport(env).write(t.image("test"), registry.host() + "/auth/nohelper:1",
+        options().toBuilder().authFile(config).build()))
         .hasMessageContaining("docker-credential-absent")
         .hasMessageContaining("not on PATH");
   }

@@ -11,6 +11,7 @@ import dev.shrink.image.Image;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.json.Json;
 import dev.shrink.testing.LocalRegistry;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,7 @@ import tools.jackson.databind.node.ObjectNode;
  * token server in this test that signs JWTs (RS256, with its certificate in {@code x5c}) for
  * {@code alice:s3cret} or for a refresh token.
  */
+@NeedsEngine
 class RegistryBearerTest {
   static final String SERVICE = "shrink-test-registry";
   static final String ISSUER = "shrink-test-issuer";
@@ -179,7 +181,7 @@ class RegistryBearerTest {
   }
 
   TransportOptions options() {
-    return TransportOptions.defaults().withTlsVerify(false).withTempDir(tmp);
+    return TransportOptions.builder().tlsVerify(false).tempDir(tmp).build();
   }
 
   @Test
@@ -187,10 +189,10 @@ class RegistryBearerTest {
     TestImage t = TestImage.twoLayers("amd64", "bearer");
     String spec = registry.host() + "/bearer/app:1";
     tokenRequests.clear();
-    transport().write(t.image("test"), spec, options().withCreds("alice:s3cret"));
+    transport().write(t.image("test"), spec, options().toBuilder().creds("alice:s3cret").build());
     // One token for the whole push, with push rights.
     assertThat(tokenRequests).containsExactly("GET [repository:bearer/app:pull,push] basic");
-    try (Image back = transport().read(spec, options().withCreds("alice:s3cret"))) {
+    try (Image back = transport().read(spec, options().toBuilder().creds("alice:s3cret").build())) {
       assertThat(Digest.of(back.manifestBytes(ManifestFormat.OCI))).isEqualTo(Digest.of(t.manifestBytes()));
       assertThat(back.open(back.layers().get(0)).readAllBytes()).isEqualTo(t.blobs.get(back.layers().get(0).digest()));
     }
@@ -203,7 +205,7 @@ class RegistryBearerTest {
     Files.writeString(file, "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\"\",\"identitytoken\":\"" + REFRESH + "\"}}}");
     TestImage t = TestImage.twoLayers("amd64", "refresh");
     tokenRequests.clear();
-    transport().write(t.image("test"), registry.host() + "/bearer/refresh:1", options().withAuthFile(file));
+    transport().write(t.image("test"), registry.host() + "/bearer/refresh:1", options().toBuilder().authFile(file).build());
     assertThat(tokenRequests).containsExactly("POST [repository:bearer/refresh:pull,push] refresh");
   }
 
@@ -211,7 +213,7 @@ class RegistryBearerTest {
   void badCredentialsNameTheTokenServersAnswer() throws Exception {
     TestImage t = TestImage.twoLayers("amd64", "badtoken");
     String spec = registry.host() + "/bearer/bad:1";
-    assertThatThrownBy(() -> transport().write(t.image("test"), spec, options().withCreds("alice:wrong")))
+    assertThatThrownBy(() -> transport().write(t.image("test"), spec, options().toBuilder().creds("alice:wrong").build()))
         .isInstanceOf(RegistryException.class)
         .hasMessageStartingWith("docker://" + spec + ": pushing blob " + t.layers.get(0).digest() + ": getting a token from http://127.0.0.1:")
         .hasMessageContaining("401 UNAUTHORIZED token server: bad credentials (with the credentials of user alice from --creds)");

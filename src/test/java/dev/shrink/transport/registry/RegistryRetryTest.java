@@ -10,6 +10,7 @@ import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.image.ManifestFormat;
 import dev.shrink.testing.LocalRegistry;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,6 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Transient failures are retried, others are not: a proxy in front of the real registry answers
  * chosen requests with 5xx or 429 a given number of times, then passes them on.
  */
+@NeedsEngine
 class RegistryRetryTest {
   static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade", "transfer-encoding", "date");
 
@@ -201,7 +203,7 @@ class RegistryRetryTest {
   }
 
   TransportOptions options() {
-    return TransportOptions.defaults().withTlsVerify(false).withTempDir(tmp);
+    return TransportOptions.builder().tlsVerify(false).tempDir(tmp).build();
   }
 
   long count(String prefix) {
@@ -265,7 +267,7 @@ class RegistryRetryTest {
       });
       server.start();
       String host = "127.0.0.1:" + plain.getLocalPort();
-      assertThatThrownBy(() -> transport().read(host + "/plain/app:1", TransportOptions.defaults().withTempDir(tmp)))
+      assertThatThrownBy(() -> transport().read(host + "/plain/app:1", TransportOptions.builder().tempDir(tmp).build()))
           .isInstanceOf(RegistryException.class)
           .hasMessageContaining(host + " speaks plain HTTP, not HTTPS")
           .hasMessageContaining("Unrecognized SSL message, plaintext connection?")

@@ -13,6 +13,7 @@ import dev.shrink.image.ManifestFormat;
 import dev.shrink.image.MediaTypes;
 import dev.shrink.image.Platform;
 import dev.shrink.testing.LocalRegistry;
+import dev.shrink.testing.NeedsEngine;
 import dev.shrink.transport.ImageReference;
 import dev.shrink.transport.TransportOptions;
 import java.io.File;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+@NeedsEngine
 class RegistryTransportTest {
   static LocalRegistry registry;
   static final RegistryClient.RetryPolicy FAST = new RegistryClient.RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200));
@@ -70,7 +72,7 @@ class RegistryTransportTest {
   }
 
   TransportOptions options() {
-    return TransportOptions.defaults().withTlsVerify(false).withTempDir(tmp);
+    return TransportOptions.builder().tlsVerify(false).tempDir(tmp).build();
   }
 
   static String run(String... command) throws IOException, InterruptedException {
@@ -146,7 +148,7 @@ class RegistryTransportTest {
   void pushesDockerFormatAndKeepsTheDigestOnACopy() throws Exception {
     TestImage t = TestImage.twoLayers("amd64", "docker");
     String spec = registry.host() + "/shrink/docker:1";
-    TransportOptions docker = options().withFormat(ManifestFormat.DOCKER);
+    TransportOptions docker = options().toBuilder().format(ManifestFormat.DOCKER).build();
     Image image = t.image("test");
     byte[] expectedBytes = image.manifestBytes(ManifestFormat.DOCKER);
     transport().write(image, spec, docker);
@@ -279,12 +281,12 @@ class RegistryTransportTest {
       assertThat(a.manifestBytes(ManifestFormat.OCI)).isEqualTo(amd.manifestBytes());
       assertThat(a.config().architecture()).isEqualTo("amd64");
     }
-    try (Image b = transport().read(spec, options().withPlatform(Platform.parse("linux/arm64")))) {
+    try (Image b = transport().read(spec, options().toBuilder().platform(Platform.parse("linux/arm64")).build())) {
       assertThat(b.manifestBytes(ManifestFormat.OCI)).isEqualTo(arm.manifestBytes());
       assertThat(b.config().architecture()).isEqualTo("arm64");
       assertThat(readAll(b, b.layers().get(0))).isEqualTo(arm.blobs.get(b.layers().get(0).digest()));
     }
-    assertThatThrownBy(() -> transport().read(spec, options().withPlatform(Platform.parse("linux/s390x"))))
+    assertThatThrownBy(() -> transport().read(spec, options().toBuilder().platform(Platform.parse("linux/s390x")).build()))
         .isInstanceOf(ImageException.class)
         .hasMessageContaining("linux/s390x")
         .hasMessageContaining("--platform");
@@ -294,7 +296,7 @@ class RegistryTransportTest {
   void readsADockerManifestListPutByHand() throws Exception {
     TestImage amd = TestImage.twoLayers("amd64", "list-amd");
     TestImage arm = TestImage.twoLayers("arm64", "list-arm");
-    TransportOptions docker = options().withFormat(ManifestFormat.DOCKER);
+    TransportOptions docker = options().toBuilder().format(ManifestFormat.DOCKER).build();
     Image amdImage = amd.image("amd");
     Image armImage = arm.image("arm");
     byte[] amdBytes = amdImage.manifestBytes(ManifestFormat.DOCKER);
@@ -315,7 +317,7 @@ class RegistryTransportTest {
     try (Image a = transport().read(spec, options())) {
       assertThat(a.manifestBytes(ManifestFormat.DOCKER)).isEqualTo(amdBytes);
     }
-    try (Image b = transport().read(spec, options().withPlatform(Platform.parse("linux/arm64")))) {
+    try (Image b = transport().read(spec, options().toBuilder().platform(Platform.parse("linux/arm64")).build())) {
       assertThat(b.manifestBytes(ManifestFormat.DOCKER)).isEqualTo(armBytes);
       assertThat(b.config().architecture()).isEqualTo("arm64");
     }
