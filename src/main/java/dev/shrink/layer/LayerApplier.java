@@ -51,6 +51,7 @@ public final class LayerApplier {
         String digest = image.layers().get(i).digest();
         LayerReader.read(counted, i, tar -> applier.apply(() -> tar, image.name(), digest));
       }
+      phase.done();
     }
     return applier.root;
   }

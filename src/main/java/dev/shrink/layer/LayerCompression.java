@@ -70,6 +70,7 @@ public final class LayerCompression {
         files.put(d.digest(), file);
         layers.add(d);
       }
+      phase.done();
     } catch (IOException | RuntimeException e) {
       TempFiles.deleteTree(dir);
       throw e;

@@ -75,6 +75,7 @@ public final class LayerWriter {
       tar.finish();
       plain.flush();
       z.close();
+      phase.done();
     }
     Descriptor d = new Descriptor(compression.ociMediaType(), compressed.digest(), compressed.count());
     return new Blob(file, d, plain.digest(), plain.count());

@@ -155,6 +155,7 @@ public final class Tracer {
         for (StraceParser.Event e : parsed) {
           selector.select(probe, e).forEach(r -> found.putIfAbsent(r.path(), r));
         }
+        phase.done();
       } finally {
         phase.close();
         TempFiles.deleteTree(dir);

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One phase of a command (see {@link Phases}): opened, told the bytes it reads or writes as it
- * works, closed. Knows its wall time and its bytes, and the bytes it expects when known.
+ * works, marked done, closed. Knows its wall time and its bytes, and the bytes it expects when known.
  */
 public final class Phase implements AutoCloseable {
   private final String name;
@@ -18,6 +18,7 @@ public final class Phase implements AutoCloseable {
   private final long started = System.nanoTime();
   private final AtomicLong bytes = new AtomicLong();
   private volatile long ended = -1;
+  private volatile boolean done;
 
   Phase(String name, long total, Phases.Listener listener) {
     this.name = name;
@@ -96,7 +97,17 @@ public final class Phase implements AutoCloseable {
     };
   }
 
-  /** Ends the phase (once) and tells the listener. */
+  /** The phase did its work: it ends when closed. */
+  public void done() {
+    done = true;
+  }
+
+  /** Closed without {@link #done}: its work failed. */
+  public boolean failed() {
+    return ended >= 0 && !done;
+  }
+
+  /** Ends the phase (once) and tells the listener; a phase closed before {@link #done} failed. */
   @Override
   public void close() {
     if (ended < 0) {

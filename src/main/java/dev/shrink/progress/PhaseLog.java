@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Listens to the phases of one command and shows them on a stream (stderr): on a terminal, a live
  * line for the phase under way (with a bar when its total is known), redrawn five times a second;
- * elsewhere one line per phase when it ends (but for phases of less than 10 ms); or nothing. Keeps every ended phase for {@link #table}.
+ * elsewhere one line per phase when it ends (but for phases of less than 10 ms, and failed ones: the error
+ * tells); or nothing. Keeps every ended phase for {@link #table}.
  */
 public final class PhaseLog implements Phases.Listener, AutoCloseable {
   private static final long TICK_MS = 200;
@@ -77,7 +78,7 @@ public final class PhaseLog implements Phases.Listener, AutoCloseable {
   public synchronized void closed(Phase phase) {
     open.remove(phase);
     ended.add(phase);
-    if (lines && phase.nanos() >= SHOWN_FROM_NANOS) {
+    if (lines && phase.nanos() >= SHOWN_FROM_NANOS && !phase.failed()) {
       out.print((live ? CLEAR : "") + "phase: " + phase.name() + " " + seconds(phase.nanos()) + " s"
           + (phase.bytes() > 0 ? ", " + mb(phase.bytes()) + " MB" : "") + System.lineSeparator());
       out.flush();

@@ -44,7 +44,9 @@ public final class Phases {
   public static <T, E extends Exception> T time(String name, Work<T, E> work) throws E {
     Phase phase = open(name);
     try {
-      return work.get();
+      T result = work.get();
+      phase.done();
+      return result;
     } finally {
       phase.close();
     }

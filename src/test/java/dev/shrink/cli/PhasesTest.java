@@ -1,9 +1,12 @@
 package dev.shrink.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.shrink.testing.Cli;
 import dev.shrink.testing.Cli.Run;
+import dev.shrink.testing.Fixtures;
+import dev.shrink.testing.Podman;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,5 +61,20 @@ class PhasesTest {
     assertThat(err.subList(1, err.size())).hasSize(2);
     assertThat(err.get(1)).matches(ROW.formatted("archive write")).doesNotEndWith("-");
     assertThat(err.get(2)).matches("total +\\d+\\.\\d\\d");
+  }
+
+  /** As root, minify reads a containers-storage: image where podman mounts it (nothing unpacked), and unmounts it after. */
+  @Test
+  void minifyAsRootReadsTheImageWherePodmanMountsItAndUnmountsIt() {
+    String fat = Fixtures.image("yaml-sqlite");
+    assumeTrue(System.getProperty("user.name").equals("root") || System.getenv("CI") != null, "podman mounts images for root only");
+    String id = Podman.run("image", "inspect", "--format", "{{.ID}}", fat).stdout().strip();
+    Run r = Cli.run("minify", "containers-storage:" + fat, "oci:" + tmp.resolve("oci") + ":small", "--no-probe", "--no-verify", "--timings");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.err()).containsPattern("(?m)^phase: engine save ").containsPattern("(?m)^engine mount +\\d+\\.\\d\\d +-$")
+        .doesNotContainPattern("(?m)^(phase: )?unpack ");
+    // podman lists the images mounted now: not this one (other tests may have mounted others)
+    assertThat(id).hasSize(64);
+    assertThat(Podman.run("image", "mount", "--format", "json").stdout()).doesNotContainPattern("\"id\":\\s*\"" + id + "\"");
   }
 }

@@ -63,6 +63,7 @@ public final class ArchiveTransports {
       try (Phase phase = writing(image); TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
         DockerArchive.write(out, image.viewed(phase::counting), options.format(), s.ref());
         out.commit();
+        phase.done();
       }
     }
   }
@@ -87,6 +88,7 @@ public final class ArchiveTransports {
         try (Phase phase = writing(compressed); TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
           OciLayout.write(out, compressed.viewed(phase::counting), options.format(), s.ref(), List.of());
           out.commit();
+          phase.done();
         }
       });
     }
@@ -139,6 +141,7 @@ public final class ArchiveTransports {
           }
           OciLayout.write(out, compressed.viewed(phase::counting), options.format(), s.ref(), others);
           out.commit();
+          phase.done();
         }
       });
     }

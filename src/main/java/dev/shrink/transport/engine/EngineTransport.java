@@ -44,6 +44,7 @@ public abstract class EngineTransport implements Transport {
       try (Phase phase = Phases.open("engine save")) {
         engine.check(TIMEOUT_SECONDS, saveArgs(spec, tar.toString()));
         phase.add(Files.size(tar));
+        phase.done();
       }
       Image saved = ImageReference.parse("docker-archive:" + tar).read(options);
       return Image.of(name + ":" + spec, saved.manifest(), null, saved.configBytes(), saved::open, () -> {
@@ -73,6 +74,7 @@ public abstract class EngineTransport implements Transport {
         }
         engine.check(60, "tag", m.group(1), spec);
         phase.add(Files.size(tar));
+        phase.done();
       }
     } finally {
       TempFiles.deleteTree(tar);

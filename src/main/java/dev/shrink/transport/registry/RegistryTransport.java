@@ -115,6 +115,7 @@ public final class RegistryTransport implements Transport {
       LayerCompression.withGzipLayers(source, options.tempDir(), image -> {
         try (Phase phase = Phases.open("push", image.layers().stream().mapToLong(Descriptor::size).sum())) {
           push(image.viewed(phase::counting), source, spec, ref, format, options);
+          phase.done();
         }
       });
     } catch (UncheckedIOException e) {
