@@ -9,11 +9,9 @@ import dev.shrink.layer.LayerCompression;
 import dev.shrink.transport.Transport;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /** The file transports: {@code docker-archive:PATH[:NAME:TAG]}, {@code oci:DIR[:TAG]}, {@code oci-archive:PATH[:TAG]}. */
@@ -87,7 +85,6 @@ public final class ArchiveTransports {
 
   public static final class OciDirTransport implements Transport {
     /** The file in a layout that writers lock; it stays (removing a lock file races with the next writer). */
-    static final String LOCK = "index.json.lock";
 
     @Override
     public String name() {
@@ -106,7 +103,8 @@ public final class ArchiveTransports {
 
     /**
      * Adds the image to the layout (creating it when missing). Writers into one layout take turns
-     * on {@link #LOCK}, held from reading index.json to replacing it, so no writer's tag is lost.
+     * ({@link LayoutLock}); one that made the directory removes it when it fails before any
+     * writer committed there.
      */
     @Override
     public void write(Image image, String spec, TransportOptions options) throws IOException {
@@ -116,14 +114,12 @@ public final class ArchiveTransports {
         throw notALayout(name);
       }
       LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
-        try (DirTreeWriter out = new DirTreeWriter(s.path());
-            FileChannel lockFile = FileChannel.open(s.path().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-          lockFile.lock(); // held until the channel closes
+        Path index = s.path().resolve("index.json");
+        try (LayoutLock lock = LayoutLock.take(s.path(), name); DirTreeWriter out = new DirTreeWriter(s.path())) {
           if (!isLayout(s.path())) {
             throw notALayout(name);
           }
           removePartials(s.path());
-          Path index = s.path().resolve("index.json");
           List<Descriptor> others = List.of();
           if (Files.exists(index)) {
             try (DirTree tree = new DirTree(s.path())) {
@@ -132,6 +128,7 @@ public final class ArchiveTransports {
           }
           OciLayout.write(out, compressed, options.format(), s.ref(), others);
           out.commit();
+          lock.commit();
         }
       });
     }
@@ -153,7 +150,7 @@ public final class ArchiveTransports {
         return true;
       }
       try (java.util.stream.Stream<Path> list = Files.list(dir)) {
-        return list.allMatch(p -> List.of(LOCK, "oci-layout", "blobs").contains(p.getFileName().toString()));
+        return list.allMatch(p -> List.of(LayoutLock.NAME, "oci-layout", "blobs").contains(p.getFileName().toString()));
       }
     }
 
