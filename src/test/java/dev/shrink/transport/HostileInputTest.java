@@ -185,13 +185,12 @@ class HostileInputTest {
     refused(args("inspect", "oci:" + dir), "index.json", "larger than 32 MiB");
   }
 
-  @Test
-  void anIndexInsideAnIndexIsFollowed() throws IOException {
+  /** A layout of FILES whose index.json names, as tag "t", an image index holding the image for linux/{@code arch}. */
+  Path nestedIndex(String arch) throws IOException {
     Path dir = layout(List.of(RawImage.gzipLayer(FILES)));
-    ObjectNode top = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(dir.resolve("index.json"))).path("manifests").get(0);
-    ObjectNode image = top.deepCopy();
+    ObjectNode image = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(dir.resolve("index.json"))).path("manifests").get(0);
     image.remove("annotations");
-    image.putObject("platform").put("os", "linux").put("architecture", "amd64");
+    image.putObject("platform").put("os", "linux").put("architecture", arch);
     ObjectNode inner = Json.object();
     inner.put("schemaVersion", 2);
     inner.put("mediaType", MediaTypes.OCI_INDEX);
@@ -201,6 +200,12 @@ class HostileInputTest {
     ObjectNode entry = RawImage.descriptor(MediaTypes.OCI_INDEX, Digest.of(innerBytes), innerBytes.length);
     entry.putObject("annotations").put("org.opencontainers.image.ref.name", "t");
     RawImage.writeIndex(dir, entry);
+    return dir;
+  }
+
+  @Test
+  void anIndexInsideAnIndexIsFollowed() throws IOException {
+    Path dir = nestedIndex("amd64");
 
     Cli.Run r = Cli.run("unpack", "oci:" + dir + ":t", tmp.resolve("rootfs").toString());
     assertThat(r.exit()).as(r.err()).isZero();
@@ -373,18 +378,7 @@ class HostileInputTest {
   /** An image index with images for other platforms only: refused, naming the platform asked for and those it has. */
   @Test
   void anIndexWithoutThePlatformIsRefusedNamingWhatItHas() throws IOException {
-    Path dir = layout(List.of(RawImage.gzipLayer(FILES)));
-    ObjectNode image = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(dir.resolve("index.json"))).path("manifests").get(0);
-    image.remove("annotations");
-    image.putObject("platform").put("os", "linux").put("architecture", "riscv64");
-    ObjectNode inner = Json.object();
-    inner.put("schemaVersion", 2);
-    inner.put("mediaType", MediaTypes.OCI_INDEX);
-    inner.putArray("manifests").add(image);
-    byte[] innerBytes = Json.bytes(inner);
-    RawImage.blob(dir, innerBytes);
-    RawImage.writeIndex(dir, RawImage.descriptor(MediaTypes.OCI_INDEX, Digest.of(innerBytes), innerBytes.length));
-    allRefuse("oci:" + dir, "no image for platform linux/amd64", "riscv64", "--platform");
+    allRefuse("oci:" + nestedIndex("riscv64") + ":t", "no image for platform linux/amd64", "riscv64", "--platform");
   }
 
   /** index.json that is not JSON: refused naming the file. */
