@@ -35,6 +35,7 @@ public final class LayerApplier {
   private static final String OPAQUE = ".wh..wh..opq";
 
   private final RootFs root;
+  private final byte[] buffer = new byte[1 << 16];
   private long skippedSpecial;
 
   public LayerApplier(Path dir) throws IOException {
@@ -139,7 +140,9 @@ public final class LayerApplier {
         Files.createLink(host, hardLinkTarget(e.getLinkName()));
       } else if (e.isFile()) {
         try (OutputStream out = NamedOutput.open(host, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-          data.transferTo(out);
+          for (int n; (n = data.read(buffer)) >= 0; ) { // one buffer for all files (transferTo makes one per file: garbage per entry)
+            out.write(buffer, 0, n);
+          }
         }
         setMode(host, e.getMode() | 0600);
         Files.setLastModifiedTime(host, FileTime.fromMillis(e.getModTime().getTime()));

@@ -3,15 +3,17 @@ package dev.shrink.layer;
 import dev.shrink.progress.Phases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Removal of shrink's own temporary trees and partial outputs, also when the JVM is stopped
@@ -69,21 +71,52 @@ public final class TempFiles {
     StaleTemp.deleted(dir);
   }
 
+  /** Deletes depth first as it walks (no list of the tree's paths: memory does not grow with its size), making directories writable first. */
   private static void delete(Path dir) {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      List<Path> all = walk.toList();
-      for (Path p : all) {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !Files.isWritable(p)) {
-          p.toFile().setWritable(true, true);
-          p.toFile().setExecutable(true, true);
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+          if (!Files.isWritable(d)) {
+            d.toFile().setWritable(true, true);
+            d.toFile().setExecutable(true, true);
+          }
+          return FileVisitResult.CONTINUE;
         }
-      }
-      for (Path p : all.stream().sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+
+        @Override
+        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(f);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+          if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS) && f.toFile().setReadable(true, true) && f.toFile().setExecutable(true, true)
+              && f.toFile().setWritable(true, true)) {
+            delete(f); // a directory this user could not list
+            return FileVisitResult.CONTINUE;
+          }
+          throw e;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          if (e != null && !(e instanceof NoSuchFileException)) {
+            throw e;
+          }
+          Files.deleteIfExists(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (NoSuchFileException e) {
+      // gone meanwhile
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir, e);
     }

@@ -164,4 +164,31 @@ class LayerApplierTest {
     assertThat(root.resolve("p")).hasContent("plain");
     assertThat(root.resolve("z")).hasContent("zstd");
   }
+
+  /** Issue 18's corpus, cases that held: setuid and setgid bits are not unpacked (a rootfs is data, never run as set-id). */
+  @Test
+  void setuidSetgidAndStickyBitsAreDropped() throws IOException {
+    apply(new TarBuilder().file("usr/bin/su", "x", 07755).tar());
+    assertThat((int) Files.getAttribute(root.resolve("usr/bin/su"), "unix:mode") & 07777).isEqualTo(0755);
+  }
+
+  /** Names past the 100 bytes of a tar header come in PAX headers: they land at their place, and a PAX "../" is refused as any. */
+  @Test
+  void paxPathsAreTheNamesTheyCarry() throws IOException {
+    String longName = "deep/" + "d".repeat(120) + "/" + "f".repeat(150);
+    apply(new TarBuilder().file(longName, "long").tar());
+    assertThat(root.resolve(longName)).hasContent("long");
+    byte[] escape = new TarBuilder().file("a/../../" + "x".repeat(120) + "/../../outside/pwned", "x").tar();
+    assertThatThrownBy(() -> apply(escape)).isInstanceOf(LayerException.class).hasMessageContaining("..");
+    assertOutsideUntouched();
+  }
+
+  /** Links in a loop as parents of an entry: refused after a bounded number of hops, not followed forever. */
+  @Test
+  void aSymlinkLoopAsAParentIsRefused() throws IOException {
+    byte[] layer = new TarBuilder().symlink("a", "b").symlink("b", "a").file("a/file", "x").tar();
+    assertThatThrownBy(() -> apply(layer)).isInstanceOf(LayerException.class).hasMessageContaining("'a/file'")
+        .hasMessageContaining("too many links");
+    assertOutsideUntouched();
+  }
 }

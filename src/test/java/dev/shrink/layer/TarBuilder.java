@@ -26,6 +26,15 @@ final class TarBuilder {
     return put(e, data);
   }
 
+  /** A regular file with its mode bits as given (setuid, setgid, sticky included). */
+  TarBuilder file(String name, String content, int mode) {
+    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+    TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
+    e.setMode(0100000 | mode);
+    e.setSize(data.length);
+    return put(e, data);
+  }
+
   TarBuilder dir(String name) {
     TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR, true);
     e.setMode(040755);

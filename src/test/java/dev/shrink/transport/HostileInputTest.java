@@ -186,13 +186,12 @@ class HostileInputTest {
     refused(args("inspect", "oci:" + dir), "index.json", "larger than 32 MiB");
   }
 
-  @Test
-  void anIndexInsideAnIndexIsFollowed() throws IOException {
+  /** A layout of FILES whose index.json names, as tag "t", an image index holding the image for linux/{@code arch}. */
+  Path nestedIndex(String arch) throws IOException {
     Path dir = layout(List.of(RawImage.gzipLayer(FILES)));
-    ObjectNode top = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(dir.resolve("index.json"))).path("manifests").get(0);
-    ObjectNode image = top.deepCopy();
+    ObjectNode image = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(dir.resolve("index.json"))).path("manifests").get(0);
     image.remove("annotations");
-    image.putObject("platform").put("os", "linux").put("architecture", "amd64");
+    image.putObject("platform").put("os", "linux").put("architecture", arch);
     ObjectNode inner = Json.object();
     inner.put("schemaVersion", 2);
     inner.put("mediaType", MediaTypes.OCI_INDEX);
@@ -202,6 +201,12 @@ class HostileInputTest {
     ObjectNode entry = RawImage.descriptor(MediaTypes.OCI_INDEX, Digest.of(innerBytes), innerBytes.length);
     entry.putObject("annotations").put("org.opencontainers.image.ref.name", "t");
     RawImage.writeIndex(dir, entry);
+    return dir;
+  }
+
+  @Test
+  void anIndexInsideAnIndexIsFollowed() throws IOException {
+    Path dir = nestedIndex("amd64");
 
     Cli.Run r = Cli.run("unpack", "oci:" + dir + ":t", tmp.resolve("rootfs").toString());
     assertThat(r.exit()).as(r.err()).isZero();
@@ -267,10 +272,8 @@ class HostileInputTest {
     List<String> tags = List.of("a", "b", "c");
     List<Process> processes = new ArrayList<>();
     for (String tag : tags) {
-      processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), "dev.shrink.cli.Main",
-          "copy", "docker-archive:" + archive, "oci:" + layout + ":" + tag)
-          .redirectErrorStream(true).redirectOutput(tmp.resolve("copy-" + tag + ".log").toFile()).start());
+      processes.add(ShrinkProcess.start(tmp.resolve("copy-" + tag + ".log"), false, Map.of(),
+          "copy", "docker-archive:" + archive, "oci:" + layout + ":" + tag));
     }
     for (int i = 0; i < processes.size(); i++) {
       assertThat(processes.get(i).waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -340,13 +343,51 @@ class HostileInputTest {
     refused(args("unpack", "oci:" + dir, tmp.resolve("rootfs").toString()), names);
     refused(args("inspect", "oci:" + dir), names);
     Path rootfs = tmp.resolve("trusted");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.shrink.cli.Main", "unpack", "oci:" + dir, rootfs.toString())
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("trusted.log").toFile());
-    pb.environment().put("SHRINK_MAX_EXPANSION", "0");
-    Process p = pb.start();
+    Process p = ShrinkProcess.start(tmp.resolve("trusted.log"), false, Map.of("SHRINK_MAX_EXPANSION", "0"),
+        "unpack", "oci:" + dir, rootfs.toString());
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(Files.readString(tmp.resolve("trusted.log"))).isZero();
     assertThat(Files.size(rootfs.resolve("zeros"))).isEqualTo(160L << 20);
+  }
+
+  /**
+   * A zstd layer whose frame is corrupt in the middle, with a manifest that names the corrupt
+   * blob's own digest: unpack and inspect refuse it naming the layer. (copy passes a compressed
+   * blob on as it is, checked against its digest, as skopeo does: it never uncompresses it.)
+   */
+  @Test
+  void aCorruptZstdLayerIsRefused() throws IOException {
+    byte[] tar = RawImage.tar(MORE);
+    byte[] blob = com.github.luben.zstd.Zstd.compress(tar, 3);
+    blob[blob.length / 2] ^= 0x55;
+    Layer layer = new Layer(MediaTypes.OCI_LAYER_ZSTD, blob, blob.length, Digest.of(tar));
+    Path dir = layout(List.of(layer));
+    refused(args("unpack", "oci:" + dir, tmp.resolve("rootfs").toString()), Digest.of(blob));
+    refused(args("inspect", "oci:" + dir), Digest.of(blob));
+  }
+
+  /** A Docker schema 1 manifest: refused, saying so. */
+  @Test
+  void aSchema1ManifestIsRefused() throws IOException {
+    Path dir = layout(List.of(RawImage.gzipLayer(FILES)));
+    byte[] manifest = "{\"schemaVersion\":1,\"name\":\"x\",\"tag\":\"1\",\"fsLayers\":[],\"history\":[]}".getBytes(StandardCharsets.UTF_8);
+    RawImage.blob(dir, manifest);
+    ObjectNode entry = RawImage.descriptor(MediaTypes.OCI_MANIFEST, Digest.of(manifest), manifest.length);
+    RawImage.writeIndex(dir, entry);
+    allRefuse("oci:" + dir, "schema 1 is not supported");
+  }
+
+  /** An image index with images for other platforms only: refused, naming the platform asked for and those it has. */
+  @Test
+  void anIndexWithoutThePlatformIsRefusedNamingWhatItHas() throws IOException {
+    allRefuse("oci:" + nestedIndex("riscv64") + ":t", "no image for platform linux/amd64", "riscv64", "--platform");
+  }
+
+  /** index.json that is not JSON: refused naming the file. */
+  @Test
+  void anIndexJsonThatIsNotJsonIsRefused() throws IOException {
+    Path dir = layout(List.of(RawImage.gzipLayer(FILES)));
+    Files.writeString(dir.resolve("index.json"), "{\"manifests\": [");
+    allRefuse("oci:" + dir, "index.json");
   }
 }

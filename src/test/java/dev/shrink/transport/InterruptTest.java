@@ -7,7 +7,6 @@ import dev.shrink.transport.RawImage.Layer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -49,10 +48,7 @@ class InterruptTest {
   }
 
   Process start(String name, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xint", "-cp", System.getProperty("java.class.path"), "dev.shrink.cli.Main"));
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile()).start();
+    return ShrinkProcess.start(tmp.resolve(name + ".log"), true, java.util.Map.of(), args);
   }
 
   static void await(String what, BooleanSupplier condition, Process p) throws InterruptedException {

@@ -11,11 +11,9 @@ import dev.shrink.progress.Phases;
 import dev.shrink.transport.Transport;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /** The file transports: {@code docker-archive:PATH[:NAME:TAG]}, {@code oci:DIR[:TAG]}, {@code oci-archive:PATH[:TAG]}. */
@@ -96,7 +94,6 @@ public final class ArchiveTransports {
 
   public static final class OciDirTransport implements Transport {
     /** The file in a layout that writers lock; it stays (removing a lock file races with the next writer). */
-    static final String LOCK = "index.json.lock";
 
     @Override
     public String name() {
@@ -115,7 +112,8 @@ public final class ArchiveTransports {
 
     /**
      * Adds the image to the layout (creating it when missing). Writers into one layout take turns
-     * on {@link #LOCK}, held from reading index.json to replacing it, so no writer's tag is lost.
+     * ({@link LayoutLock}); one that made the directory removes it when it fails before any
+     * writer committed there.
      */
     @Override
     public void write(Image image, String spec, TransportOptions options) throws IOException {
@@ -125,14 +123,13 @@ public final class ArchiveTransports {
         throw notALayout(name);
       }
       LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
-        try (Phase phase = writing(compressed); DirTreeWriter out = new DirTreeWriter(s.path());
-            FileChannel lockFile = FileChannel.open(s.path().resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-          lockFile.lock(); // held until the channel closes
+        Path index = s.path().resolve("index.json");
+        try (Phase phase = writing(compressed); LayoutLock lock = LayoutLock.take(s.path(), name);
+            DirTreeWriter out = new DirTreeWriter(s.path())) {
           if (!isLayout(s.path())) {
             throw notALayout(name);
           }
           removePartials(s.path());
-          Path index = s.path().resolve("index.json");
           List<Descriptor> others = List.of();
           if (Files.exists(index)) {
             try (DirTree tree = new DirTree(s.path())) {
@@ -141,6 +138,7 @@ public final class ArchiveTransports {
           }
           OciLayout.write(out, compressed.viewed(phase::counting), options.format(), s.ref(), others);
           out.commit();
+          lock.commit();
           phase.done();
         }
       });
@@ -163,7 +161,7 @@ public final class ArchiveTransports {
         return true;
       }
       try (java.util.stream.Stream<Path> list = Files.list(dir)) {
-        return list.allMatch(p -> List.of(LOCK, "oci-layout", "blobs").contains(p.getFileName().toString()));
+        return list.allMatch(p -> List.of(LayoutLock.NAME, "oci-layout", "blobs").contains(p.getFileName().toString()));
       }
     }
 

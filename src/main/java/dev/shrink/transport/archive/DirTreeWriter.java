@@ -12,24 +12,18 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes into a layout directory. Each file lands by an atomic rename, blobs are content-addressed,
- * and index.json is written last: an aborted write leaves the old layout valid, and a directory
- * that did not exist before is removed.
+ * and index.json is written last: an aborted write leaves the old layout valid. Removing a layout
+ * that a failed write made is {@link LayoutLock}'s: other writers may be waiting for it.
  */
 final class DirTreeWriter implements TreeWriter {
   /** How the name of a blob being written starts, before its rename. */
   static final String PARTIAL = ".partial-";
 
   private final Path dir;
-  private final boolean created;
-  private boolean committed;
 
-  DirTreeWriter(Path dir) throws IOException {
+  /** Writes into {@code dir}, which exists. */
+  DirTreeWriter(Path dir) {
     this.dir = dir.toAbsolutePath().normalize();
-    this.created = !Files.exists(this.dir, LinkOption.NOFOLLOW_LINKS);
-    Files.createDirectories(this.dir);
-    if (created) {
-      TempFiles.deleteOnExit(this.dir);
-    }
   }
 
   @Override
@@ -56,16 +50,10 @@ final class DirTreeWriter implements TreeWriter {
     }
   }
 
+  /** Nothing to do: index.json, written last, made the image visible. */
   @Override
-  public void commit() {
-    committed = true;
-    TempFiles.keep(dir);
-  }
+  public void commit() {}
 
   @Override
-  public void close() {
-    if (!committed && created) {
-      TempFiles.deleteTree(dir);
-    }
-  }
+  public void close() {}
 }
