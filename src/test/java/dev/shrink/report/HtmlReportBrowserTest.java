@@ -229,6 +229,13 @@ class HtmlReportBrowserTest {
       assertThat(packages).as("the report's packages").contains("libc6", "gunicorn");
       assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#packages tr')].slice(1).map(tr => tr.cells[1].textContent)")))
           .containsExactlyInAnyOrderElementsOf(packages);
+      // the surface removed: the fat image's shells and package managers, none in the output
+      assertThat(strings(chromium.evaluate("[...document.querySelectorAll('#removed tr[data-kind]')].map(tr => tr.cells[0].textContent + ' '"
+          + " + tr.cells[1].textContent + ' ' + tr.cells[2].textContent)")))
+          .contains("shells " + tree.path("removed").path("surface").path("shells").path("fat").asInt() + " 0",
+              "packageManagers " + tree.path("removed").path("surface").path("packageManagers").path("fat").asInt() + " 0");
+      assertThat(tree.path("removed").path("surface").path("shells").path("fat").asInt()).isPositive();
+      assertThat(text(chromium, "#removed-debs")).startsWith(tree.path("removed").path("debianPackages").size() + " Debian packages").contains("apt");
       // the file of 50 kB or more with the longest chain (the largest of those): a rect to click, a chain to show
       String path = null;
       int longest = 0;

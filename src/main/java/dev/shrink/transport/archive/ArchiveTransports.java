@@ -93,8 +93,6 @@ public final class ArchiveTransports {
   }
 
   public static final class OciDirTransport implements Transport {
-    /** The file in a layout that writers lock; it stays (removing a lock file races with the next writer). */
-
     @Override
     public String name() {
       return "oci";
