@@ -20,12 +20,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -229,11 +227,8 @@ public final class Minifier {
       layers.add(Reports.layer(part.getKey().label(), part.getKey().description(), blob, part.getValue()));
     }
     PythonAnalysis.Result python = s.python;
-    ObjectNode outConfig = outputConfig(config, run, s.user, epoch, host == null ? "shrink minify" : "shrink build", parts.keySet());
-    int optimize = options.bytecode().target().optimize();
-    if (python != null && !options.bytecode().keepSources() && optimize > 0) {
-      optimizeEnv(outConfig, optimize);
-    }
+    int optimize = python != null && !options.bytecode().keepSources() ? options.bytecode().target().optimize() : 0;
+    ObjectNode outConfig = OutputConfig.of(config, run, s.user, epoch, host == null ? "shrink minify" : "shrink build", parts.keySet(), optimize);
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
     Map<String, Path> contents = new HashMap<>(s.written);
     contents.putAll(s.stripped);
@@ -257,54 +252,4 @@ public final class Minifier {
     archives.values().forEach(members -> members.forEach((path, m) -> out.add(new OutputFile(path, m.size(), 0644))));
     return out;
   }
-
-  /**
-   * {@code PYTHONOPTIMIZE=N} in the config's Env (replacing the image's own), so that {@code
-   * sys.flags.optimize} says what the bytecode is: libraries that check it before they use
-   * docstrings (numpy's {@code add_docstring} does) would otherwise fail on -O2 bytecode.
-   */
-  private static void optimizeEnv(ObjectNode config, int level) {
-    ObjectNode c = (ObjectNode) config.get("config");
-    List<String> others = new ArrayList<>();
-    c.path("Env").forEach(e -> {
-      if (!e.asString().startsWith("PYTHONOPTIMIZE=")) {
-        others.add(e.asString());
-      }
-    });
-    ArrayNode env = c.putArray("Env");
-    others.forEach(env::add);
-    env.add("PYTHONOPTIMIZE=" + level);
-  }
-
-  private static ObjectNode outputConfig(ImageConfig source, RunCommand run, Essentials user, long epoch, String createdBy,
-      Collection<LayerSplit.Part> parts) {
-    ObjectNode doc = source.copy();
-    ObjectNode c = doc.has("config") && doc.get("config").isObject() ? (ObjectNode) doc.get("config") : doc.putObject("config");
-    c.put("User", user.configUser());
-    ArrayNode ep = c.putArray("Entrypoint");
-    run.entrypoint().forEach(ep::add);
-    if (run.cmd().isEmpty()) {
-      c.remove("Cmd");
-    } else {
-      ArrayNode cmd = c.putArray("Cmd");
-      run.cmd().forEach(cmd::add);
-    }
-    if (run.entrypoint().isEmpty()) {
-      c.remove("Entrypoint");
-    }
-    c.put("WorkingDir", run.workdir());
-    c.remove("Shell");
-    c.remove("Healthcheck");
-    doc.remove("history");
-    ArrayNode history = doc.putArray("history");
-    for (LayerSplit.Part part : parts) {
-      ObjectNode h = history.addObject();
-      h.put("created", java.time.Instant.ofEpochSecond(epoch).toString());
-      h.put("created_by", createdBy + " (" + part.label() + " layer)");
-      h.put("comment", "FROM scratch: only the files the command needs; " + part.description());
-    }
-    doc.put("created", java.time.Instant.ofEpochSecond(epoch).toString());
-    return doc;
-  }
-
 }
