@@ -260,6 +260,10 @@ class RegistryRetryTest {
           try (java.net.Socket s = plain.accept()) {
             connections.incrementAndGet();
             s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // as a plain-HTTP server does, the connection stays open until the client closes it (closing first made the client
+            // see an end of stream, not the plain answer, now and then)
+            s.setSoTimeout(10_000);
+            s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
           } catch (IOException e) {
             return;
           }
@@ -272,7 +276,9 @@ class RegistryRetryTest {
           .hasMessageContaining(host + " speaks plain HTTP, not HTTPS")
           .hasMessageContaining("Unrecognized SSL message, plaintext connection?")
           .hasMessageEndingWith("for a registry of your own that serves plain HTTP, pass --tls-verify=false");
-      assertThat(connections.get()).isEqualTo(1);
+      // one send: the JDK's client itself now and then connects twice for it (seen: one SSLException reached shrink while this
+      // server counted two connections); shrink's own retry (4 attempts) would make it 4 or more
+      assertThat(connections.get()).as("shrink does not retry").isBetween(1, 2);
     }
   }
 
