@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Keeps one form of each module: every kept module source {@code pkg/mod.py} (on {@code sys.path},
@@ -55,17 +56,47 @@ final class Sourceless {
    */
   static Result apply(FileSet files, Interpreter python, Target target, Compiler compiler, Path workDir, List<String> problems)
       throws IOException {
-    RootFs root = files.root();
     Map<String, List<Requirement>> all = files.reasons();
-    OptionalInt magic = Pyc.magic(python.version());
     String tag = "cpython-" + python.version().replace(".", "");
     int level = target.optimize();
     boolean columnsOut = target.dropsColumnsOf(python.version());
+    Plan plan = plan(files, python, tag, level, columnsOut);
     Map<String, Path> bytecode = new LinkedHashMap<>();
     Map<String, String> how = new LinkedHashMap<>();
+    String by = "compiled" + (level == 0 ? "" : " at -O" + level) + (columnsOut ? " without column positions" : "") + " by the image's "
+        + python.path();
+    boolean frozenModules = compile(plan.toCompile(), python, target, compiler, workDir, problems, compiled -> compiled.pycs()
+        .forEach((source, pyc) -> {
+          bytecode.put(source, pyc);
+          how.put(source, by);
+        }));
+    plan.images().forEach((source, cached) -> {
+      if (bytecode.putIfAbsent(source, cached) == null) {
+        how.put(source, "the image's " + cacheOf(source, tag, level));
+      }
+    });
+    // the kept entries are copied as they are: re-adding them would follow links again, bringing
+    // back targets that were left out on purpose (excluded, or not taken from a host)
+    FileSet out = files.without(replaced(all.keySet(), bytecode.keySet(), tag));
+    Map<String, Path> moved = new LinkedHashMap<>();
+    bytecode.forEach((source, pyc) -> {
+      moved.put(source + "c", pyc);
+      Requirement why = all.get(source).get(0);
+      out.addSynthetic(new Requirement(source + "c", why.analyser(),
+          "sourceless bytecode of " + source + " (" + how.get(source) + "): " + why.reason(), why.from()));
+    });
+    return new Result(out, moved, frozenModules);
+  }
+
+  /** The kept module sources whose image bytecode is valid as it is ({@code images}), and those to compile. */
+  private record Plan(Map<String, Path> images, List<String> toCompile) {}
+
+  private static Plan plan(FileSet files, Interpreter python, String tag, int level, boolean columnsOut) throws IOException {
+    RootFs root = files.root();
+    OptionalInt magic = Pyc.magic(python.version());
     Map<String, Path> images = new LinkedHashMap<>();
     List<String> toCompile = new ArrayList<>();
-    for (String source : all.keySet()) {
+    for (String source : files.reasons().keySet()) {
       if (!source.endsWith(".py") || python.scripts().contains(source) || ModuleNames.of(python.sysPath(), source).isEmpty()) {
         continue;
       }
@@ -86,58 +117,52 @@ final class Sourceless {
         toCompile.add(source);
       }
     }
-    boolean frozenModules = false;
-    String by = "compiled" + (level == 0 ? "" : " at -O" + level) + (columnsOut ? " without column positions" : "") + " by the image's "
-        + python.path();
-    if (!toCompile.isEmpty()) {
-      String what = toCompile.size() + " module sources (" + toCompile.get(0) + (toCompile.size() > 1 ? ", ..." : "") + ")";
-      if (compiler == null) {
-        problems.add("bytecode: no container engine to compile " + what + " with the image's interpreter: the image's valid bytecode "
-            + "is kept as it is, other modules as source");
-      } else {
-        try {
-          Compiler.Compiled compiled = compiler.compile(python.path(), toCompile, target, workDir);
-          compiled.pycs().forEach((source, pyc) -> {
-            bytecode.put(source, pyc);
-            how.put(source, by);
-          });
-          compiled.errors().forEach(e -> problems.add("bytecode: " + e + ": the image's bytecode or the source is kept"));
-          frozenModules = compiled.frozenModules();
-        } catch (IOException e) {
-          problems.add("bytecode: could not compile " + what + " with the image's " + python.path() + ": " + e.getMessage()
-              + "; the image's valid bytecode is kept as it is, other modules as source");
-        }
-      }
+    return new Plan(images, toCompile);
+  }
+
+  /**
+   * Compiles {@code toCompile} with the image's interpreter and gives the result to {@code use};
+   * without a compiler, or when it fails, a problem says what stays as it is. Returns whether the
+   * interpreter was seen importing its frozen modules from its executable.
+   */
+  private static boolean compile(List<String> toCompile, Interpreter python, Target target, Compiler compiler, Path workDir,
+      List<String> problems, Consumer<Compiler.Compiled> use) {
+    if (toCompile.isEmpty()) {
+      return false;
     }
-    images.forEach((source, cached) -> {
-      if (bytecode.putIfAbsent(source, cached) == null) {
-        how.put(source, "the image's " + cacheOf(source, tag, level));
-      }
-    });
-    Set<String> drop = new HashSet<>(bytecode.keySet());
-    for (String source : bytecode.keySet()) {
+    String what = toCompile.size() + " module sources (" + toCompile.get(0) + (toCompile.size() > 1 ? ", ..." : "") + ")";
+    if (compiler == null) {
+      problems.add("bytecode: no container engine to compile " + what + " with the image's interpreter: the image's valid bytecode "
+          + "is kept as it is, other modules as source");
+      return false;
+    }
+    try {
+      Compiler.Compiled compiled = compiler.compile(python.path(), toCompile, target, workDir);
+      use.accept(compiled);
+      compiled.errors().forEach(e -> problems.add("bytecode: " + e + ": the image's bytecode or the source is kept"));
+      return compiled.frozenModules();
+    } catch (IOException e) {
+      problems.add("bytecode: could not compile " + what + " with the image's " + python.path() + ": " + e.getMessage()
+          + "; the image's valid bytecode is kept as it is, other modules as source");
+      return false;
+    }
+  }
+
+  /** What sourceless bytecode replaces: the sources moved, every cache of them, and {@code __pycache__} directories left empty. */
+  private static Set<String> replaced(Set<String> kept, Set<String> moved, String tag) {
+    Set<String> drop = new HashSet<>(moved);
+    for (String source : moved) {
       for (int l = 0; l <= 2; l++) {
         drop.add(cacheOf(source, tag, l));
       }
     }
-    // a __pycache__ directory left with nothing in it goes too
-    for (String path : all.keySet()) {
+    for (String path : kept) {
       String prefix = path + "/";
-      if (path.endsWith("/__pycache__") && all.keySet().stream().noneMatch(p -> p.startsWith(prefix) && !drop.contains(p))) {
+      if (path.endsWith("/__pycache__") && kept.stream().noneMatch(p -> p.startsWith(prefix) && !drop.contains(p))) {
         drop.add(path);
       }
     }
-    // the kept entries are copied as they are: re-adding them would follow links again, bringing
-    // back targets that were left out on purpose (excluded, or not taken from a host)
-    FileSet out = files.without(drop);
-    Map<String, Path> moved = new LinkedHashMap<>();
-    bytecode.forEach((source, pyc) -> {
-      moved.put(source + "c", pyc);
-      Requirement why = all.get(source).get(0);
-      out.addSynthetic(new Requirement(source + "c", why.analyser(),
-          "sourceless bytecode of " + source + " (" + how.get(source) + "): " + why.reason(), why.from()));
-    });
-    return new Result(out, moved, frozenModules);
+    return drop;
   }
 
   /** {@code pkg/__pycache__/mod.cpython-311[.opt-N].pyc} of {@code pkg/mod.py}. */
