@@ -10,6 +10,7 @@ import dev.shrink.image.Manifest;
 import dev.shrink.layer.LayerApplier;
 import dev.shrink.layer.TempFiles;
 import dev.shrink.python.ImportScanner;
+import dev.shrink.transport.RawImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -57,7 +57,7 @@ final class Targets {
     public List<byte[]> seeds() {
       byte[] plain = tar(false);
       byte[] links = tar(true);
-      return List.of(plain, links, gzip(plain), gzip(links));
+      return List.of(plain, links, RawImage.gzip(plain), RawImage.gzip(links));
     }
 
     private static byte[] tar(boolean links) {
@@ -94,16 +94,6 @@ final class Targets {
         tar.write(data);
       }
       tar.closeArchiveEntry();
-    }
-
-    private static byte[] gzip(byte[] data) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try (OutputStream gz = new GZIPOutputStream(out)) {
-        gz.write(data);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return out.toByteArray();
     }
 
     @Override

@@ -67,7 +67,7 @@ public final class RawImage {
     return bytes.toByteArray();
   }
 
-  static byte[] gzip(byte[] data) {
+  public static byte[] gzip(byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (OutputStream gz = new GZIPOutputStream(out)) {
       gz.write(data);
