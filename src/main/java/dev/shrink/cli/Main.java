@@ -69,7 +69,12 @@ public final class Main implements Runnable {
       c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
       return 2;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      cli.getErr().println("shrink: error: " + message(e));
+      return 1;
+    }
   }
 
   /** The {@link Results} options of the command that runs (copy, minify, build), or null. */
@@ -87,6 +92,12 @@ public final class Main implements Runnable {
   }
 
   static String message(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError) {
+        return "out of memory (" + c.getMessage() + ", heap at most " + Runtime.getRuntime().maxMemory() / (1 << 20)
+            + " MiB): SHRINK_JAVA_OPTS=-Xmx1g gives it more";
+      }
+    }
     if (e instanceof FileSystemException f) {
       return fileError(f);
     }
