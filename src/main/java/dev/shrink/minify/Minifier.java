@@ -177,14 +177,24 @@ public final class Minifier {
    */
   public record Result(Image image, Report report, PythonLayout python, Contents packages) {}
 
-  /** An image unpacked for {@link #minify(Source, Path, Options)}: its root, config, name and sizes. */
-  public record Source(RootFs root, ImageConfig config, String name, Report.Sizes before) {}
+  /**
+   * An image unpacked for {@link #minify(Source, Path, Options)}: its root, config, name, and what
+   * is read of the whole root beside the analysis ({@link Survey}); closed before the root goes.
+   */
+  public record Source(RootFs root, ImageConfig config, String name, Survey survey) implements AutoCloseable {
+    @Override
+    public void close() {
+      survey.close();
+    }
+  }
 
   private Minifier() {}
 
   /** Minifies an image: unpacks it into {@code workDir} and keeps what its command needs. */
   public static Result minify(Image source, Path workDir, Options options) throws IOException {
-    return minify(unpack(source, workDir), workDir, options);
+    try (Source unpacked = unpack(source, workDir)) {
+      return minify(unpacked, workDir, options);
+    }
   }
 
   /** Unpacks an image into {@code workDir/rootfs}, to be minified once or more (a repair rebuilds). */
@@ -194,12 +204,12 @@ public final class Minifier {
 
   /** An image whose root filesystem {@code root} is a directory already (an engine's mount of it), which is only read. */
   public static Source of(Image source, RootFs root) {
-    return new Source(root, source.config(), source.name(), Reports.before(source, root.dir()));
+    return new Source(root, source.config(), source.name(), Survey.start(source, root));
   }
 
   /** Minifies an unpacked image; {@code workDir} gets this build's layer and written files. */
   public static Result minify(Source source, Path workDir, Options options) throws IOException {
-    return minify(source.root(), source.config(), source.name(), source.before(), workDir, options);
+    return keep(source.root(), source.config(), source.name(), source.survey(), workDir, options);
   }
 
   /**
@@ -209,9 +219,16 @@ public final class Minifier {
    */
   public static Result minify(RootFs root, ImageConfig config, String name, Report.Sizes before, Path workDir, Options options)
       throws IOException {
+    try (Survey survey = Survey.of(before, root)) {
+      return keep(root, config, name, survey, workDir, options);
+    }
+  }
+
+  private static Result keep(RootFs root, ImageConfig config, String name, Survey survey, Path workDir, Options options) throws IOException {
     RunCommand run = RunCommand.resolve(root, config, options.command().entrypoint(), options.command().cmd());
     long epoch = LayerWriter.sourceDateEpoch();
-    Selection s = Pipeline.select(root, Pipeline.steps(run, config.user(), name, workDir, options, epoch));
+    Selection s = Pipeline.select(root, Pipeline.steps(run, config.user(), name, workDir, options, epoch, survey));
+    Report.Sizes before = survey.sizes();
     HostRoot host = options.host();
     List<LayerEntry> entries = Assembler.entries(s.files, s.written, s.stripped, s.dirs, host == null ? p -> false : host::named);
     Map<LayerSplit.Part, List<LayerEntry>> parts = new LayerSplit(Pipeline.appDirs(run, host)).split(entries);

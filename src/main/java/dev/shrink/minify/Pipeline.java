@@ -18,9 +18,9 @@ final class Pipeline {
 
   /**
    * The steps for {@code run} on the root of the image {@code name} (a machine's when {@code
-   * options.host()} is set); files they write go under {@code workDir}.
+   * options.host()} is set); files they write go under {@code workDir}; {@code survey} has the root's packages.
    */
-  static List<Step> steps(RunCommand run, String imageUser, String name, Path workDir, Minifier.Options options, long epoch) {
+  static List<Step> steps(RunCommand run, String imageUser, String name, Path workDir, Minifier.Options options, long epoch, Survey survey) {
     HostRoot host = options.host();
     List<Step> steps = new ArrayList<>();
     steps.add(new KeepCommand(run));
@@ -55,7 +55,7 @@ final class Pipeline {
     if (options.output().strip()) {
       steps.add(Step.phase("strip", new StripElf(workDir)));
     }
-    steps.add(new WriteDpkgStatus(workDir.resolve("dpkg-status")));
+    steps.add(new WriteDpkgStatus(workDir.resolve("dpkg-status"), survey));
     return steps;
   }
 

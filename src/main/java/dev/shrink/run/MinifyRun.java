@@ -74,10 +74,10 @@ public final class MinifyRun {
     Path work = TempFiles.createDirectory(q.sourceOptions().tempDir(), "minify");
     try (Image image = q.source().read(q.sourceOptions()); ImageMount mount = ImageMount.of(q.source(), image).orElse(null)) {
       chooseEngine();
-      try (EngineImage original = engine == null ? null : EngineImage.of(q.source(), q.sourceOptions(), engine)) {
+      try (EngineImage original = engine == null ? null : EngineImage.of(q.source(), q.sourceOptions(), engine);
+          Minifier.Source unpacked = mount == null ? Minifier.unpack(image, work) : Minifier.of(image, new RootFs(mount.dir()))) {
         List<Probe> probes = q.probing().given().isEmpty() && original != null ? List.of(original.startup()) : q.probing().given();
         List<Outcome> reference = strace == null ? null : trace(original, probes, work);
-        Minifier.Source unpacked = mount == null ? Minifier.unpack(image, work) : Minifier.of(image, new RootFs(mount.dir()));
         Repair.Result repaired = null;
         Report built;
         Contents packages;
