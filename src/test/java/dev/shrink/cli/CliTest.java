@@ -112,6 +112,17 @@ class CliTest {
     assertThat(run("explain", "--help").err()).contains("unknown command 'explain'; the commands are copy, inspect, diff, unpack, minify, build, verify, why");
   }
 
+  /** Main adds to picocli only the command that runs: help of all kinds must read as with all of them. */
+  @Test
+  void theHelpOfACommandIsTheSameWhicheverWayItIsAsked() {
+    Run help = run("help", "minify");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).isEqualTo(run("minify", "--help").out()).contains("Usage: shrink minify");
+    Run all = run("--help");
+    assertThat(all.exit()).isZero();
+    assertThat(all.out()).contains("copy", "inspect", "diff", "unpack", "minify", "build", "verify", "why", "report", "help");
+  }
+
   @Test
   void helpListsOnlyTheOptionsACommandUses() {
     assertThat(run("build", "--help").out()).doesNotContain("--src-creds", "--platform", "--probe-script").contains("--dest-creds", "--format");
