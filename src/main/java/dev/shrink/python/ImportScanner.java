@@ -250,50 +250,38 @@ public final class ImportScanner {
       return i + 1 < toks.size() && toks.get(i + 1).is("=");
     }
 
+    /** The context a compound statement's header opens. */
     private Ctx header(List<Token> toks, int i, int colon, int depth) {
-      String kw = toks.get(i).text();
-      switch (kw) {
+      return switch (toks.get(i).text()) {
         case "try" -> {
           TryFrame f = new TryFrame();
           lastTry.put(depth, f);
-          return new Ctx(depth, CtxKind.TRY_BODY, f);
+          yield new Ctx(depth, CtxKind.TRY_BODY, f);
         }
         case "except" -> {
           TryFrame f = lastTry.get(depth);
           if (f != null && handlerCatchesImportError(toks, i + 1, colon)) {
             f.catchesImportError = true;
           }
-          return new Ctx(depth, CtxKind.PLAIN, null);
+          yield new Ctx(depth, CtxKind.PLAIN, null);
         }
-        case "if", "elif" -> {
-          return ifHeader(toks, i, colon, depth);
-        }
+        case "if", "elif" -> ifHeader(toks, i, colon, depth);
         case "else" -> {
           boolean dead = chainTaken.getOrDefault(depth, false);
           chainTaken.remove(depth);
-          return new Ctx(depth, dead ? CtxKind.DEAD : CtxKind.PLAIN, null);
+          yield new Ctx(depth, dead ? CtxKind.DEAD : CtxKind.PLAIN, null);
         }
-        case "with" -> {
-          return new Ctx(depth, suppressesImportError(toks, i + 1, colon) ? CtxKind.GUARDED : CtxKind.PLAIN, null);
-        }
-        case "def" -> {
-          return defHeader(toks, i, colon, depth);
-        }
-        case "class" -> {
-          return new Ctx(depth, CtxKind.CLASS, null);
-        }
+        case "with" -> new Ctx(depth, suppressesImportError(toks, i + 1, colon) ? CtxKind.GUARDED : CtxKind.PLAIN, null);
+        case "def" -> defHeader(toks, i, colon, depth);
+        case "class" -> new Ctx(depth, CtxKind.CLASS, null);
         case "async" -> {
           boolean def = i + 1 < colon && toks.get(i + 1).is("def");
           boolean with = i + 1 < colon && toks.get(i + 1).is("with");
-          if (with && suppressesImportError(toks, i + 2, colon)) {
-            return new Ctx(depth, CtxKind.GUARDED, null);
-          }
-          return new Ctx(depth, def ? CtxKind.FUNCTION : CtxKind.PLAIN, null);
+          yield with && suppressesImportError(toks, i + 2, colon) ? new Ctx(depth, CtxKind.GUARDED, null)
+              : new Ctx(depth, def ? CtxKind.FUNCTION : CtxKind.PLAIN, null);
         }
-        default -> {
-          return new Ctx(depth, CtxKind.PLAIN, null);
-        }
-      }
+        default -> new Ctx(depth, CtxKind.PLAIN, null);
+      };
     }
 
     /** An if or elif: dead when an earlier branch always runs or its test never holds here, else plain. */
