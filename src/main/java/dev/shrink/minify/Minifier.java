@@ -230,13 +230,9 @@ public final class Minifier {
     int optimize = python != null && !options.bytecode().keepSources() ? options.bytecode().target().optimize() : 0;
     ObjectNode outConfig = OutputConfig.of(config, run, s.user, epoch, host == null ? "shrink minify" : "shrink build", parts.keySet(), optimize);
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
-    Map<String, Path> contents = new HashMap<>(s.written);
-    contents.putAll(s.stripped);
-    Map<String, String> distributions = python == null ? Map.of() : PythonAnalysis.distributions(root, python.layout(), s.files.paths());
     Contents packages = Contents.of(python == null ? s.debs : s.debs.withPython(root, python.layout()), outputFiles(entries, s.archives),
         host == null ? root : null);
-    Report report = Reports.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), distributions, s.user, Reports.options(options), layerOf, packages);
+    Report report = Reports.of(name, before, s, new Reports.Output(image, layers, layerOf), packages, options);
     return new Result(image, report, python == null ? null : python.layout(), packages);
   }
 
