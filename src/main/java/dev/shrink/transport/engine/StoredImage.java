@@ -7,6 +7,7 @@ import dev.shrink.image.Image;
 import dev.shrink.image.ImageConfig;
 import dev.shrink.image.Manifest;
 import dev.shrink.image.MediaTypes;
+import dev.shrink.image.VerifyingInputStream;
 import dev.shrink.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +29,11 @@ import tools.jackson.databind.JsonNode;
  * its ID, storage driver and top layer). The config is the image's own file in the store, whose
  * sha256 must be the image ID; the layers are the chain below the top layer, whose diff digests
  * and sizes must be the config's diff_ids, in order. The manifest is the one {@code podman save}
- * gives (uncompressed layers named by their diff_ids). Blobs are read through {@code saved}, run
- * once on first use. Anything not as expected: empty, and the caller saves the image instead.
+ * gives (uncompressed layers named by their diff_ids). A layer's tar is put back together from its
+ * tar-split and diff directory ({@link TarSplit}) and checked against its diff_id as it streams; a
+ * layer that fails there throws a {@link StoreReadException} and from then on every blob comes
+ * through {@code podman save} (run once, on first need). Anything else not as expected: empty, and
+ * the caller saves the image instead.
  */
 final class StoredImage {
   private static final long TIMEOUT_SECONDS = 120;
@@ -46,6 +50,9 @@ final class StoredImage {
   /** Where the store keeps one image: its ID, the store's root and the ID of its top layer. */
   record Location(String id, Path root, String topLayer) {}
 
+  /** A layer of the store: its ID there and its descriptor (the uncompressed tar). */
+  private record Layer(String id, Descriptor descriptor) {}
+
   /** The image podman names {@code spec}, from the store; empty when it cannot be read there exactly. */
   static Optional<Image> read(Engine podman, String spec, String name, Saved saved) throws IOException {
     Optional<Location> where = locate(podman, spec);
@@ -58,14 +65,14 @@ final class StoredImage {
       return Optional.empty();
     }
     List<String> diffIds = ImageConfig.parse(config.get(), name + " config").diffIds();
-    Optional<List<Descriptor>> layers = layers(at, diffIds);
+    Optional<List<Layer>> layers = layers(at, diffIds);
     if (layers.isEmpty()) {
       return Optional.empty();
     }
     Manifest manifest = new Manifest(MediaTypes.OCI_MANIFEST, new Descriptor(MediaTypes.OCI_CONFIG, "sha256:" + at.id(), config.get().length),
-        layers.get(), Map.of());
-    Fallback fallback = new Fallback(saved, manifest, name);
-    return Optional.of(Image.of(name, manifest, null, config.get(), fallback::open, fallback));
+        layers.get().stream().map(Layer::descriptor).toList(), Map.of());
+    Blobs blobs = new Blobs(at.root(), layers.get(), saved, manifest, name);
+    return Optional.of(Image.of(name, manifest, null, config.get(), blobs::open, blobs));
   }
 
   /** Asks podman where the image is; empty when not root, not found, or not on the overlay driver. */
@@ -107,7 +114,7 @@ final class StoredImage {
    * The layers from the bottom up, each an uncompressed tar named by its diff digest and size as
    * the store records them (layers.json); empty unless the chain matches {@code diffIds} exactly.
    */
-  private static Optional<List<Descriptor>> layers(Location at, List<String> diffIds) throws IOException {
+  private static Optional<List<Layer>> layers(Location at, List<String> diffIds) throws IOException {
     Path file = at.root().resolve(DRIVER + "-layers").resolve("layers.json");
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -120,32 +127,51 @@ final class StoredImage {
     } catch (JacksonException e) {
       return Optional.empty();
     }
-    List<Descriptor> chain = new ArrayList<>();
+    List<Layer> chain = new ArrayList<>();
     for (JsonNode l = byId.get(at.topLayer()); l != null && chain.size() <= diffIds.size(); l = byId.get(l.path("parent").asString(""))) {
       long size = l.path("diff-size").asLong(-1);
       String digest = l.path("diff-digest").asString("");
       if (size < 0 || !Digest.isValid(digest)) {
         return Optional.empty();
       }
-      chain.add(0, new Descriptor(MediaTypes.OCI_LAYER, digest, size));
+      chain.add(0, new Layer(l.path("id").asString(), new Descriptor(MediaTypes.OCI_LAYER, digest, size)));
     }
-    return chain.stream().map(Descriptor::digest).toList().equals(diffIds) ? Optional.of(chain) : Optional.empty();
+    return chain.stream().map(l -> l.descriptor().digest()).toList().equals(diffIds) ? Optional.of(chain) : Optional.empty();
   }
 
-  /** The image saved by podman on first use of a blob, and removed when the image is closed. */
-  private static final class Fallback implements AutoCloseable {
+  /** The layers from the store while they read true; then, and for anything else, the image podman saves. */
+  private static final class Blobs implements AutoCloseable {
+    private final Path root;
+    private final Map<String, String> layerIds = new HashMap<>();
     private final Saved saved;
     private final Manifest manifest;
     private final String name;
+    private boolean fromStore = true;
     private Image image;
 
-    Fallback(Saved saved, Manifest manifest, String name) {
+    Blobs(Path root, List<Layer> layers, Saved saved, Manifest manifest, String name) {
+      this.root = root;
+      layers.forEach(l -> layerIds.put(l.descriptor().digest(), l.id()));
       this.saved = saved;
       this.manifest = manifest;
       this.name = name;
     }
 
     synchronized InputStream open(Descriptor blob) throws IOException {
+      String id = fromStore ? layerIds.get(blob.digest()) : null;
+      Path split = id == null ? null : root.resolve(DRIVER + "-layers").resolve(id + ".tar-split.gz");
+      Path diff = id == null ? null : root.resolve(DRIVER).resolve(id).resolve("diff");
+      if (split != null && Files.isRegularFile(split) && Files.isDirectory(diff)) {
+        return new StoreLayer(new TarSplit(split, diff, name + " layer " + blob.digest()), blob);
+      }
+      return saved().open(blob);
+    }
+
+    private synchronized void failed() {
+      fromStore = false;
+    }
+
+    private Image saved() throws IOException {
       if (image == null) {
         Image s = saved.get();
         if (!s.manifest().equals(manifest)) {
@@ -155,13 +181,33 @@ final class StoredImage {
         }
         image = s;
       }
-      return image.open(blob);
+      return image;
     }
 
     @Override
     public synchronized void close() throws IOException {
       if (image != null) {
         image.close();
+      }
+    }
+
+    /** A layer put back together from the store, checked against its diff_id; a failure turns the image to podman save. */
+    private final class StoreLayer extends VerifyingInputStream {
+      private final Descriptor blob;
+
+      StoreLayer(InputStream in, Descriptor blob) {
+        super(in, name, blob);
+        this.blob = blob;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        try {
+          return super.read(b, off, len);
+        } catch (IOException e) {
+          failed();
+          throw new StoreReadException(name + ": layer " + blob.digest() + " as podman's store keeps it: " + e.getMessage(), e);
+        }
       }
     }
   }

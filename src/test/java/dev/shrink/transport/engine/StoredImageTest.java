@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.shrink.cli.Main;
 import dev.shrink.engine.Engine;
+import dev.shrink.image.Descriptor;
+import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.testing.Fixtures;
 import dev.shrink.testing.NeedsEngine;
 import dev.shrink.testing.Podman;
 import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +50,19 @@ class StoredImageTest {
       assertThat(stored.configBytes()).isEqualTo(saved.configBytes());
       assertThat(stored.manifest()).isEqualTo(saved.manifest());
       assertThat(stored.layers()).hasSizeGreaterThan(1);
+    }
+  }
+
+  /** Every layer put back together from the store reads to its end: its sha256 and size are those of its diff_id (Image.open checks). */
+  @Test
+  void theLayersAreTheTarsTheDiffIdsName() throws IOException {
+    try (Image stored = stored()) {
+      for (Descriptor layer : stored.layers()) {
+        try (InputStream in = stored.open(layer)) {
+          assertThat(Digest.of(in)).isEqualTo(layer.digest());
+        }
+      }
+      assertThat(stored.layers().stream().map(Descriptor::digest).toList()).isEqualTo(stored.config().diffIds());
     }
   }
 
