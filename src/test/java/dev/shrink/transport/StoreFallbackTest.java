@@ -89,10 +89,16 @@ class StoreFallbackTest {
   private String copy(List<String> diffIds) throws IOException, InterruptedException {
     Path log = tmp.resolve("shrink.log");
     Path layout = tmp.resolve("oci");
-    Process p = ShrinkProcess.start(log, false, env, "copy", "--timings", "containers-storage:" + NAME, "oci:" + layout + ":v1");
+    Path temp = Files.createDirectory(tmp.resolve("temp"));
+    Process p = ShrinkProcess.start(log, false, env, "copy", "--timings", "--tmpdir", temp.toString(), "containers-storage:" + NAME,
+        "oci:" + layout + ":v1");
     assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
     String out = Files.readString(log);
     assertThat(p.exitValue()).as(out).isZero();
+    try (java.util.stream.Stream<Path> left = Files.list(temp)) {
+      assertThat(left.map(f -> f.getFileName().toString())).as("--tmpdir: layers gzipped straight into the layout")
+          .noneMatch(f -> f.startsWith("shrink-gzip-"));
+    }
     try (Image image = ImageReference.parse("oci:" + layout + ":v1").read(TransportOptions.defaults())) {
       List<String> copied = new ArrayList<>();
       for (Descriptor layer : image.layers()) {
@@ -110,7 +116,8 @@ class StoreFallbackTest {
   void anOverlayStoreIsReadWhereItLiesWithNoSave() throws Exception {
     List<String> diffIds = store("overlay", List.of("a.txt".getBytes(StandardCharsets.UTF_8)));
     String out = copy(diffIds);
-    assertThat(out).containsPattern("(?m)^store read ").doesNotContain("engine save").doesNotContain("warning");
+    assertThat(out).containsPattern("(?m)^store read ").containsPattern("(?m)^layer compression ").doesNotContain("engine save")
+        .doesNotContain("warning");
   }
 
   @Test
