@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * A local engine's image store, through the engine's own {@code save} and {@code load}:
- * {@code containers-storage:NAME} (podman) and {@code docker-daemon:NAME} (docker).
+ * {@code containers-storage:NAME} (podman; read from its store in place where that is exact) and
+ * {@code docker-daemon:NAME} (docker).
  */
 public abstract class EngineTransport implements Transport {
   private static final Pattern IMAGE_ID = Pattern.compile("sha256:([0-9a-f]{64})");

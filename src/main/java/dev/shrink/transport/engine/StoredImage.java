@@ -5,6 +5,7 @@ import dev.shrink.image.Descriptor;
 import dev.shrink.image.Digest;
 import dev.shrink.image.Image;
 import dev.shrink.image.ImageConfig;
+import dev.shrink.image.ImageException;
 import dev.shrink.image.Manifest;
 import dev.shrink.image.MediaTypes;
 import dev.shrink.image.VerifyingInputStream;
@@ -48,7 +49,7 @@ final class StoredImage {
   }
 
   /** Where the store keeps one image: its ID, the store's root and the ID of its top layer. */
-  record Location(String id, Path root, String topLayer) {}
+  private record Location(String id, Path root, String topLayer) {}
 
   /** A layer of the store: its ID there and its descriptor (the uncompressed tar). */
   private record Layer(String id, Descriptor descriptor) {}
@@ -76,7 +77,7 @@ final class StoredImage {
   }
 
   /** Asks podman where the image is; empty when not root, not found, or not on the overlay driver. */
-  static Optional<Location> locate(Engine podman, String spec) throws IOException {
+  private static Optional<Location> locate(Engine podman, String spec) throws IOException {
     if (!"root".equals(System.getProperty("user.name"))) {
       return Optional.empty(); // the store is root's; a rootless store's files belong to other uids
     }
@@ -176,7 +177,7 @@ final class StoredImage {
         Image s = saved.get();
         if (!s.manifest().equals(manifest)) {
           s.close();
-          throw new dev.shrink.image.ImageException(name + " changed in podman's store while it was read: podman save gave config "
+          throw new ImageException(name + " changed in podman's store while it was read: podman save gave config "
               + s.manifest().config().digest() + ", the store had " + manifest.config().digest());
         }
         image = s;
