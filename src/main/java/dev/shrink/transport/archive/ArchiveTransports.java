@@ -115,9 +115,9 @@ public final class ArchiveTransports {
     }
 
     /**
-     * Adds the image to the layout (creating it when missing). Writers into one layout take turns
-     * ({@link LayoutLock}); one that made the directory removes it when it fails before any
-     * writer committed there.
+     * Adds the image to the layout (creating it when missing), its uncompressed layers gzipped
+     * straight into the layout's blobs. Writers into one layout take turns ({@link LayoutLock});
+     * one that made the directory removes it when it fails before any writer committed there.
      */
     @Override
     public void write(Image image, String spec, TransportOptions options) throws IOException {
@@ -126,26 +126,30 @@ public final class ArchiveTransports {
       if (Files.exists(s.path(), LinkOption.NOFOLLOW_LINKS) && !isLayout(s.path())) {
         throw notALayout(name);
       }
-      LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
-        Path index = s.path().resolve("index.json");
-        try (Phase phase = writing(compressed); LayoutLock lock = LayoutLock.take(s.path(), name);
-            DirTreeWriter out = new DirTreeWriter(s.path())) {
-          if (!isLayout(s.path())) {
-            throw notALayout(name);
+      Path index = s.path().resolve("index.json");
+      try (LayoutLock lock = LayoutLock.take(s.path(), name); DirTreeWriter out = new DirTreeWriter(s.path())) {
+        if (!isLayout(s.path())) {
+          throw notALayout(name);
+        }
+        removePartials(s.path());
+        List<Descriptor> others = List.of();
+        if (Files.exists(index)) {
+          try (DirTree tree = new DirTree(s.path())) {
+            others = Index.parse(tree.read("index.json", ImageConfig.MAX_BYTES, name + " index.json"), name + " index.json").manifests();
           }
-          removePartials(s.path());
-          List<Descriptor> others = List.of();
-          if (Files.exists(index)) {
-            try (DirTree tree = new DirTree(s.path())) {
-              others = Index.parse(tree.read("index.json", ImageConfig.MAX_BYTES, name + " index.json"), name + " index.json").manifests();
-            }
-          }
+        }
+        Image compressed = LayerCompression.gzipUncompressed(image, out.blobs());
+        try (Phase phase = writing(compressed)) {
           OciLayout.write(out, compressed.viewed(phase::counting), options.format(), s.ref(), others);
           out.commit();
           lock.commit();
           phase.done();
+        } finally {
+          if (compressed != image) {
+            compressed.close();
+          }
         }
-      });
+      }
     }
 
     private static ImageException notALayout(String name) {
