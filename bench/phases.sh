@@ -8,22 +8,10 @@
 # fixtures and the real-stack ones)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-fixtures=("$@")
-[ ${#fixtures[@]} -gt 0 ] || fixtures=(falcon flask pygmentize numpy yaml-sqlite numpy-pandas django fastapi sqlalchemy flask-pyorg)
-tag=bench$$
-trap 'rm -rf "$work"; podman rmi -f $(podman images -q --filter reference="localhost/$tag/*") >/dev/null 2>&1 || true' EXIT
-read -r -a extra <<<"${SHRINK_BENCH_OPTS:-}"
-read -r -a modes <<<"${SHRINK_BENCH_MODES:-static default}"
-
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; at $(git -C "$here" rev-parse --short HEAD)"
+minify_setup falcon flask pygmentize numpy yaml-sqlite numpy-pandas django fastapi sqlalchemy flask-pyorg -- "$@"
 for f in "${fixtures[@]}"; do
-  image=$("$here/fixtures/build.sh" "$f" | tail -n 1)
   for mode in "${modes[@]}"; do
-    opts=()
-    [ "$mode" = default ] || opts=(--no-probe --no-verify)
-    /usr/bin/time -f 'time: %e %M' -o "$work/$f-$mode.time" "$here/shrink" minify "containers-storage:$image" \
-      "containers-storage:localhost/$tag/$f:$mode" --timings "${opts[@]}" "${extra[@]}" >"$work/$f-$mode.out" 2>"$work/$f-$mode.err" \
-      || { cat "$work/$f-$mode.err" >&2; exit 1; }
+    minify_fixture "$f" "$mode"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

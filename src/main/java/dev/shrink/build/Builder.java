@@ -167,14 +167,7 @@ public final class Builder {
     appPath = added(root, app);
     List<String> copies = new ArrayList<>();
     for (Copy c : spec.copies()) {
-      Path src = host.cwd().resolve(c.source()).normalize();
-      if (!Files.exists(src)) {
-        throw new IllegalArgumentException("--copy " + c.source() + ":" + c.target() + ": " + src + " does not exist");
-      }
-      Path real = src.toRealPath();
-      if (Files.isDirectory(real)) {
-        refuseMachineDirectory("--copy", c.source(), real, host);
-      }
+      Path real = copySource(c, host);
       String target = mountPoint("--copy", c.source() + ":" + c.target(), c.target());
       if (target.equals(appPath)) {
         throw new IllegalArgumentException("--copy " + c.source() + ":" + c.target() + ": " + target + " is where the app directory goes");
@@ -192,7 +185,29 @@ public final class Builder {
       }
       env.put(k, v);
     });
+    ImageConfig config = config(argv, env, appPath);
+    String wanted = spec.python() != null && !isScriptOrModule(spec.command().get(0)) ? pythonPath(spec.python(), host, root, appPath, notes) : null;
+    String python = python(root, config, app, appPath, wanted);
+    HostRoot hostRoot = new HostRoot(appPath, copies,
+        homes(host).stream().filter(h -> Path.of(h).startsWith(host.root())).map(h -> imagePathOf(host, h)).toList());
+    return new Plan(root, config, hostRoot, List.copyOf(argv), List.copyOf(notes), python);
+  }
 
+  /** The real path of a --copy source, which must exist and be no machine directory. */
+  private static Path copySource(Copy c, Host host) throws IOException {
+    Path src = host.cwd().resolve(c.source()).normalize();
+    if (!Files.exists(src)) {
+      throw new IllegalArgumentException("--copy " + c.source() + ":" + c.target() + ": " + src + " does not exist");
+    }
+    Path real = src.toRealPath();
+    if (Files.isDirectory(real)) {
+      refuseMachineDirectory("--copy", c.source(), real, host);
+    }
+    return real;
+  }
+
+  /** The image config of a build: this machine's architecture, the environment, the command and the app directory. */
+  private static ImageConfig config(List<String> argv, Map<String, String> env, String appPath) {
     ObjectNode doc = Json.object();
     doc.put("architecture", architecture());
     doc.put("os", "linux");
@@ -205,10 +220,11 @@ public final class Builder {
     ObjectNode rootfs = doc.putObject("rootfs");
     rootfs.put("type", "layers");
     rootfs.putArray("diff_ids");
-    ImageConfig config = ImageConfig.parse(Json.bytes(doc), "the build's config");
-    String wanted = spec.python() != null && !isScriptOrModule(spec.command().get(0)) ? pythonPath(spec.python(), host, root, appPath, notes) : null;
-    String python = python(root, config, app, appPath, wanted);
+    return ImageConfig.parse(Json.bytes(doc), "the build's config");
+  }
 
+  /** Home directories as given and as real paths: /root, /home and each of the host's homes. */
+  private static List<String> homes(Host host) throws IOException {
     List<String> homes = new ArrayList<>(List.of(host.root().resolve("root").toString(), host.root().resolve("home").toString()));
     for (Path h : host.homes()) {
       Path abs = host.cwd().resolve(h).normalize();
@@ -217,9 +233,7 @@ public final class Builder {
         homes.add(abs.toRealPath().toString());
       }
     }
-    HostRoot hostRoot = new HostRoot(appPath, copies,
-        homes.stream().filter(h -> Path.of(h).startsWith(host.root())).map(h -> imagePathOf(host, h)).toList());
-    return new Plan(root, config, hostRoot, List.copyOf(argv), List.copyOf(notes), python);
+    return homes;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.shrink.cli;
 import dev.shrink.image.Image;
 import dev.shrink.json.Json;
 import dev.shrink.transport.ImageReference;
+import dev.shrink.transport.engine.StoreReadException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +35,8 @@ final class CopyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (Image image = source.read(transport.source())) {
-      destination.write(image, transport.destination().toBuilder().overwrite(overwrite).build());
+      StoreReadException.retried(() -> destination.write(image, transport.destination().toBuilder().overwrite(overwrite).build()),
+          warning -> System.err.println("warning: " + warning));
     }
     results.table().println("Copied " + source + " to " + destination);
     ObjectNode summary = Json.object();

@@ -8,9 +8,9 @@ import java.security.MessageDigest;
  * Passes a blob's bytes through and, at its end, checks them against the descriptor: the read
  * that reaches the end fails when the digest or size differ, so no consumer sees a wrong blob
  * end normally, and a read past the descriptor's size fails at once. Every blob
- * {@link Image#open} gives is one of these.
+ * {@link Image#open} gives is one of these (a transport may extend it to act on a failure).
  */
-public final class VerifyingInputStream extends ObservedInputStream {
+public class VerifyingInputStream extends ObservedInputStream {
   private final String image;
   private final Descriptor blob;
   private final MessageDigest md = Digest.sha256();

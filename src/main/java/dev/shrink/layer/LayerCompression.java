@@ -31,22 +31,47 @@ public final class LayerCompression {
    * what registries and OCI layouts are given.
    */
   public static void withGzipLayers(Image image, Path tempDir, Use use) throws IOException {
-    Image compressed = gzipUncompressed(image, tempDir);
+    if (image.layers().stream().noneMatch(LayerCompression::plain)) {
+      use.accept(image);
+      return;
+    }
+    Path dir = TempFiles.createDirectory(tempDir, "gzip");
     try {
-      use.accept(compressed);
-    } finally {
-      if (compressed != image) {
-        compressed.close();
+      try (Image compressed = gzipUncompressed(image, new Placement(() -> Files.createTempFile(dir, "layer", ".tar.gz"), (file, digest) -> file))) {
+        use.accept(compressed);
       }
+    } finally {
+      TempFiles.deleteTree(dir);
     }
   }
 
-  /** The image itself when every layer is compressed already, else a copy with gzip layers in temp files. */
-  static Image gzipUncompressed(Image image, Path tempDir) throws IOException {
+  /**
+   * Where compressed layers are written: a new file from {@code create}, handed to {@code done}
+   * with its digest once written whole, which returns where it is then.
+   */
+  public record Placement(Create create, Done done) {
+    /** Makes a file to write a layer into. */
+    @FunctionalInterface
+    public interface Create {
+      Path file() throws IOException;
+    }
+
+    /** Takes a written layer file and its digest; returns its path from then on. */
+    @FunctionalInterface
+    public interface Done {
+      Path place(Path file, String digest) throws IOException;
+    }
+  }
+
+  /**
+   * The image itself when every layer is compressed already, else the same image with its
+   * uncompressed layers gzipped into files of {@code placement} (streamed: nothing else is written);
+   * the new image reads them there and removes none.
+   */
+  public static Image gzipUncompressed(Image image, Placement placement) throws IOException {
     if (image.layers().stream().noneMatch(LayerCompression::plain)) {
       return image;
     }
-    Path dir = TempFiles.createDirectory(tempDir, "gzip");
     Map<String, Path> files = new HashMap<>();
     List<Descriptor> layers = new ArrayList<>();
     long plainBytes = image.layers().stream().filter(LayerCompression::plain).mapToLong(Descriptor::size).sum();
@@ -56,29 +81,31 @@ public final class LayerCompression {
           layers.add(l);
           continue;
         }
-        Path file = dir.resolve(layers.size() + ".tar.gz");
+        Path file = placement.create().file();
         CountingDigestStream counted;
-        try (InputStream in = phase.counting(image.open(l));
-            OutputStream raw = NamedOutput.open(file)) {
-          counted = new CountingDigestStream(raw);
-          try (OutputStream gz = Compression.GZIP.compress(counted, Compression.FAST_GZIP)) {
-            in.transferTo(gz);
+        try {
+          try (InputStream in = phase.counting(image.open(l));
+              OutputStream raw = NamedOutput.open(file)) {
+            counted = new CountingDigestStream(raw);
+            try (OutputStream gz = Compression.GZIP.compress(counted, Compression.FAST_GZIP)) {
+              in.transferTo(gz);
+            }
           }
+        } catch (IOException | RuntimeException e) {
+          Files.deleteIfExists(file);
+          throw e;
         }
         String type = l.mediaType().equals(MediaTypes.DOCKER_LAYER) ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_GZIP;
         Descriptor d = new Descriptor(type, counted.digest(), counted.count(), l.annotations(), null);
-        files.put(d.digest(), file);
+        files.put(d.digest(), placement.done().place(file, d.digest()));
         layers.add(d);
       }
       phase.done();
-    } catch (IOException | RuntimeException e) {
-      TempFiles.deleteTree(dir);
-      throw e;
     }
     return image.withLayers(layers, blob -> {
       Path file = files.get(blob.digest());
       return file != null ? Files.newInputStream(file) : image.open(blob);
-    }, () -> TempFiles.deleteTree(dir));
+    }, () -> {});
   }
 
   private static boolean plain(Descriptor layer) {

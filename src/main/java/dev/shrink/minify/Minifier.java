@@ -36,11 +36,12 @@ public final class Minifier {
   /**
    * How the layers are written: their compression and level, whether ELF files lose their symbol
    * tables and debug sections ({@code --strip}), and whether the standard library's bytecode goes
-   * into the interpreter's {@code pythonXY.zip} (see {@link StdlibZip}).
+   * into the interpreter's {@code pythonXY.zip} (see {@link StdlibZip}; off by default: loose
+   * bytecode starts faster).
    */
   public record Output(Compression compression, int level, boolean strip, boolean zipStdlib) {
     public static Output defaults() {
-      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), true, true);
+      return new Output(Compression.GZIP, Compression.GZIP.defaultLevel(), true, false);
     }
   }
 
@@ -247,13 +248,9 @@ public final class Minifier {
     int optimize = python != null && !options.bytecode().keepSources() ? options.bytecode().target().optimize() : 0;
     ObjectNode outConfig = OutputConfig.of(config, run, s.user, epoch, host == null ? "shrink minify" : "shrink build", parts.keySet(), optimize);
     Image image = ScratchImage.of(name + " (minified)", outConfig, blobs, null);
-    Map<String, Path> contents = new HashMap<>(s.written);
-    contents.putAll(s.stripped);
-    Map<String, String> distributions = python == null ? Map.of() : PythonAnalysis.distributions(root, python.layout(), s.files.paths());
     Contents packages = Contents.of(python == null ? s.debs : s.debs.withPython(root, python.layout()), outputFiles(entries, s.archives),
         host == null ? root : null);
-    Report report = Reports.of(name, before, image, layers, s.files, contents, s.archives, s.dropped, s.stripped.keySet(),
-        s.problems, python == null ? List.of() : python.notes(), distributions, s.user, Reports.options(options), layerOf, packages);
+    Report report = Reports.of(name, before, s, new Reports.Output(image, layers, layerOf), packages, options);
     return new Result(image, report, python == null ? null : python.layout(), packages);
   }
 

@@ -5,6 +5,7 @@ import dev.shrink.image.Descriptor;
 import dev.shrink.image.Image;
 import dev.shrink.layer.LayerEntry;
 import dev.shrink.layer.LayerWriter;
+import dev.shrink.python.PythonAnalysis;
 import dev.shrink.report.Report;
 import dev.shrink.report.ShrinkVersion;
 import dev.shrink.sbom.Contents;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +37,7 @@ final class Reports {
   }
 
   /** The options that shaped the output, as the report tells them. */
-  static Report.Options options(Minifier.Options o) {
+  private static Report.Options options(Minifier.Options o) {
     Minifier.Output out = o.output();
     return new Report.Options(o.host() == null ? "minify" : "build", o.command().entrypoint(), o.command().cmd(), o.command().user(),
         o.paths().includes(), o.paths().excludes(), o.bytecode().keepSources(), o.bytecode().target().optimize(),
@@ -43,27 +45,29 @@ final class Reports {
         out.level(), out.strip(), out.zipStdlib());
   }
 
+  /** The output as written: its image, its layers as the report lists them, and the layer of each path that is not a directory. */
+  record Output(Image image, List<Report.Layer> layers, Map<String, String> layerOf) {}
+
   /**
-   * @param contents where the bytes of a kept path come from when not from the root (files shrink
-   *     wrote, moved bytecode, stripped ELF files)
-   * @param archives the members of zips shrink wrote (the standard library's, see {@link StdlibZip}),
-   *     by the zip's image path: listed among the files with {@code "in": ZIP} and their size
-   *     before deflating, not counted in the sizes (the zip is)
-   * @param dropped paths left out as never read, with why
-   * @param stripped paths whose ELF symbol tables and debug sections were removed
-   * @param notes what a person should know that is no problem: imports the analysis did not follow
-   *     and why, modules whose imports it could not scan
-   * @param distributions the Python distribution of each kept path that belongs to one
-   * @param layerOf the output layer of each path that is not a directory (directories repeat in layers)
+   * The report of a selection and the output written from it. From the selection: the kept files
+   * with their reasons; the bytes of a kept path shrink wrote or stripped (not the root's); the
+   * members of zips shrink wrote (the standard library's, see {@link StdlibZip}), listed among the
+   * files with {@code "in": ZIP} and their size before deflating, not counted in the sizes (the zip
+   * is); the paths dropped with why; the problems; the Python analysis' notes (imports it did not
+   * follow and why, modules it could not scan) and the distribution of each kept path; the run user.
+   *
    * @param packages the packages the output holds and the surface it removed
    */
-  static Report of(String source, Report.Sizes before, Image shrunk, List<Report.Layer> layers, FileSet kept, Map<String, Path> contents,
-      Map<String, Map<String, StdlibZip.Member>> archives, Map<String, String> dropped, Set<String> stripped, List<String> problems,
-      List<String> notes, Map<String, String> distributions, Essentials user, Report.Options options, Map<String, String> layerOf,
-      Contents packages) {
+  static Report of(String source, Report.Sizes before, Selection s, Output out, Contents packages, Minifier.Options options) {
+    FileSet kept = s.files;
+    Map<String, Path> contents = new HashMap<>(s.written);
+    contents.putAll(s.stripped);
+    Map<String, String> distributions = s.python == null ? Map.of()
+        : PythonAnalysis.distributions(kept.root(), s.python.layout(), kept.paths());
+    Map<String, String> layerOf = out.layerOf();
     Map<String, Report.KeptFile> byPath = new TreeMap<>();
     Set<String> paths = new HashSet<>(kept.paths());
-    archives.values().forEach(members -> paths.addAll(members.keySet()));
+    s.archives.values().forEach(members -> paths.addAll(members.keySet()));
     Function<List<Requirement>, List<Report.Reason>> reasons = why -> why.stream()
         .map(r -> new Report.Reason(r.analyser(), r.reason(), asKept(r.from(), paths))).toList();
     long count = 0;
@@ -77,21 +81,22 @@ final class Reports {
       Long strippedFrom = null;
       if (type == Report.Type.FILE) {
         size = size(host);
-        strippedFrom = stripped.contains(path) ? size(kept.root().host(path)) : null;
+        strippedFrom = s.stripped.containsKey(path) ? size(kept.root().host(path)) : null;
         count++;
         bytes += size;
       }
       byPath.put(path, new Report.KeptFile(path, type, size, strippedFrom, null, distributions.get(path), reasons.apply(e.getValue()), layerOf.get(path)));
     }
-    archives.forEach((zip, members) -> members.forEach((path, m) ->
+    s.archives.forEach((zip, members) -> members.forEach((path, m) ->
         byPath.put(path, new Report.KeptFile(path, Report.Type.FILE, m.size(), null, zip, distributions.get(path), reasons.apply(m.reasons()), layerOf.get(zip)))));
-    long compressed = shrunk.layers().stream().mapToLong(Descriptor::size).sum();
-    Report.After after = new Report.After(compressed, count, bytes, layers.stream().mapToLong(Report.Layer::uncompressed).sum(),
-        List.copyOf(layers));
+    long compressed = out.image().layers().stream().mapToLong(Descriptor::size).sum();
+    Report.After after = new Report.After(compressed, count, bytes, out.layers().stream().mapToLong(Report.Layer::uncompressed).sum(),
+        List.copyOf(out.layers()));
     List<Report.PathReason> left = new ArrayList<>();
-    dropped.forEach((path, why) -> left.add(new Report.PathReason(path, why)));
-    return new Report(ShrinkVersion.get(), source, user.configUser() + " (" + user.userName() + ")", null, options, List.of(),
-        List.copyOf(byPath.values()), before, after, List.copyOf(left), packages(packages), removed(packages), List.copyOf(problems),
+    s.dropped.forEach((path, why) -> left.add(new Report.PathReason(path, why)));
+    List<String> notes = s.python == null ? List.of() : s.python.notes();
+    return new Report(ShrinkVersion.get(), source, s.user.configUser() + " (" + s.user.userName() + ")", null, options(options), List.of(),
+        List.copyOf(byPath.values()), before, after, List.copyOf(left), packages(packages), removed(packages), List.copyOf(s.problems),
         notes.stream().map(x -> "python: " + x).toList(), null);
   }
 

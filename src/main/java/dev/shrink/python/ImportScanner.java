@@ -125,6 +125,34 @@ public final class ImportScanner {
   private record Found(Kind kind, String module, int level, List<String> names, int line,
       List<TryFrame> tries, boolean guarded, List<String> attributes) {}
 
+  /**
+   * The left side of a version test: the known version's fields it reads, whether it is exactly
+   * those ({@code version_info} itself is longer) and the index of the operator after it.
+   */
+  private record VersionRead(long[] actual, boolean exact, int end) {
+    /** Compared with a literal tuple: below, equal or above 0; null when the unknown micro version decides. */
+    Integer compareTo(List<Long> other) {
+      int cmp = 0;
+      for (int i = 0; i < other.size() && cmp == 0; i++) {
+        if (i >= actual.length) {
+          if (!exact) {
+            return null; // micro version unknown
+          }
+          cmp = -1; // shorter tuple with equal prefix is smaller
+        } else {
+          cmp = Long.compare(actual[i], other.get(i));
+        }
+      }
+      if (cmp == 0 && actual.length > other.size()) {
+        cmp = 1;
+      }
+      if (cmp == 0 && !exact) {
+        cmp = 1; // version_info has more fields than any two-element tuple it equals
+      }
+      return cmp;
+    }
+  }
+
   private static final class Run {
     private final List<Token> tokens;
     private final Deque<Ctx> stack = new ArrayDeque<>();
@@ -222,78 +250,76 @@ public final class ImportScanner {
       return i + 1 < toks.size() && toks.get(i + 1).is("=");
     }
 
+    /** The context a compound statement's header opens. */
     private Ctx header(List<Token> toks, int i, int colon, int depth) {
-      String kw = toks.get(i).text();
-      switch (kw) {
+      return switch (toks.get(i).text()) {
         case "try" -> {
           TryFrame f = new TryFrame();
           lastTry.put(depth, f);
-          return new Ctx(depth, CtxKind.TRY_BODY, f);
+          yield new Ctx(depth, CtxKind.TRY_BODY, f);
         }
         case "except" -> {
           TryFrame f = lastTry.get(depth);
           if (f != null && handlerCatchesImportError(toks, i + 1, colon)) {
             f.catchesImportError = true;
           }
-          return new Ctx(depth, CtxKind.PLAIN, null);
+          yield new Ctx(depth, CtxKind.PLAIN, null);
         }
-        case "if", "elif" -> {
-          if (kw.equals("elif") && chainTaken.getOrDefault(depth, false)) {
-            return new Ctx(depth, CtxKind.DEAD, null); // an earlier branch always runs
-          }
-          if (isTypeChecking(toks, i + 1, colon)) {
-            return new Ctx(depth, CtxKind.GUARDED, null);
-          }
-          if (neverOnLinux(toks, i + 1, colon) || (!asMain && isMainCheck(toks, i + 1, colon))) {
-            return new Ctx(depth, CtxKind.DEAD, null);
-          }
-          List<Token> cond = stripParens(toks.subList(i + 1, colon));
-          Boolean v = versionTest(cond);
-          if (cond.size() == 1 && trueNames.contains(cond.get(0).text())) {
-            v = true;
-          }
-          if (Boolean.FALSE.equals(v)) {
-            return new Ctx(depth, CtxKind.DEAD, null);
-          }
-          if (Boolean.TRUE.equals(v)) {
-            chainTaken.put(depth, true);
-          }
-          Ctx function = stack.stream().filter(Ctx::function).findFirst().orElse(null);
-          List<String> attributes = function != null && function.kind() == CtxKind.MODULE_GETATTR
-              ? attributeTest(cond, function.argument()) : null;
-          return new Ctx(depth, CtxKind.PLAIN, null, null, attributes);
-        }
+        case "if", "elif" -> ifHeader(toks, i, colon, depth);
         case "else" -> {
           boolean dead = chainTaken.getOrDefault(depth, false);
           chainTaken.remove(depth);
-          return new Ctx(depth, dead ? CtxKind.DEAD : CtxKind.PLAIN, null);
+          yield new Ctx(depth, dead ? CtxKind.DEAD : CtxKind.PLAIN, null);
         }
-        case "with" -> {
-          return new Ctx(depth, suppressesImportError(toks, i + 1, colon) ? CtxKind.GUARDED : CtxKind.PLAIN, null);
-        }
-        case "def" -> {
-          boolean moduleLevel = stack.stream().noneMatch(c -> c.function() || c.kind() == CtxKind.CLASS);
-          if (moduleLevel && i + 3 < colon && toks.get(i + 1).is("__getattr__") && toks.get(i + 2).is("(")
-              && toks.get(i + 3).isName()) {
-            return new Ctx(depth, CtxKind.MODULE_GETATTR, null, toks.get(i + 3).text(), null);
-          }
-          return new Ctx(depth, CtxKind.FUNCTION, null);
-        }
-        case "class" -> {
-          return new Ctx(depth, CtxKind.CLASS, null);
-        }
+        case "with" -> new Ctx(depth, suppressesImportError(toks, i + 1, colon) ? CtxKind.GUARDED : CtxKind.PLAIN, null);
+        case "def" -> defHeader(toks, i, colon, depth);
+        case "class" -> new Ctx(depth, CtxKind.CLASS, null);
         case "async" -> {
           boolean def = i + 1 < colon && toks.get(i + 1).is("def");
           boolean with = i + 1 < colon && toks.get(i + 1).is("with");
-          if (with && suppressesImportError(toks, i + 2, colon)) {
-            return new Ctx(depth, CtxKind.GUARDED, null);
-          }
-          return new Ctx(depth, def ? CtxKind.FUNCTION : CtxKind.PLAIN, null);
+          yield with && suppressesImportError(toks, i + 2, colon) ? new Ctx(depth, CtxKind.GUARDED, null)
+              : new Ctx(depth, def ? CtxKind.FUNCTION : CtxKind.PLAIN, null);
         }
-        default -> {
-          return new Ctx(depth, CtxKind.PLAIN, null);
-        }
+        default -> new Ctx(depth, CtxKind.PLAIN, null);
+      };
+    }
+
+    /** An if or elif: dead when an earlier branch always runs or its test never holds here, else plain. */
+    private Ctx ifHeader(List<Token> toks, int i, int colon, int depth) {
+      if (toks.get(i).is("elif") && chainTaken.getOrDefault(depth, false)) {
+        return new Ctx(depth, CtxKind.DEAD, null); // an earlier branch always runs
       }
+      if (isTypeChecking(toks, i + 1, colon)) {
+        return new Ctx(depth, CtxKind.GUARDED, null);
+      }
+      if (neverOnLinux(toks, i + 1, colon) || (!asMain && isMainCheck(toks, i + 1, colon))) {
+        return new Ctx(depth, CtxKind.DEAD, null);
+      }
+      List<Token> cond = stripParens(toks.subList(i + 1, colon));
+      Boolean v = versionTest(cond);
+      if (cond.size() == 1 && trueNames.contains(cond.get(0).text())) {
+        v = true;
+      }
+      if (Boolean.FALSE.equals(v)) {
+        return new Ctx(depth, CtxKind.DEAD, null);
+      }
+      if (Boolean.TRUE.equals(v)) {
+        chainTaken.put(depth, true);
+      }
+      Ctx function = stack.stream().filter(Ctx::function).findFirst().orElse(null);
+      List<String> attributes = function != null && function.kind() == CtxKind.MODULE_GETATTR
+          ? attributeTest(cond, function.argument()) : null;
+      return new Ctx(depth, CtxKind.PLAIN, null, null, attributes);
+    }
+
+    /** A def: a function, or a module-level {@code __getattr__(name)} whose imports may be lazy. */
+    private Ctx defHeader(List<Token> toks, int i, int colon, int depth) {
+      boolean moduleLevel = stack.stream().noneMatch(c -> c.function() || c.kind() == CtxKind.CLASS);
+      if (moduleLevel && i + 3 < colon && toks.get(i + 1).is("__getattr__") && toks.get(i + 2).is("(")
+          && toks.get(i + 3).isName()) {
+        return new Ctx(depth, CtxKind.MODULE_GETATTR, null, toks.get(i + 3).text(), null);
+      }
+      return new Ctx(depth, CtxKind.FUNCTION, null);
     }
 
     private static boolean handlerCatchesImportError(List<Token> toks, int from, int colon) {
@@ -364,62 +390,16 @@ public final class ImportScanner {
      * version; null when unknown (no version, micro versions, anything else).
      */
     private Boolean versionTest(List<Token> t) {
-      if (version == null || t.size() < 5 || !t.get(0).is("sys") || !t.get(1).is(".") || !t.get(2).is("version_info")) {
+      VersionRead left = versionRead(t);
+      if (left == null || left.end() >= t.size()) {
         return null;
       }
-      int k = 3;
-      long[] actual;
-      boolean exact; // a slice is exactly (major, minor); version_info itself is longer
-      if (t.get(k).is("[") && t.size() > k + 3 && t.get(k + 1).is(":") && t.get(k + 2).text().equals("2")
-          && t.get(k + 3).is("]")) {
-        actual = new long[] {version[0], version[1]};
-        exact = true;
-        k += 4;
-      } else if ((t.get(k).is("[") && t.size() > k + 2 && t.get(k + 1).text().equals("0") && t.get(k + 2).is("]"))
-          || (t.get(k).is(".") && t.get(k + 1).is("major"))) {
-        actual = new long[] {version[0]};
-        exact = true;
-        k += t.get(k).is("[") ? 3 : 2;
-      } else {
-        actual = new long[] {version[0], version[1]};
-        exact = false;
-      }
-      if (k >= t.size()) {
+      List<Long> other = numbers(stripParens(t.subList(left.end() + 1, t.size())));
+      Integer cmp = other == null ? null : left.compareTo(other);
+      if (cmp == null) {
         return null;
       }
-      String op = t.get(k).text();
-      List<Long> other = new ArrayList<>();
-      for (Token x : stripParens(t.subList(k + 1, t.size()))) {
-        if (x.is(",")) {
-          continue;
-        }
-        if (x.type() != Type.NUMBER || !x.text().matches("[0-9]+")) {
-          return null;
-        }
-        other.add(Long.parseLong(x.text()));
-      }
-      if (other.isEmpty()) {
-        return null;
-      }
-      int cmp = 0;
-      for (int i = 0; i < other.size() && cmp == 0; i++) {
-        if (i >= actual.length) {
-          if (exact) {
-            cmp = -1; // shorter tuple with equal prefix is smaller
-          } else {
-            return null; // micro version unknown
-          }
-        } else {
-          cmp = Long.compare(actual[i], other.get(i));
-        }
-      }
-      if (cmp == 0 && actual.length > other.size()) {
-        cmp = 1;
-      }
-      if (cmp == 0 && !exact) {
-        cmp = 1; // version_info has more fields than any two-element tuple it equals
-      }
-      return switch (op) {
+      return switch (t.get(left.end()).text()) {
         case "<" -> cmp < 0;
         case "<=" -> cmp <= 0;
         case ">" -> cmp > 0;
@@ -428,6 +408,42 @@ public final class ImportScanner {
         case "!=" -> cmp != 0;
         default -> null;
       };
+    }
+
+    /**
+     * The known version as the test's left side reads it, and where its operator is: {@code
+     * sys.version_info}, {@code [:2]} or {@code [0]}/{@code .major} of it; null when there is no
+     * known version or the test starts otherwise.
+     */
+    private VersionRead versionRead(List<Token> t) {
+      if (version == null || t.size() < 5 || !t.get(0).is("sys") || !t.get(1).is(".") || !t.get(2).is("version_info")) {
+        return null;
+      }
+      int k = 3;
+      if (t.get(k).is("[") && t.size() > k + 3 && t.get(k + 1).is(":") && t.get(k + 2).text().equals("2")
+          && t.get(k + 3).is("]")) {
+        return new VersionRead(new long[] {version[0], version[1]}, true, k + 4);
+      }
+      if ((t.get(k).is("[") && t.size() > k + 2 && t.get(k + 1).text().equals("0") && t.get(k + 2).is("]"))
+          || (t.get(k).is(".") && t.get(k + 1).is("major"))) {
+        return new VersionRead(new long[] {version[0]}, true, k + (t.get(k).is("[") ? 3 : 2));
+      }
+      return new VersionRead(new long[] {version[0], version[1]}, false, k);
+    }
+
+    /** The whole numbers of a literal tuple or number ({@code 3, 10}); null if it holds anything else or nothing. */
+    private static List<Long> numbers(List<Token> t) {
+      List<Long> numbers = new ArrayList<>();
+      for (Token x : t) {
+        if (x.is(",")) {
+          continue;
+        }
+        if (x.type() != Type.NUMBER || !x.text().matches("[0-9]+")) {
+          return null;
+        }
+        numbers.add(Long.parseLong(x.text()));
+      }
+      return numbers.isEmpty() ? null : numbers;
     }
 
     /** {@code __name__ == "__main__"} (either order). */
@@ -676,64 +692,75 @@ public final class ImportScanner {
     private void dynamic(List<Token> toks, int from, int to) {
       for (int k = from; k + 1 < to; k++) {
         Token t = toks.get(k);
-        boolean dunder = t.is("__import__");
-        boolean importModule = t.is("import_module");
-        if ((!dunder && !importModule) || !toks.get(k + 1).is("(")) {
-          continue;
-        }
-        Token prev = k > from ? toks.get(k - 1) : null;
-        if (prev != null && prev.is("def")) {
-          continue;
-        }
-        if (prev != null && prev.is(".")) {
-          Token owner = k - 2 >= from ? toks.get(k - 2) : null;
-          String expected = dunder ? "builtins" : "importlib";
-          if (owner == null || !owner.is(expected)) {
-            continue;
+        if (isImportCall(toks, from, k)) {
+          List<List<Token>> args = arguments(toks, k + 2, to);
+          String name = args.isEmpty() ? null : literal(args.get(0));
+          if (name != null && !name.isEmpty()) {
+            dynamicImport(name, t.is("__import__"), args, t.line());
           }
-        }
-        List<List<Token>> args = arguments(toks, k + 2, to);
-        if (args.isEmpty()) {
-          continue;
-        }
-        String name = literal(args.get(0));
-        if (name == null || name.isEmpty()) {
-          continue;
-        }
-        int line = t.line();
-        if (dunder || !name.startsWith(".")) {
-          if (!name.startsWith(".")) {
-            record(Kind.DYNAMIC, name, 0, List.of(), line);
-          }
-          continue;
-        }
-        int level = 0;
-        while (level < name.length() && name.charAt(level) == '.') {
-          level++;
-        }
-        String rest = name.substring(level);
-        List<Token> pkgArg = null;
-        for (int a = 1; a < args.size(); a++) {
-          List<Token> arg = args.get(a);
-          if (arg.size() >= 2 && arg.get(0).is("package") && arg.get(1).is("=")) {
-            pkgArg = arg.subList(2, arg.size());
-          } else if (a == 1 && !(arg.size() >= 2 && arg.get(1).is("="))) {
-            pkgArg = arg;
-          }
-        }
-        if (pkgArg == null) {
-          continue; // TypeError at run time: relative name without package
-        }
-        String pkg = literal(pkgArg);
-        if (pkg != null) {
-          String[] bits = rsplit(pkg, level - 1);
-          if (bits != null) {
-            record(Kind.DYNAMIC, rest.isEmpty() ? bits[0] : bits[0] + "." + rest, 0, List.of(), line);
-          }
-        } else if (pkgArg.size() == 1 && (pkgArg.get(0).is("__name__") || pkgArg.get(0).is("__package__"))) {
-          record(Kind.DYNAMIC, rest, level, List.of(), line);
         }
       }
+    }
+
+    /** Token k calls {@code __import__} or {@code import_module}, bare or as {@code builtins.}/{@code importlib.}; not a def. */
+    private static boolean isImportCall(List<Token> toks, int from, int k) {
+      Token t = toks.get(k);
+      boolean dunder = t.is("__import__");
+      if ((!dunder && !t.is("import_module")) || !toks.get(k + 1).is("(")) {
+        return false;
+      }
+      Token prev = k > from ? toks.get(k - 1) : null;
+      if (prev != null && prev.is("def")) {
+        return false;
+      }
+      if (prev != null && prev.is(".")) {
+        Token owner = k - 2 >= from ? toks.get(k - 2) : null;
+        return owner != null && owner.is(dunder ? "builtins" : "importlib");
+      }
+      return true;
+    }
+
+    /** Records the module a call imports by the literal {@code name}; a relative one by its package argument. */
+    private void dynamicImport(String name, boolean dunder, List<List<Token>> args, int line) {
+      if (!name.startsWith(".")) {
+        record(Kind.DYNAMIC, name, 0, List.of(), line);
+        return;
+      }
+      if (dunder) {
+        return;
+      }
+      int level = 0;
+      while (level < name.length() && name.charAt(level) == '.') {
+        level++;
+      }
+      String rest = name.substring(level);
+      List<Token> pkgArg = packageArgument(args);
+      if (pkgArg == null) {
+        return; // TypeError at run time: relative name without package
+      }
+      String pkg = literal(pkgArg);
+      if (pkg != null) {
+        String[] bits = rsplit(pkg, level - 1);
+        if (bits != null) {
+          record(Kind.DYNAMIC, rest.isEmpty() ? bits[0] : bits[0] + "." + rest, 0, List.of(), line);
+        }
+      } else if (pkgArg.size() == 1 && (pkgArg.get(0).is("__name__") || pkgArg.get(0).is("__package__"))) {
+        record(Kind.DYNAMIC, rest, level, List.of(), line);
+      }
+    }
+
+    /** The tokens of import_module's package argument (second positional or {@code package=}); null if none. */
+    private static List<Token> packageArgument(List<List<Token>> args) {
+      List<Token> pkgArg = null;
+      for (int a = 1; a < args.size(); a++) {
+        List<Token> arg = args.get(a);
+        if (arg.size() >= 2 && arg.get(0).is("package") && arg.get(1).is("=")) {
+          pkgArg = arg.subList(2, arg.size());
+        } else if (a == 1 && !(arg.size() >= 2 && arg.get(1).is("="))) {
+          pkgArg = arg;
+        }
+      }
+      return pkgArg;
     }
 
     /** The leading part of {@code pkg} after dropping {@code drop} trailing dotted parts; null if too short. */

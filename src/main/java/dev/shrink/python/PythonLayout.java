@@ -228,21 +228,7 @@ public final class PythonLayout {
       executable = findExecutable(interpreter);
       realExecutable = fs.resolve(executable).orElseThrow().path();
       String home = nonEmpty(env.get("PYTHONHOME"));
-
-      // pyvenv.cfg: one level above the executable's directory, then beside it (not followed links)
-      String exeDir = RootFs.parent(executable);
-      Map<String, String> cfg = null;
-      if (home == null) {
-        for (String dir : List.of(RootFs.parent(exeDir), exeDir)) {
-          String file = join(dir, "pyvenv.cfg");
-          if (fs.isRegularFile(file)) {
-            cfg = readCfg(file);
-            pyvenvCfg = file;
-            venvPrefix = dir;
-            break;
-          }
-        }
-      }
+      Map<String, String> cfg = home == null ? venvCfg() : null;
       String searchDir = RootFs.parent(realExecutable);
       if (cfg != null && cfg.containsKey("home")) {
         searchDir = RootFs.normalize(cfg.get("home"));
@@ -256,17 +242,7 @@ public final class PythonLayout {
         prefix = RootFs.normalize(colon < 0 ? home : home.substring(0, colon));
         execPrefix = RootFs.normalize(colon < 0 ? home : home.substring(colon + 1));
       } else {
-        prefix = searchUp(searchDir, false, zipLandmark);
-        if (prefix == null) {
-          prefix = searchUp(searchDir, false, stdlibSub + "/os.py", stdlibSub + "/os.pyc");
-        }
-        if (prefix == null) {
-          prefix = RootFs.parent(searchDir); // the compiled-in PREFIX is unknown; bin/.. is the usual one
-        }
-        execPrefix = searchUp(searchDir, true, stdlibSub + "/lib-dynload");
-        if (execPrefix == null) {
-          execPrefix = prefix;
-        }
+        searchPrefixes(searchDir, stdlibSub, zipLandmark);
       }
       stdlibDir = join(prefix, stdlibSub);
       platStdlibDir = join(execPrefix, stdlibSub + "/lib-dynload");
@@ -286,14 +262,48 @@ public final class PythonLayout {
       site();
 
       if (nonEmpty(env.get("PYTHONSAFEPATH")) == null) {
-        String path0 = switch (launch.mode()) {
-          case SCRIPT -> RootFs.parent(fs.resolve(launch.scriptPath()).map(RootFs.Resolved::path)
-              .orElse(launch.scriptPath()));
-          case MODULE, CODE -> fs.resolve(launch.workdir()).map(RootFs.Resolved::path).orElse(launch.workdir());
-        };
-        sysPath.add(0, path0);
+        sysPath.add(0, pathZero());
       }
       return new PythonLayout(this);
+    }
+
+    /** pyvenv.cfg: one level above the executable's directory, then beside it (not followed links); null if none. */
+    private Map<String, String> venvCfg() {
+      String exeDir = RootFs.parent(executable);
+      for (String dir : List.of(RootFs.parent(exeDir), exeDir)) {
+        String file = join(dir, "pyvenv.cfg");
+        if (fs.isRegularFile(file)) {
+          Map<String, String> cfg = readCfg(file);
+          pyvenvCfg = file;
+          venvPrefix = dir;
+          return cfg;
+        }
+      }
+      return null;
+    }
+
+    /** prefix and exec_prefix found by their landmarks from the executable's directory up, as getpath does. */
+    private void searchPrefixes(String searchDir, String stdlibSub, String zipLandmark) {
+      prefix = searchUp(searchDir, false, zipLandmark);
+      if (prefix == null) {
+        prefix = searchUp(searchDir, false, stdlibSub + "/os.py", stdlibSub + "/os.pyc");
+      }
+      if (prefix == null) {
+        prefix = RootFs.parent(searchDir); // the compiled-in PREFIX is unknown; bin/.. is the usual one
+      }
+      execPrefix = searchUp(searchDir, true, stdlibSub + "/lib-dynload");
+      if (execPrefix == null) {
+        execPrefix = prefix;
+      }
+    }
+
+    /** sys.path[0]: the script's real directory, or the working directory for -m and -c. */
+    private String pathZero() {
+      return switch (launch.mode()) {
+        case SCRIPT -> RootFs.parent(fs.resolve(launch.scriptPath()).map(RootFs.Resolved::path)
+            .orElse(launch.scriptPath()));
+        case MODULE, CODE -> fs.resolve(launch.workdir()).map(RootFs.Resolved::path).orElse(launch.workdir());
+      };
     }
 
     private String findExecutable(String interpreter) {

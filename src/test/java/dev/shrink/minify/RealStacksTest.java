@@ -65,6 +65,13 @@ class RealStacksTest {
     assertThat(shrunk.get(0).body()).isEqualTo(Fixtures.expected("numpy-pandas", "default"));
   }
 
+  /** The ~490 MB image of issue 17: scipy and scikit-learn load much by computed names and from C. */
+  @Test
+  void scikitLearnAndScipyInAVenv() throws Exception {
+    List<Outcome> shrunk = shrinksAndAnswersLikeTheOriginal("sklearn");
+    assertThat(shrunk.get(0).body()).isEqualTo(Fixtures.expected("sklearn", "default"));
+  }
+
   @Test
   void sqlalchemyOrmOnSqlite() throws Exception {
     List<Outcome> shrunk = shrinksAndAnswersLikeTheOriginal("sqlalchemy");

@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,6 +152,42 @@ class StepsTest {
     assertThat(analysers(s, SyntheticRoot.LIBDIR + "/libc.so.6")).contains(Analyser.ELF);
     assertThat(s.elfDone).contains("/usr/bin/python3.11");
     assertThat(s.problems).isEmpty();
+  }
+
+  /**
+   * A wheel's bundled library without RPATH of its own (scipy's libgfortran) finds its dependency
+   * through the RPATH of the extension that loads it, which glibc searches for the whole chain:
+   * resolved alone (it is kept too), it would seem to lack it. Built with gcc, -nostdlib so that no
+   * libc is needed in the root.
+   */
+  @Test
+  void resolveLibrariesReportsNoLibraryThatTheChainWhichLoadsItFinds() throws Exception {
+    RootFs root = root();
+    SyntheticRoot.write(root, "/opt/pkg/libs/b.c", "int b(void) { return 1; }\n");
+    SyntheticRoot.write(root, "/opt/pkg/libs/a.c", "int b(void);\nint a(void) { return b(); }\n");
+    SyntheticRoot.write(root, "/opt/pkg/mod/ext.c", "int a(void);\nint ext(void) { return a(); }\n");
+    gcc(root, "/opt/pkg/libs", "-o", "libb.so", "-Wl,-soname,libb.so", "b.c");
+    gcc(root, "/opt/pkg/libs", "-o", "liba.so", "-Wl,-soname,liba.so", "a.c", "-L.", "-lb");
+    gcc(root, "/opt/pkg/mod", "-o", "ext.so", "ext.c", "-L../libs", "-la", "-Wl,--disable-new-dtags,-rpath,$ORIGIN/../libs");
+    Selection alone = new Selection(new FileSet(root));
+    alone.files.add(new Requirement("/opt/pkg/libs/liba.so", Analyser.PROBE, "opened"));
+    new ResolveLibraries(Map.of()).apply(alone);
+    assertThat(alone.problems).as("no object with an RPATH loads it").singleElement(InstanceOfAssertFactories.STRING)
+        .startsWith("elf: /opt/pkg/libs/liba.so needs libb.so, not found");
+
+    Selection s = new Selection(new FileSet(root));
+    s.files.add(new Requirement("/opt/pkg/libs/liba.so", Analyser.PROBE, "opened"));
+    s.files.add(new Requirement("/opt/pkg/mod/ext.so", Analyser.PYTHON, "import mod.ext"));
+    new ResolveLibraries(Map.of()).apply(s);
+    assertThat(s.files.paths()).contains("/opt/pkg/libs/libb.so");
+    assertThat(s.problems).isEmpty();
+  }
+
+  private static void gcc(RootFs root, String dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("gcc", "-shared", "-nostdlib", "-fPIC"));
+    command.addAll(List.of(args));
+    Process gcc = new ProcessBuilder(command).directory(root.host(dir).toFile()).inheritIO().start();
+    assertThat(gcc.waitFor()).as("%s", command).isZero();
   }
 
   @Test

@@ -86,14 +86,14 @@ class InterruptTest {
     assertThat(dest).doesNotExist();
   }
 
-  /** SIGTERM while copy gzips layers into --tmpdir: the temp files and the new layout are removed. */
+  /** SIGTERM while copy gzips layers into --tmpdir (for an archive; into an oci: layout they go straight): the temp files go, no archive is left. */
   @Test
   void sigtermDuringCopyLeavesNothing() throws Exception {
     Path src = Files.createDirectory(tmp.resolve("src"));
     RawImage.writeOci(src, "1", List.of(RawImage.tarLayer(randomTar(3, 8, 1)), RawImage.tarLayer(randomTar(3, 8, 2))));
     Path temp = Files.createDirectory(tmp.resolve("temp"));
-    Path dest = tmp.resolve("dest");
-    Process p = start("copy", "copy", "--tmpdir", temp.toString(), "oci:" + src, "oci:" + dest + ":1");
+    Path dest = tmp.resolve("dest.tar");
+    Process p = start("copy", "copy", "--tmpdir", temp.toString(), "oci:" + src, "oci-archive:" + dest + ":1");
     await("a gzip file in --tmpdir", () -> list(temp).stream().anyMatch(f -> f.endsWith(".tar.gz")), p);
     terminatedLeavingNothing(p, temp, dest);
   }
@@ -162,7 +162,7 @@ class InterruptTest {
     assertThat(list(out)).containsExactly("image.tar");
   }
 
-  /** An image of 2 uncompressed layers of {@code files} x {@code mib} MiB, slow to copy under -Xint (copy gzips them into --tmpdir). */
+  /** An image of 2 uncompressed layers of {@code files} x {@code mib} MiB, slow to copy under -Xint (copy gzips them into --tmpdir for an archive). */
   Path slowSource(int files, int mib, long seed) throws IOException {
     Path src = Files.createDirectory(tmp.resolve("src"));
     RawImage.writeOci(src, "1", List.of(RawImage.tarLayer(randomTar(files, mib, seed)), RawImage.tarLayer(randomTar(files, mib, seed + 1))));
@@ -178,17 +178,17 @@ class InterruptTest {
   void theTempFilesOfAKilledRunAreRemovedByTheNextRun() throws Exception {
     Path src = slowSource(3, 8, 10);
     Path temp = Files.createDirectory(tmp.resolve("temp"));
-    Process p = start("copy", "copy", "--tmpdir", temp.toString(), "oci:" + src, "oci:" + tmp.resolve("killed") + ":1");
+    Process p = start("copy", "copy", "--tmpdir", temp.toString(), "oci:" + src, "oci-archive:" + tmp.resolve("killed.tar") + ":1");
     await("a gzip file in --tmpdir", () -> gzipping(temp, p.pid()), p);
     p.destroyForcibly();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(tempEntries(temp)).as("left by SIGKILL").isNotEmpty().allMatch(f -> f.startsWith("shrink-gzip-" + p.pid() + "-"));
 
-    Path dest = tmp.resolve("dest");
-    Cli.Run again = Cli.run("copy", "--tmpdir", temp.toString(), "oci:" + src, "oci:" + dest + ":1");
+    Path dest = tmp.resolve("dest.tar");
+    Cli.Run again = Cli.run("copy", "--tmpdir", temp.toString(), "oci:" + src, "oci-archive:" + dest + ":1");
     assertThat(again.exit()).as(again.err()).isZero();
     assertThat(tempEntries(temp)).as("--tmpdir after the next run").isEmpty();
-    Cli.Run unpack = Cli.run("unpack", "oci:" + dest + ":1", tmp.resolve("rootfs").toString());
+    Cli.Run unpack = Cli.run("unpack", "oci-archive:" + dest + ":1", tmp.resolve("rootfs").toString());
     assertThat(unpack.exit()).as(unpack.err()).isZero();
     assertThat(Files.size(tmp.resolve("rootfs/data/f2"))).isEqualTo(8 << 20);
   }
@@ -198,14 +198,14 @@ class InterruptTest {
   void aLiveRunsTempFilesAreNotTaken() throws Exception {
     Path src = slowSource(2, 2, 12);
     Path temp = Files.createDirectory(tmp.resolve("temp"));
-    Path slow = tmp.resolve("slow");
-    Process p = start("copy", "copy", "--tmpdir", temp.toString(), "oci:" + src, "oci:" + slow + ":1");
+    Path slow = tmp.resolve("slow.tar");
+    Process p = start("copy", "copy", "--tmpdir", temp.toString(), "oci:" + src, "oci-archive:" + slow + ":1");
     await("a gzip file in --tmpdir", () -> gzipping(temp, p.pid()), p);
     List<String> live = tempEntries(temp);
 
     Path small = Files.createDirectory(tmp.resolve("small"));
     RawImage.writeOci(small, "1", List.of(RawImage.tarLayer(RawImage.tar(java.util.Map.of("a", "b")))));
-    Cli.Run other = Cli.run("copy", "--tmpdir", temp.toString(), "oci:" + small, "oci:" + tmp.resolve("small-copy") + ":1");
+    Cli.Run other = Cli.run("copy", "--tmpdir", temp.toString(), "oci:" + small, "oci-archive:" + tmp.resolve("small-copy.tar") + ":1");
     assertThat(other.exit()).as(other.err()).isZero();
     assertThat(p.isAlive()).as("the slow copy still running").isTrue();
     assertThat(list(temp)).as("the live run's files").containsAll(live);
@@ -213,7 +213,7 @@ class InterruptTest {
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(Files.readString(tmp.resolve("copy.log"))).isZero();
     assertThat(tempEntries(temp)).isEmpty();
-    Cli.Run unpack = Cli.run("unpack", "oci:" + slow + ":1", tmp.resolve("rootfs").toString());
+    Cli.Run unpack = Cli.run("unpack", "oci-archive:" + slow + ":1", tmp.resolve("rootfs").toString());
     assertThat(unpack.exit()).as(unpack.err()).isZero();
   }
 }

@@ -35,6 +35,21 @@ public final class ArchiveTransports {
     return Phases.open("archive write", image.layers().stream().mapToLong(Descriptor::size).sum());
   }
 
+  /** What a file transport writes into its tar: the image, read through the phase that counts its bytes. */
+  @FunctionalInterface
+  private interface TarBody {
+    void write(TarTreeWriter out, Image viewed) throws IOException;
+  }
+
+  /** Writes a tar file whole or not at all (see {@link TarTreeWriter}), in the "archive write" phase. */
+  private static void writeTar(Image image, Spec s, TransportOptions options, TarBody body) throws IOException {
+    try (Phase phase = writing(image); TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
+      body.write(out, image.viewed(phase::counting));
+      out.commit();
+      phase.done();
+    }
+  }
+
   private static Path existingFile(Path path, String name) {
     if (!Files.isRegularFile(path)) {
       throw new ImageException(name + ": " + (Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? "not a file" : "no such file"));
@@ -58,11 +73,7 @@ public final class ArchiveTransports {
     @Override
     public void write(Image image, String spec, TransportOptions options) throws IOException {
       Spec s = Spec.parse(spec);
-      try (Phase phase = writing(image); TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
-        DockerArchive.write(out, image.viewed(phase::counting), options.format(), s.ref());
-        out.commit();
-        phase.done();
-      }
+      writeTar(image, s, options, (out, viewed) -> DockerArchive.write(out, viewed, options.format(), s.ref()));
     }
   }
 
@@ -82,13 +93,8 @@ public final class ArchiveTransports {
     @Override
     public void write(Image image, String spec, TransportOptions options) throws IOException {
       Spec s = Spec.parse(spec);
-      LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
-        try (Phase phase = writing(compressed); TarTreeWriter out = new TarTreeWriter(s.path(), options.overwrite())) {
-          OciLayout.write(out, compressed.viewed(phase::counting), options.format(), s.ref(), List.of());
-          out.commit();
-          phase.done();
-        }
-      });
+      LayerCompression.withGzipLayers(image, options.tempDir(), compressed ->
+          writeTar(compressed, s, options, (out, viewed) -> OciLayout.write(out, viewed, options.format(), s.ref(), List.of())));
     }
   }
 
@@ -109,9 +115,9 @@ public final class ArchiveTransports {
     }
 
     /**
-     * Adds the image to the layout (creating it when missing). Writers into one layout take turns
-     * ({@link LayoutLock}); one that made the directory removes it when it fails before any
-     * writer committed there.
+     * Adds the image to the layout (creating it when missing), its uncompressed layers gzipped
+     * straight into the layout's blobs. Writers into one layout take turns ({@link LayoutLock});
+     * one that made the directory removes it when it fails before any writer committed there.
      */
     @Override
     public void write(Image image, String spec, TransportOptions options) throws IOException {
@@ -120,26 +126,30 @@ public final class ArchiveTransports {
       if (Files.exists(s.path(), LinkOption.NOFOLLOW_LINKS) && !isLayout(s.path())) {
         throw notALayout(name);
       }
-      LayerCompression.withGzipLayers(image, options.tempDir(), compressed -> {
-        Path index = s.path().resolve("index.json");
-        try (Phase phase = writing(compressed); LayoutLock lock = LayoutLock.take(s.path(), name);
-            DirTreeWriter out = new DirTreeWriter(s.path())) {
-          if (!isLayout(s.path())) {
-            throw notALayout(name);
+      Path index = s.path().resolve("index.json");
+      try (LayoutLock lock = LayoutLock.take(s.path(), name); DirTreeWriter out = new DirTreeWriter(s.path())) {
+        if (!isLayout(s.path())) {
+          throw notALayout(name);
+        }
+        removePartials(s.path());
+        List<Descriptor> others = List.of();
+        if (Files.exists(index)) {
+          try (DirTree tree = new DirTree(s.path())) {
+            others = Index.parse(tree.read("index.json", ImageConfig.MAX_BYTES, name + " index.json"), name + " index.json").manifests();
           }
-          removePartials(s.path());
-          List<Descriptor> others = List.of();
-          if (Files.exists(index)) {
-            try (DirTree tree = new DirTree(s.path())) {
-              others = Index.parse(tree.read("index.json", ImageConfig.MAX_BYTES, name + " index.json"), name + " index.json").manifests();
-            }
-          }
+        }
+        Image compressed = LayerCompression.gzipUncompressed(image, out.blobs());
+        try (Phase phase = writing(compressed)) {
           OciLayout.write(out, compressed.viewed(phase::counting), options.format(), s.ref(), others);
           out.commit();
           lock.commit();
           phase.done();
+        } finally {
+          if (compressed != image) {
+            compressed.close();
+          }
         }
-      });
+      }
     }
 
     private static ImageException notALayout(String name) {

@@ -1,5 +1,6 @@
 package dev.shrink.transport.archive;
 
+import dev.shrink.layer.LayerCompression;
 import dev.shrink.layer.NamedOutput;
 import dev.shrink.layer.TempFiles;
 import java.io.IOException;
@@ -48,6 +49,21 @@ final class DirTreeWriter implements TreeWriter {
     } finally {
       TempFiles.deleteTree(temp);
     }
+  }
+
+  /**
+   * Layers compressed straight into the layout's blobs: each written to a partial file there and
+   * renamed to its digest when whole (a blob nothing names yet leaves the layout valid).
+   */
+  LayerCompression.Placement blobs() throws IOException {
+    Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
+    return new LayerCompression.Placement(() -> TempFiles.deleteOnExit(Files.createTempFile(blobs, PARTIAL, "")), (file, digest) -> {
+      Path target = dir.resolve(OciLayout.blobPath(digest));
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      TempFiles.keep(file);
+      return target;
+    });
   }
 
   /** Nothing to do: index.json, written last, made the image visible. */

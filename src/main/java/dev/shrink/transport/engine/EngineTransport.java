@@ -12,12 +12,14 @@ import dev.shrink.transport.TransportOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A local engine's image store, through the engine's own {@code save} and {@code load}:
- * {@code containers-storage:NAME} (podman) and {@code docker-daemon:NAME} (docker).
+ * {@code containers-storage:NAME} (podman; read from its store in place where that is exact) and
+ * {@code docker-daemon:NAME} (docker).
  */
 public abstract class EngineTransport implements Transport {
   private static final Pattern IMAGE_ID = Pattern.compile("sha256:([0-9a-f]{64})");
@@ -38,6 +40,11 @@ public abstract class EngineTransport implements Transport {
 
   @Override
   public Image read(String spec, TransportOptions options) throws IOException {
+    return saved(spec, options);
+  }
+
+  /** The image through the engine's {@code save}: a docker-archive in a temp file, removed when the image is closed. */
+  final Image saved(String spec, TransportOptions options) throws IOException {
     Path tar = tempFile(options);
     try {
       Files.delete(tar);
@@ -87,10 +94,19 @@ public abstract class EngineTransport implements Transport {
     return TempFiles.createFile(options.tempDir(), "engine", ".tar");
   }
 
-  /** {@code containers-storage:NAME}: podman's local images. */
+  /**
+   * {@code containers-storage:NAME}: podman's local images; as root, read from podman's store where
+   * it can be read exactly ({@link StoredImage}), else saved.
+   */
   public static final class ContainersStorage extends EngineTransport {
     public ContainersStorage() {
       super("containers-storage", Engine.podman());
+    }
+
+    @Override
+    public Image read(String spec, TransportOptions options) throws IOException {
+      Optional<Image> stored = Phases.time("store read", () -> StoredImage.read(Engine.podman(), spec, name() + ":" + spec, () -> saved(spec, options)));
+      return stored.isPresent() ? stored.get() : saved(spec, options);
     }
 
     @Override
