@@ -25,13 +25,15 @@ minify_setup() {
 # minify_fixture FIXTURE MODE [OPTION...]: `minify --timings` of the fixture's image from containers-storage
 # into localhost/$tag/FIXTURE:MODE, static (--no-probe --no-verify) unless MODE is `default`, with
 # SHRINK_BENCH_OPTS and OPTIONs; GNU time's wall s and peak RSS KB in $work/FIXTURE-MODE.time, the
-# output in .out and .err.
+# output in .out and .err. SHRINK_BENCH_CMD runs another shrink (e.g. "java -jar OLD.jar"; default: the
+# launcher).
 minify_fixture() {
   local f=$1 mode=$2 image opts=()
   shift 2
   image=$("$here/fixtures/build.sh" "$f" | tail -n 1)
   [ "$mode" = default ] || opts=(--no-probe --no-verify)
-  /usr/bin/time -f 'time: %e %M' -o "$work/$f-$mode.time" "$here/shrink" minify "containers-storage:$image" \
+  read -r -a shrink_cmd <<<"${SHRINK_BENCH_CMD:-$here/shrink}"
+  /usr/bin/time -f 'time: %e %M' -o "$work/$f-$mode.time" "${shrink_cmd[@]}" minify "containers-storage:$image" \
     "containers-storage:localhost/$tag/$f:$mode" --timings "${opts[@]}" "${extra[@]}" "$@" \
     >"$work/$f-$mode.out" 2>"$work/$f-$mode.err" || { cat "$work/$f-$mode.err" >&2; exit 1; }
 }

@@ -10,14 +10,18 @@
 #    START runs of each image, interleaved, shrunk images --read-only; medians, ratio to the fat);
 #  - flask-pyorg's python.org-style libpython in each jar's default output: kept size and whether it
 #    was stripped (the report's strippedFrom).
-# Usage: bench/goals.sh BEFORE.jar AFTER.jar [RUNS [START]]   (default 3 runs, 11 starts)
+# BEFORE and AFTER are each a jar (run with `java -jar`) or a launcher (run as it is: `./shrink`
+# runs the jar with its own JVM options, as users run shrink).
+# Usage: bench/goals.sh BEFORE AFTER [RUNS [START]]   (default 3 runs, 11 starts)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 before=$1 after=$2 runs=${3:-3} starts=${4:-11}
 tag=goals$$
 trap 'rm -rf "$work"; podman rmi -f $(podman images -q --filter reference="localhost/$tag/*") >/dev/null 2>&1 || true' EXIT
 jars=(before after)
-jar() { if [ "$1" = before ]; then echo "$before"; else echo "$after"; fi; }
+side() { case $1 in *.jar) echo java -jar "$1" ;; *) echo "$1" ;; esac; } # (paths without spaces)
+read -r -a before_cmd <<<"$(side "$before")"
+read -r -a after_cmd <<<"$(side "$after")"
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 timed() { # label command... -> appends "label wall rss_mb" to $work/runs
   local label=$1; shift
@@ -33,20 +37,23 @@ echo "before: $before; after: $after; $runs runs, $starts starts"
 falcon=$(image falcon)
 for i in $(seq "$runs"); do
   for j in "${jars[@]}"; do
-    timed "minify-$j" java -jar "$(jar $j)" minify --no-probe --no-verify "containers-storage:$falcon" "oci:$work/m-$j-$i:small"
+    unset -n cmd; declare -n cmd=${j}_cmd
+    timed "minify-$j" "${cmd[@]}" minify --no-probe --no-verify "containers-storage:$falcon" "oci:$work/m-$j-$i:small"
     rm -rf "$work/m-$j-$i"
   done
 done
 big=""
 if big=$(image sklearn 2>/dev/null); then
   for j in "${jars[@]}"; do
-    timed "big-$j" java -jar "$(jar $j)" minify --no-probe --no-verify "containers-storage:$big" "oci:$work/b-$j:small"
+    unset -n cmd; declare -n cmd=${j}_cmd
+    timed "big-$j" "${cmd[@]}" minify --no-probe --no-verify "containers-storage:$big" "oci:$work/b-$j:small"
     rm -rf "$work/b-$j"
   done
 fi
 for i in $(seq "$runs"); do
   for j in "${jars[@]}"; do
-    timed "copy-$j" java -jar "$(jar $j)" copy "containers-storage:$falcon" "oci:$work/c-$j-$i:latest"
+    unset -n cmd; declare -n cmd=${j}_cmd
+    timed "copy-$j" "${cmd[@]}" copy "containers-storage:$falcon" "oci:$work/c-$j-$i:latest"
     rm -rf "$work/c-$j-$i"
   done
   timed copy-skopeo skopeo copy -q "containers-storage:$falcon" "oci:$work/c-skopeo-$i:latest"
@@ -59,9 +66,10 @@ for f in falcon flask pygmentize; do
   case $f in falcon) path=/number ;; flask) path=/ ;; *) path=- ;; esac
   images=("$fat")
   for j in "${jars[@]}"; do
-    java -jar "$(jar $j)" minify -q "containers-storage:$fat" "oci:$work/$f-$j:small" >/dev/null
+    unset -n cmd; declare -n cmd=${j}_cmd
+    "${cmd[@]}" minify -q "containers-storage:$fat" "oci:$work/$f-$j:small" >/dev/null
     size_row[$f-$j]=$(python3 "$here/bench/images.py" sizes "$work/$f-$j")
-    java -jar "$after" copy -q "oci:$work/$f-$j:small" "containers-storage:localhost/$tag/$f:$j" >/dev/null
+    "${after_cmd[@]}" copy -q "oci:$work/$f-$j:small" "containers-storage:localhost/$tag/$f:$j" >/dev/null
     images+=("ro:localhost/$tag/$f:$j")
   done
   start_row[$f]=$(python3 "$here/bench/images.py" start "$starts" "$path" "${images[@]}" | cut -d' ' -f1 | tr '\n' ' ')
@@ -69,7 +77,8 @@ done
 
 pyorg=$(image flask-pyorg)
 for j in "${jars[@]}"; do
-  java -jar "$(jar $j)" minify -q --report "$work/pyorg-$j.json" "containers-storage:$pyorg" "oci:$work/p-$j:small" >/dev/null
+    unset -n cmd; declare -n cmd=${j}_cmd
+  "${cmd[@]}" minify -q --report "$work/pyorg-$j.json" "containers-storage:$pyorg" "oci:$work/p-$j:small" >/dev/null
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 

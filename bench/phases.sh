@@ -18,7 +18,7 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$work" "${modes[*]}" "${fixtures[@]}" <<'PY'
 import re, sys
 work, modes, fixtures = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
-phases = ["engine save", "engine mount", "unpack", "probe", "python analysis", "elf analysis", "bytecode compile", "stdlib zip", "strip",
+phases = ["engine save", "store read", "engine mount", "unpack", "probe", "python analysis", "elf analysis", "bytecode compile", "stdlib zip", "strip",
           "layer write", "archive write", "engine load", "verify", "clean up"]
 for mode, title in (("static", "--no-probe --no-verify"), ("default", "defaults (start-up probe, verify)")):
     if mode not in modes:
@@ -28,6 +28,7 @@ for mode, title in (("static", "--no-probe --no-verify"), ("default", "defaults 
     print("|---" * (len(phases) + 6) + "|")
     for f in fixtures:
         err = open(f"{work}/{f}-{mode}.err").read().splitlines()
+        out = open(f"{work}/{f}-{mode}.out").read().splitlines()
         start = max(i for i, l in enumerate(err) if re.match(r"phase +wall s +MB$", l))
         rows = {}
         for l in err[start + 1:]:
@@ -38,5 +39,6 @@ for mode, title in (("static", "--no-probe --no-verify"), ("default", "defaults 
         other = total - sum(s for s, _ in rows.values())
         wall, rss = open(f"{work}/{f}-{mode}.time").read().split()[1:3]
         cells = [f"{rows[p][0]:.2f}" if p in rows else "-" for p in phases]
-        print(f"| {f} | {rows['engine save'][1]} | " + " | ".join(cells) + f" | {other:.2f} | {total:.2f} | {wall} | {int(rss) // 1024} |")
+        fat = next(m.group(1) for l in out + err if (m := re.match(r"before +([0-9.]+) MB", l)))
+        print(f"| {f} | {fat} | " + " | ".join(cells) + f" | {other:.2f} | {total:.2f} | {wall} | {int(rss) // 1024} |")
 PY
