@@ -17,7 +17,7 @@ final class OutputMixin {
   Compression compression;
 
   @Option(names = "--compression-level", paramLabel = "N",
-      description = "Compression level: gzip 0-12 (0-9 zlib's, default 6; 10-12 shrink's near-optimal encoder, about 5%% smaller and several "
+      description = "Compression level: gzip 0-12 (0-9 zlib's, default 7; 10-12 shrink's near-optimal encoder, about 5%% smaller and several "
           + "times slower; both on every core), "
           + "zstd 1-22 (default 19, on every core; 3 is several times faster and about 15%% larger).")
   Integer level;

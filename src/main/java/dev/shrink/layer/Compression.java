@@ -22,8 +22,8 @@ public enum Compression {
    */
   public static final int FAST_GZIP = 4;
 
-  /** zlib's default level, minify's and build's default (see {@link #defaultLevel}). */
-  private static final int DEFAULT_GZIP = 6;
+  /** minify's and build's default zlib level (see {@link #defaultLevel}). */
+  private static final int DEFAULT_GZIP = 7;
 
   private final String ociMediaType;
 
@@ -85,10 +85,11 @@ public enum Compression {
   }
 
   /**
-   * The level minify and build write layers at. gzip: zlib's 6, the least wait of minify + push +
-   * pull on a 100 Mbit/s link (bench/wait.sh: shrink's encoder at 12 saves about 5% of the bytes, a
-   * tenth of a second on that link, for seconds of compression); {@code --compression-level 12}
-   * is one flag away. zstd: 19, for whoever asks zstd for the smallest pull.
+   * The level minify and build write layers at. gzip: zlib's 7, the least wait of minify + push +
+   * pull on a 100 Mbit/s link among the levels whose images stay within 5% of shrink's encoder at
+   * 12 on every fixture (bench/wait.sh; 6 was 5.3% larger on sklearn's): 12 saves about 5% of the
+   * bytes, a tenth of a second on that link, for seconds of compression; {@code
+   * --compression-level 12} is one flag away. zstd: 19, for whoever asks zstd for the smallest pull.
    */
   public int defaultLevel() {
     return switch (this) {
