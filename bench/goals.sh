@@ -77,7 +77,7 @@ done
 
 pyorg=$(image flask-pyorg)
 for j in "${jars[@]}"; do
-    unset -n cmd; declare -n cmd=${j}_cmd
+  unset -n cmd; declare -n cmd=${j}_cmd
   "${cmd[@]}" minify -q --report "$work/pyorg-$j.json" "containers-storage:$pyorg" "oci:$work/p-$j:small" >/dev/null
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

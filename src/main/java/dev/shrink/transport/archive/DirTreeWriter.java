@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes into a layout directory. Each file lands by an atomic rename, blobs are content-addressed,
@@ -44,8 +45,7 @@ final class DirTreeWriter implements TreeWriter {
       try (OutputStream out = NamedOutput.open(temp, target.toString())) {
         TreeWriter.copyChecked(in, out, name, size);
       }
-      Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      publish(temp, target);
     } finally {
       TempFiles.deleteTree(temp);
     }
@@ -59,11 +59,16 @@ final class DirTreeWriter implements TreeWriter {
     Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
     return new LayerCompression.Placement(() -> TempFiles.deleteOnExit(Files.createTempFile(blobs, PARTIAL, "")), (file, digest) -> {
       Path target = dir.resolve(OciLayout.blobPath(digest));
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      publish(file, target);
       TempFiles.keep(file);
       return target;
     });
+  }
+
+  /** A whole partial file made readable to all (as a file made by the shell) and renamed to {@code target} at once. */
+  private static void publish(Path partial, Path target) throws IOException {
+    Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Nothing to do: index.json, written last, made the image visible. */
